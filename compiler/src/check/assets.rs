@@ -1,0 +1,41 @@
+//! E0316 missing-asset.
+
+use crate::diag::{Diagnostic, Diagnostics, codes};
+use crate::model::{Asset, Catalogue};
+use crate::world::{EntryKind, World};
+
+pub fn check(cat: &Catalogue, world: &dyn World, diags: &mut Diagnostics) {
+    let assets = cat
+        .releases
+        .values()
+        .filter_map(|r| r.artwork.as_ref().map(|a| (a, "artwork")))
+        .chain(
+            cat.recordings
+                .values()
+                .filter_map(|r| r.audio.as_ref().map(|a| (a, "audio file"))),
+        );
+    for (asset, what) in assets {
+        check_one(asset, what, world, diags);
+    }
+}
+
+fn check_one(asset: &Asset, what: &str, world: &dyn World, diags: &mut Diagnostics) {
+    match world.kind(&asset.path) {
+        Some(EntryKind::File) => {}
+        found => {
+            let problem = match found {
+                Some(EntryKind::Dir) => "is a folder, not a file",
+                _ => "does not exist",
+            };
+            diags.push(
+                Diagnostic::new(
+                    codes::MISSING_ASSET,
+                    asset.written.span,
+                    format!("{what} `{}` {problem}", asset.path),
+                )
+                .label("not found")
+                .help("correct the path (it is relative to this file), or add the file"),
+            );
+        }
+    }
+}

@@ -1,0 +1,134 @@
+//! E0302 split-shares-not-100, E0319 overlapping-split-rules, E0326 split-missing-territory.
+
+use super::list_codes;
+use crate::diag::{Diagnostic, Diagnostics, codes};
+use crate::model::iso::TerritorySet;
+use crate::model::ratio::Ratio;
+use crate::model::{Catalogue, Scope};
+
+pub fn check(cat: &Catalogue, diags: &mut Diagnostics) {
+    // Territories where each recording is offered, by any deal of any release.
+    let mut offered: std::collections::HashMap<&str, TerritorySet> = Default::default();
+    for rel in cat.releases.values() {
+        let set = rel
+            .deals
+            .iter()
+            .fold(TerritorySet::new(), |acc, d| acc.union(d.territories.set));
+        for (_, _, t) in rel.tracks() {
+            let e = offered.entry(t.value.as_str()).or_default();
+            *e = e.union(set);
+        }
+    }
+
+    for rec in cat.recordings.values() {
+        for rule in &rec.splits {
+            let mut sum = Some(Ratio::ZERO);
+            for (_, share) in &rule.shares {
+                sum = sum.and_then(|s| s.checked_add(share.value));
+            }
+            let Some(sum) = sum else { continue };
+            if sum != Ratio::ONE {
+                let where_ = match &rule.scope {
+                    Scope::Default => "the `default` split".to_string(),
+                    Scope::Territory(_) => format!("the split for `{}`", rule.key.value),
+                    Scope::Group(..) => format!("the split for group `{}`", rule.key.value),
+                };
+                let diff = if sum < Ratio::ONE {
+                    Ratio::ONE.checked_sub(sum).map(|d| {
+                        format!(
+                            "give the remaining `{}` to a payee, so the shares add up to `100%`",
+                            d.percent_string(4)
+                        )
+                    })
+                } else {
+                    sum.checked_sub(Ratio::ONE).map(|d| {
+                        format!(
+                            "reduce the shares by `{}` in total, so they add up to `100%`",
+                            d.percent_string(4)
+                        )
+                    })
+                };
+                diags.push(
+                    Diagnostic::new(
+                        codes::SPLIT_SHARES_NOT_100,
+                        rule.key.span,
+                        format!(
+                            "shares of {where_} add up to `{}`, not `100%`",
+                            sum.percent_string(4)
+                        ),
+                    )
+                    .label(format!("adds up to {}", sum.percent_string(4)))
+                    .help_opt(diff),
+                );
+            }
+        }
+
+        // Two group rules covering the same territory, with no territory rule to decide.
+        let explicit: TerritorySet = rec
+            .splits
+            .iter()
+            .filter_map(|r| match r.scope {
+                Scope::Territory(i) => Some(i),
+                _ => None,
+            })
+            .collect();
+        let groups: Vec<_> = rec
+            .splits
+            .iter()
+            .filter(|r| matches!(r.scope, Scope::Group(..)))
+            .collect();
+        for (i, b) in groups.iter().enumerate() {
+            for a in &groups[..i] {
+                let common = a
+                    .scope
+                    .territories()
+                    .intersection(b.scope.territories())
+                    .difference(explicit);
+                if !common.is_empty() {
+                    diags.push(
+                        Diagnostic::new(
+                            codes::OVERLAPPING_SPLIT_RULES,
+                            b.key.span,
+                            format!(
+                                "split rules `{}` and `{}` both cover {}",
+                                a.key.value,
+                                b.key.value,
+                                list_codes(common, 5)
+                            ),
+                        )
+                        .label("overlaps another group rule")
+                        .secondary(a.key.span, "this rule covers the same territories")
+                        .help(
+                            "add a rule for each territory in common, or make the groups disjoint",
+                        ),
+                    );
+                }
+            }
+        }
+
+        // Territories where the recording is offered but no rule applies.
+        if let Some(set) = offered.get(rec.id.value.as_str())
+            && !rec.splits.iter().any(|r| r.scope == Scope::Default)
+        {
+            let covered = rec.splits.iter().fold(TerritorySet::new(), |acc, r| {
+                acc.union(r.scope.territories())
+            });
+            let missing = set.difference(covered);
+            if !missing.is_empty() {
+                let span = rec.splits.first().map_or(rec.isrc.span, |r| r.key.span);
+                diags.push(
+                    Diagnostic::new(
+                        codes::SPLIT_MISSING_TERRITORY,
+                        span,
+                        format!(
+                            "no split rule covers {}, where the recording is offered",
+                            list_codes(missing, 5)
+                        ),
+                    )
+                    .label("splits start here")
+                    .help("add a `default` rule to `[splits]`, or rules for these territories"),
+                );
+            }
+        }
+    }
+}

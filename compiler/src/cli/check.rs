@@ -1,0 +1,81 @@
+//! `sleeve check`.
+
+use super::Exit;
+use super::printer::Printer;
+use super::system_world::SystemWorld;
+use crate::diag::render::{self, Format, PathStyle};
+use std::path::PathBuf;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The catalogue's root folder (holding `sleeve.toml`).
+    #[arg(default_value = ".")]
+    path: PathBuf,
+    /// Output format of diagnostics.
+    #[arg(long, value_enum, default_value = "human")]
+    format: Format,
+    /// Treat warnings as errors: `--deny warnings`.
+    #[arg(long, value_parser = ["warnings"])]
+    deny: Option<String>,
+    /// Print how long each stage took (for benchmarks).
+    #[arg(long, hide = true)]
+    timings: bool,
+}
+
+pub fn run(args: Args, printer: &Printer) -> Exit {
+    let world = SystemWorld::new(args.path.clone());
+    let start = std::time::Instant::now();
+    let mut last = start;
+    let mut timings = Vec::new();
+    let checked = crate::check_catalogue_timed(&world, &mut |stage| {
+        let now = std::time::Instant::now();
+        timings.push(format!("{stage}: {} ms", (now - last).as_millis()));
+        last = now;
+    });
+    if args.timings {
+        printer.err(&format!(
+            "timings: {} (total {} ms)\n",
+            timings.join(", "),
+            start.elapsed().as_millis()
+        ));
+    }
+    let paths = PathStyle::new(&args.path.to_string_lossy());
+    let errors = checked.diagnostics.error_count();
+    let warnings = checked.diagnostics.warning_count();
+    let files = checked.sources.len();
+    let sources = &checked.sources;
+    for d in checked.diagnostics.sorted() {
+        match args.format {
+            Format::Human => printer.err(&render::human(&d, sources, &paths, printer.color, 80)),
+            Format::Json => printer.out(&format!("{}\n", render::json(&d, sources, &paths))),
+            Format::Github => printer.out(&format!("{}\n", render::github(&d, sources, &paths))),
+        }
+    }
+    if args.format == Format::Human {
+        printer.err(&summary(files, errors, warnings));
+    }
+    let fail = errors > 0 || (args.deny.is_some() && warnings > 0);
+    if fail { Exit::Failure } else { Exit::Success }
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+pub fn summary(files: usize, errors: usize, warnings: usize) -> String {
+    let files = plural(files, "file");
+    match (errors, warnings) {
+        (0, 0) => format!("checked {files}: no problems\n"),
+        (e, 0) => format!("checked {files}: {}\n", plural(e, "error")),
+        (0, w) => format!("checked {files}: {}\n", plural(w, "warning")),
+        (e, w) => format!(
+            "checked {files}: {}, {}\n",
+            plural(e, "error"),
+            plural(w, "warning")
+        ),
+    }
+}

@@ -1,0 +1,91 @@
+//! The command line: arguments, commands, exit codes. Everything here may touch the disk,
+//! the environment and the terminal; the core below does not.
+
+pub mod printer;
+pub mod system_world;
+
+mod check;
+mod explain;
+mod generate;
+mod schema;
+
+use clap::{Parser, Subcommand};
+use printer::{ColorChoice, Printer};
+
+/// Exit codes, one meaning each (documented in `docs/cli.md`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// Success; for `plan --detailed-exitcode`, no changes.
+    Success = 0,
+    /// Errors were found, or the command failed (also: a usage error).
+    Failure = 1,
+    /// `plan --detailed-exitcode` only: changes are proposed.
+    Changes = 2,
+    /// An internal error (a panic): a bug in Sleeve.
+    Internal = 101,
+}
+
+const EXAMPLES: &str = "\
+Examples:
+  sleeve check catalog-example            check a catalogue, report every problem
+  sleeve check . --format github          annotate a pull request from CI
+  sleeve check . --format json | jq .     diagnostics as JSON Lines
+  sleeve explain E0302                    what a diagnostic means and how to fix it
+
+Exit codes: 0 success, 1 problems found or failure, 2 changes proposed (plan
+--detailed-exitcode), 101 internal error.";
+
+/// Sleeve: catalogue-as-code for record labels.
+#[derive(Debug, Parser)]
+#[command(name = "sleeve", version, about, after_help = EXAMPLES, max_term_width = 100)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+    /// When to use colours (`NO_COLOR` is honoured with `auto`).
+    #[arg(long, global = true, value_enum, default_value = "auto")]
+    color: ColorChoice,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check the catalogue: every problem in one run, with file, line and column.
+    #[command(after_help = "Examples:
+  sleeve check                            check the catalogue in the current folder
+  sleeve check catalog-example --deny warnings
+  sleeve check . --format github          GitHub Actions annotations")]
+    Check(check::Args),
+    /// Explain a diagnostic code: what it flags, why, and how to fix it.
+    #[command(after_help = "Examples:
+  sleeve explain E0302
+  sleeve explain split-shares-not-100
+  sleeve explain --all                    every code, as markdown")]
+    Explain(explain::Args),
+    /// Print or check the JSON Schemas of the catalogue file kinds.
+    #[command(hide = true)]
+    Schema(schema::Args),
+    /// Generate a synthetic catalogue for benchmarks.
+    #[command(hide = true)]
+    Generate(generate::Args),
+}
+
+/// Parse arguments and run. Usage errors exit 1 (not clap's 2), so 2 means one thing.
+pub fn run(args: Vec<String>) -> Exit {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                Exit::Failure
+            } else {
+                Exit::Success
+            };
+        }
+    };
+    let printer = Printer::new(cli.color);
+    match cli.command {
+        Command::Check(a) => check::run(a, &printer),
+        Command::Explain(a) => explain::run(a, &printer),
+        Command::Schema(a) => schema::run(a, &printer),
+        Command::Generate(a) => generate::run(a, &printer),
+    }
+}

@@ -1,0 +1,52 @@
+//! The only place that writes to the terminal, like cargo's `Shell`.
+#![allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    reason = "the printer is the output edge"
+)]
+
+use std::io::{IsTerminal, Write};
+
+/// Whether to colour output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+pub struct Printer {
+    pub color: bool,
+    pub stderr_is_tty: bool,
+}
+
+impl Printer {
+    #[allow(clippy::disallowed_methods, reason = "IO edge: reads NO_COLOR")]
+    pub fn new(choice: ColorChoice) -> Self {
+        let stderr_is_tty = std::io::stderr().is_terminal();
+        let no_color = std::env::var("NO_COLOR").is_ok_and(|v| !v.is_empty());
+        let color = match choice {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => stderr_is_tty && !no_color,
+        };
+        Printer {
+            color,
+            stderr_is_tty,
+        }
+    }
+
+    /// Machine-readable or primary output.
+    pub fn out(&self, text: &str) {
+        let mut o = std::io::stdout().lock();
+        let _ = o.write_all(text.as_bytes());
+        let _ = o.flush();
+    }
+
+    /// Messages for people: diagnostics, progress, summaries.
+    pub fn err(&self, text: &str) {
+        let mut e = std::io::stderr().lock();
+        let _ = e.write_all(text.as_bytes());
+        let _ = e.flush();
+    }
+}

@@ -1,0 +1,111 @@
+//! The real world: files on disk and the system clock.
+#![allow(clippy::disallowed_methods, reason = "IO edge")]
+
+use crate::world::{Entry, EntryKind, World, WorldError};
+use std::path::{Path, PathBuf};
+
+/// Folders never searched for catalogue files: build output and tooling.
+const SKIPPED: &[&str] = &["out", "target", "node_modules"];
+
+pub struct SystemWorld {
+    root: PathBuf,
+    now: i64,
+}
+
+impl SystemWorld {
+    /// A world rooted at `root`. The clock is `SOURCE_DATE_EPOCH` when set, else the system's.
+    pub fn new(root: PathBuf) -> Self {
+        let now = std::env::var("SOURCE_DATE_EPOCH")
+            .ok()
+            .and_then(|s| s.trim().parse::<i64>().ok())
+            .unwrap_or_else(|| {
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| d.as_secs() as i64)
+            });
+        SystemWorld { root, now }
+    }
+
+    fn walk(&self, dir: &Path, rel: &str, out: &mut Vec<Entry>) -> Result<(), WorldError> {
+        let rd = std::fs::read_dir(dir).map_err(|e| WorldError {
+            path: dir.display().to_string(),
+            message: e.to_string(),
+        })?;
+        for entry in rd {
+            let entry = entry.map_err(|e| WorldError {
+                path: dir.display().to_string(),
+                message: e.to_string(),
+            })?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.starts_with('.') || (rel.is_empty() && SKIPPED.contains(&name.as_str())) {
+                continue;
+            }
+            let path = if rel.is_empty() {
+                name.clone()
+            } else {
+                format!("{rel}/{name}")
+            };
+            // The directory entry's type costs no system call; only symlinks are followed
+            // (a catalogue may link shared folders).
+            let ft = entry.file_type().ok();
+            let kind = match ft {
+                Some(t) if t.is_file() => EntryKind::File,
+                Some(t) if t.is_dir() => EntryKind::Dir,
+                Some(t) if t.is_symlink() => match std::fs::metadata(entry.path()) {
+                    Ok(m) if m.is_file() => EntryKind::File,
+                    Ok(m) if m.is_dir() => EntryKind::Dir,
+                    _ => EntryKind::Other,
+                },
+                _ => EntryKind::Other,
+            };
+            if kind == EntryKind::File && !name.ends_with(".toml") {
+                continue;
+            }
+            if name.ends_with(".toml") {
+                out.push(Entry {
+                    path: path.clone(),
+                    kind,
+                });
+            }
+            if kind == EntryKind::Dir && !name.ends_with(".toml") {
+                self.walk(&entry.path(), &path, out)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl World for SystemWorld {
+    fn root(&self) -> &Path {
+        &self.root
+    }
+
+    fn catalogue_entries(&self) -> Result<Vec<Entry>, WorldError> {
+        let mut out = Vec::new();
+        self.walk(&self.root, "", &mut out)?;
+        out.sort();
+        Ok(out)
+    }
+
+    fn read(&self, path: &str) -> Result<Vec<u8>, WorldError> {
+        std::fs::read(self.root.join(path)).map_err(|e| WorldError {
+            path: path.to_string(),
+            message: e.to_string(),
+        })
+    }
+
+    fn kind(&self, path: &str) -> Option<EntryKind> {
+        let m = std::fs::metadata(self.root.join(path)).ok()?;
+        Some(if m.is_file() {
+            EntryKind::File
+        } else if m.is_dir() {
+            EntryKind::Dir
+        } else {
+            EntryKind::Other
+        })
+    }
+
+    fn now(&self) -> i64 {
+        self.now
+    }
+}

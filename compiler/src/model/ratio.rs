@@ -1,0 +1,169 @@
+//! Exact shares and rates: a fraction of two integers, so `1/3` stays exact.
+
+use rust_decimal::Decimal;
+use std::cmp::Ordering;
+use std::fmt;
+
+/// A non-normalised input is reduced on construction; the denominator is always positive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Ratio {
+    num: i128,
+    den: i128,
+}
+
+fn gcd(mut a: i128, mut b: i128) -> i128 {
+    a = a.abs();
+    b = b.abs();
+    while b != 0 {
+        (a, b) = (b, a % b);
+    }
+    a.max(1)
+}
+
+impl Ratio {
+    pub const ZERO: Ratio = Ratio { num: 0, den: 1 };
+    pub const ONE: Ratio = Ratio { num: 1, den: 1 };
+
+    pub fn new(num: i128, den: i128) -> Option<Ratio> {
+        if den == 0 {
+            return None;
+        }
+        let g = gcd(num, den);
+        let sign = if den < 0 { -1 } else { 1 };
+        Some(Ratio {
+            num: sign * num / g,
+            den: sign * den / g,
+        })
+    }
+
+    pub fn num(self) -> i128 {
+        self.num
+    }
+
+    pub fn den(self) -> i128 {
+        self.den
+    }
+
+    pub fn from_decimal(d: Decimal) -> Option<Ratio> {
+        let den = 10_i128.checked_pow(d.scale())?;
+        Ratio::new(d.mantissa(), den)
+    }
+
+    /// Parse `"50%"`, `"33.3333%"` or `"1/3"` into a fraction of one.
+    pub fn parse_share(s: &str) -> Result<Ratio, String> {
+        let t = s.trim();
+        if let Some(p) = t.strip_suffix('%') {
+            let d: Decimal = p
+                .trim()
+                .parse()
+                .map_err(|_| format!("`{s}` is not a percentage"))?;
+            return Ratio::from_decimal(d)
+                .and_then(|r| r.checked_mul(Ratio { num: 1, den: 100 }))
+                .ok_or_else(|| format!("`{s}` is too precise"));
+        }
+        if let Some((a, b)) = t.split_once('/') {
+            let a: i128 = a
+                .trim()
+                .parse()
+                .map_err(|_| format!("`{s}` is not a fraction"))?;
+            let b: i128 = b
+                .trim()
+                .parse()
+                .map_err(|_| format!("`{s}` is not a fraction"))?;
+            return Ratio::new(a, b).ok_or_else(|| format!("`{s}` divides by zero"));
+        }
+        Err(format!("`{s}` is neither a percentage nor a fraction"))
+    }
+
+    pub fn checked_add(self, o: Ratio) -> Option<Ratio> {
+        let num = self
+            .num
+            .checked_mul(o.den)?
+            .checked_add(o.num.checked_mul(self.den)?)?;
+        Ratio::new(num, self.den.checked_mul(o.den)?)
+    }
+
+    pub fn checked_sub(self, o: Ratio) -> Option<Ratio> {
+        self.checked_add(Ratio {
+            num: -o.num,
+            den: o.den,
+        })
+    }
+
+    pub fn checked_mul(self, o: Ratio) -> Option<Ratio> {
+        let g1 = gcd(self.num, o.den);
+        let g2 = gcd(o.num, self.den);
+        Ratio::new(
+            (self.num / g1).checked_mul(o.num / g2)?,
+            (self.den / g2).checked_mul(o.den / g1)?,
+        )
+    }
+
+    pub fn is_zero(self) -> bool {
+        self.num == 0
+    }
+
+    /// As a percentage with up to `dp` decimal places (rounded half to even), for messages.
+    pub fn percent_string(self, dp: u32) -> String {
+        let mut d = Decimal::from_i128_with_scale(self.num.saturating_mul(100), 0);
+        let den = Decimal::from_i128_with_scale(self.den, 0);
+        d = d.checked_div(den).unwrap_or_default();
+        let r = d.round_dp(dp).normalize();
+        let exact = Ratio::from_decimal(r) == Ratio::new(self.num.saturating_mul(100), self.den);
+        if exact {
+            format!("{r}%")
+        } else {
+            format!("≈{r}%")
+        }
+    }
+}
+
+impl PartialOrd for Ratio {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Ratio {
+    fn cmp(&self, other: &Self) -> Ordering {
+        // Cross-multiplication; saturates only for absurd inputs already refused upstream.
+        let a = self.num.saturating_mul(other.den);
+        let b = other.num.saturating_mul(self.den);
+        a.cmp(&b)
+    }
+}
+
+impl fmt::Display for Ratio {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.den == 1 {
+            write!(f, "{}", self.num)
+        } else {
+            write!(f, "{}/{}", self.num, self.den)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thirds_sum_exactly() {
+        let third = Ratio::parse_share("1/3").unwrap();
+        let sum = third
+            .checked_add(third)
+            .unwrap()
+            .checked_add(third)
+            .unwrap();
+        assert_eq!(sum, Ratio::ONE);
+        let p = Ratio::parse_share("33.33%").unwrap();
+        let sum = p.checked_add(p).unwrap().checked_add(p).unwrap();
+        assert_eq!(sum.percent_string(4), "99.99%");
+        assert_eq!(
+            Ratio::parse_share("50%").unwrap(),
+            Ratio::new(1, 2).unwrap()
+        );
+        assert!(Ratio::parse_share("0.5").is_err());
+        assert_eq!(third.percent_string(2), "≈33.33%");
+    }
+}

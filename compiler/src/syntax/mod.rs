@@ -1,0 +1,394 @@
+//! Load: catalogue files → `Toml*` structs with spans.
+//!
+//! The folder decides the kind of a file and its file name (without `.toml`) is its id:
+//! `sleeve.toml` (the label), `parties/`, `recordings/`, `releases/`, `contracts/`, `dsps/`.
+//! Sub-folders are allowed (`releases/2025/midnight-lines.toml`).
+
+pub mod contract;
+pub mod decode;
+pub mod dsp;
+pub mod label;
+pub mod party;
+pub mod recording;
+pub mod release;
+
+use crate::diag::{Diagnostic, Diagnostics, codes};
+use crate::source::{FileId, SourceFile, SourceMap, Span};
+use crate::world::{Entry, EntryKind, World};
+use decode::{Cx, Decode, S};
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+/// Kinds of catalogue files, by folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum FileKind {
+    Label,
+    Party,
+    Recording,
+    Release,
+    Contract,
+    Dsp,
+}
+
+impl FileKind {
+    /// The kind of a root-relative path, or `None` for files Sleeve does not read.
+    pub fn of(path: &str) -> Option<FileKind> {
+        if path == "sleeve.toml" {
+            return Some(FileKind::Label);
+        }
+        let (top, _) = path.split_once('/')?;
+        Some(match top {
+            "parties" => FileKind::Party,
+            "recordings" => FileKind::Recording,
+            "releases" => FileKind::Release,
+            "contracts" => FileKind::Contract,
+            "dsps" => FileKind::Dsp,
+            _ => return None,
+        })
+    }
+
+    /// The folder a kind lives in, and the schema its files declare.
+    pub fn schema_name(self) -> &'static str {
+        match self {
+            FileKind::Label => "label",
+            FileKind::Party => "party",
+            FileKind::Recording => "recording",
+            FileKind::Release => "release",
+            FileKind::Contract => "contract",
+            FileKind::Dsp => "dsp",
+        }
+    }
+}
+
+/// One entity file: its id (the file name) and its content, `None` when it could not be
+/// decoded (its problems are already reported; the id still counts as declared, so references
+/// to it don't cascade into more errors).
+#[derive(Debug, Clone)]
+pub struct Item<T> {
+    pub id: S<String>,
+    pub file: FileId,
+    pub value: Option<T>,
+}
+
+/// Everything loaded, before references are resolved.
+#[derive(Debug, Clone, Default)]
+pub struct SyntaxCatalogue {
+    /// `sleeve.toml`: `None` inside when present but broken; the outer `None` when absent.
+    pub label: Option<Item<Box<label::TomlLabelFile>>>,
+    pub parties: Vec<Item<Box<party::TomlParty>>>,
+    /// Recording files, then recordings declared inside release files.
+    pub recordings: Vec<Item<Box<recording::TomlRecording>>>,
+    pub releases: Vec<Item<Box<release::TomlRelease>>>,
+    pub contracts: Vec<Item<Box<contract::TomlContract>>>,
+    pub dsps: Vec<Item<Box<dsp::TomlDsp>>>,
+}
+
+/// Boxed so that the per-file results, whatever their kind, are small to move around.
+enum Decoded {
+    Label(Option<Box<label::TomlLabelFile>>),
+    Party(Option<Box<party::TomlParty>>),
+    Recording(Option<Box<recording::TomlRecording>>),
+    Release(Option<Box<release::TomlRelease>>),
+    Contract(Option<Box<contract::TomlContract>>),
+    Dsp(Option<Box<dsp::TomlDsp>>),
+    Ignored,
+}
+
+struct Loaded {
+    source: SourceFile,
+    decoded: Decoded,
+    diags: Diagnostics,
+}
+
+/// Whether `id` is lowercase kebab-case.
+pub fn is_valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 100
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !id.starts_with('-')
+        && !id.ends_with('-')
+}
+
+/// Read, parse and decode every catalogue file. Files are processed on all cores; the result
+/// and the diagnostics are in path order whatever the scheduling.
+pub fn load(
+    world: &dyn World,
+    sources: &mut SourceMap,
+    diags: &mut Diagnostics,
+) -> SyntaxCatalogue {
+    let entries = match world.catalogue_entries() {
+        Ok(e) => e,
+        Err(e) => {
+            diags.push(
+                Diagnostic::global(
+                    codes::UNREADABLE_FILE,
+                    format!("cannot list the catalogue: {e}"),
+                )
+                .help("check that the path exists and is a readable folder"),
+            );
+            return SyntaxCatalogue::default();
+        }
+    };
+    let base = sources.len() as u32;
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8);
+    let chunk = entries.len().div_ceil(threads).max(1);
+    let mut loaded: Vec<Loaded> = Vec::with_capacity(entries.len());
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = entries
+            .chunks(chunk)
+            .enumerate()
+            .map(|(ci, part)| {
+                scope.spawn(move || {
+                    part.iter()
+                        .enumerate()
+                        .map(|(i, e)| load_one(world, e, FileId(base + (ci * chunk + i) as u32)))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        for h in handles {
+            match h.join() {
+                Ok(part) => loaded.extend(part),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+    });
+
+    let mut cat = SyntaxCatalogue::default();
+    let mut inline = Vec::new();
+    for l in loaded {
+        let id_text = file_id(&l.source.path);
+        let file = sources.add(l.source);
+        let id = S::new(id_text, Span::new(file, 0..0));
+        diags.extend(l.diags);
+        macro_rules! item {
+            ($v:expr) => {
+                Item {
+                    id: id.clone(),
+                    file,
+                    value: $v,
+                }
+            };
+        }
+        match l.decoded {
+            Decoded::Label(v) => cat.label = Some(item!(v)),
+            Decoded::Party(v) => cat.parties.push(item!(v)),
+            Decoded::Recording(v) => {
+                if let Some(id) = v.as_ref().and_then(|r| r.id.as_ref()) {
+                    diags.push(
+                        Diagnostic::new(
+                            codes::UNKNOWN_KEY,
+                            id.span,
+                            "`id` is only used for recordings declared inside a release file",
+                        )
+                        .label("not allowed here")
+                        .help(format!(
+                            "remove `id`: this recording's id is its file name, `{}`",
+                            id.value
+                        )),
+                    );
+                }
+                cat.recordings.push(item!(v))
+            }
+            Decoded::Release(mut v) => {
+                if let Some(rel) = v.as_mut() {
+                    for rec in std::mem::take(&mut rel.recording) {
+                        match rec.value.id.clone() {
+                            Some(rid) => {
+                                if !is_valid_id(&rid.value) {
+                                    diags.push(
+                                        Diagnostic::new(codes::INVALID_ID, rid.span, format!("recording id `{}` is not a valid id", rid.value))
+                                            .label("not lowercase kebab-case")
+                                            .help("use lowercase letters, digits and hyphens, such as `night-bus`"),
+                                    );
+                                }
+                                inline.push(Item {
+                                    id: rid,
+                                    file,
+                                    value: Some(Box::new(rec.value)),
+                                });
+                            }
+                            None => diags.push(
+                                Diagnostic::new(
+                                    codes::MISSING_KEY,
+                                    Span { end: rec.span.start, ..rec.span },
+                                    "missing required key `id` in a `[[recording]]` of a release file",
+                                )
+                                .help("add `id = \"…\"`: tracklists and contracts refer to the recording by it"),
+                            ),
+                        }
+                    }
+                }
+                cat.releases.push(item!(v))
+            }
+            Decoded::Contract(v) => cat.contracts.push(item!(v)),
+            Decoded::Dsp(v) => cat.dsps.push(item!(v)),
+            Decoded::Ignored => {}
+        }
+    }
+    cat.recordings.extend(inline);
+    if cat.label.is_none() {
+        diags.push(
+            Diagnostic::global(
+                codes::MISSING_LABEL_FILE,
+                format!("no `sleeve.toml` in `{}`", world.root().display()),
+            )
+            .help("run `sleeve check` in the catalogue's root folder, or create it with `sleeve init`"),
+        );
+    }
+    cat
+}
+
+/// The id of a file: its name without `.toml`.
+fn file_id(path: &str) -> String {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name.strip_suffix(".toml").unwrap_or(name).to_string()
+}
+
+fn load_one(world: &dyn World, entry: &Entry, file: FileId) -> Loaded {
+    let mut diags = Diagnostics::default();
+    let full = world.full_path(&entry.path);
+    let kind = FileKind::of(&entry.path);
+    let fail = |text: String, diags: Diagnostics| Loaded {
+        source: SourceFile::new(entry.path.clone(), full.clone(), text),
+        decoded: match kind {
+            Some(FileKind::Label) => Decoded::Label(None),
+            Some(FileKind::Party) => Decoded::Party(None),
+            Some(FileKind::Recording) => Decoded::Recording(None),
+            Some(FileKind::Release) => Decoded::Release(None),
+            Some(FileKind::Contract) => Decoded::Contract(None),
+            Some(FileKind::Dsp) => Decoded::Dsp(None),
+            None => Decoded::Ignored,
+        },
+        diags,
+    };
+    let at_start = Span::new(file, 0..0);
+
+    let Some(kind) = kind else {
+        if entry.kind == EntryKind::File {
+            diags.push(
+                Diagnostic::new(
+                    codes::UNRECOGNISED_FILE,
+                    at_start,
+                    format!(
+                        "`{}` is not in a catalogue folder, so it is ignored",
+                        entry.path
+                    ),
+                )
+                .help(
+                    "move it into `parties/`, `recordings/`, `releases/`, `contracts/` or `dsps/`",
+                ),
+            );
+        }
+        return fail(String::new(), diags);
+    };
+
+    if entry.kind != EntryKind::File {
+        diags.push(
+            Diagnostic::new(
+                codes::UNREADABLE_FILE,
+                at_start,
+                format!("`{}` is a folder, not a file", entry.path),
+            )
+            .help("rename the folder so its name does not end in `.toml`"),
+        );
+        return fail(String::new(), diags);
+    }
+    let bytes = match world.read(&entry.path) {
+        Ok(b) => b,
+        Err(e) => {
+            diags.push(
+                Diagnostic::new(
+                    codes::UNREADABLE_FILE,
+                    at_start,
+                    format!("cannot read the file: {}", e.message),
+                )
+                .help("check the file's permissions"),
+            );
+            return fail(String::new(), diags);
+        }
+    };
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            // Point at the first bad byte, as its position in the lossy text.
+            let pos = String::from_utf8_lossy(e.as_bytes().get(..at).unwrap_or_default()).len();
+            diags.push(
+                Diagnostic::new(
+                    codes::UNREADABLE_FILE,
+                    Span::new(file, pos..pos + 1),
+                    "the file is not valid UTF-8 text",
+                )
+                .label("invalid UTF-8")
+                .help("save the file as UTF-8; if it is not a catalogue file, move it out of the catalogue folders"),
+            );
+            return fail(lossy, diags);
+        }
+    };
+
+    let id = file_id(&entry.path);
+    if kind != FileKind::Label && !is_valid_id(&id) {
+        diags.push(
+            Diagnostic::new(codes::INVALID_ID, at_start, format!("file name `{id}` is not a valid id"))
+                .help("rename the file to lowercase letters, digits and hyphens, such as `midnight-lines.toml`"),
+        );
+    }
+
+    let decoded = {
+        let (root, errors) = DeTable::parse_recoverable(&text);
+        for e in &errors {
+            let range = e.span().unwrap_or(0..0);
+            let msg = e.message().trim().trim_end_matches('.').to_string();
+            let msg = lowercase_first(&msg);
+            diags.push(
+                Diagnostic::new(
+                    codes::TOML_SYNTAX,
+                    Span::new(file, range),
+                    format!("invalid TOML: {msg}"),
+                )
+                .label("here")
+                .help("correct the TOML syntax here; see https://toml.io"),
+            );
+        }
+        if errors.is_empty() {
+            let span = root.span();
+            let value = Spanned::new(span, DeValue::Table(root.into_inner()));
+            let mut cx = Cx::new(file, &mut diags);
+            match kind {
+                FileKind::Label => Decoded::Label(Decode::decode(&value, &mut cx).map(Box::new)),
+                FileKind::Party => Decoded::Party(Decode::decode(&value, &mut cx).map(Box::new)),
+                FileKind::Recording => {
+                    Decoded::Recording(Decode::decode(&value, &mut cx).map(Box::new))
+                }
+                FileKind::Release => {
+                    Decoded::Release(Decode::decode(&value, &mut cx).map(Box::new))
+                }
+                FileKind::Contract => {
+                    Decoded::Contract(Decode::decode(&value, &mut cx).map(Box::new))
+                }
+                FileKind::Dsp => Decoded::Dsp(Decode::decode(&value, &mut cx).map(Box::new)),
+            }
+        } else {
+            return fail(text, diags);
+        }
+    };
+    Loaded {
+        source: SourceFile::new(entry.path.clone(), full, text),
+        decoded,
+        diags,
+    }
+}
+
+fn lowercase_first(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) if !s.starts_with("TOML") => f.to_lowercase().chain(c).collect(),
+        _ => s.to_string(),
+    }
+}

@@ -1,0 +1,13 @@
+//! The one integration-test binary (one link step instead of one per file).
+#![allow(
+    clippy::disallowed_methods,
+    clippy::disallowed_types,
+    reason = "tests set up real files and compare with real outputs"
+)]
+
+mod cli;
+mod docs;
+mod fuzz;
+mod golden;
+mod schema;
+mod support;

@@ -1,0 +1,75 @@
+//! Helpers: run the real `sleeve` binary, compare with files, re-bless with `SLEEVE_BLESS=1`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("workspace root")
+        .to_path_buf()
+}
+
+pub struct Output {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Run `sleeve` with `args` in `cwd`, no colours, a fixed clock.
+pub fn sleeve(cwd: &Path, args: &[&str]) -> Output {
+    let out = Command::new(env!("CARGO_BIN_EXE_sleeve"))
+        .args(args)
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .env("SOURCE_DATE_EPOCH", "1735689600")
+        .output()
+        .expect("run sleeve");
+    Output {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+pub fn blessing() -> bool {
+    std::env::var("SLEEVE_BLESS").is_ok_and(|v| v == "1")
+}
+
+/// Compare `actual` with the file at `path`; with `SLEEVE_BLESS=1`, rewrite the file instead.
+/// Returns a description of the difference, if any.
+pub fn compare_file(path: &Path, actual: &str) -> Option<String> {
+    if blessing() {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).expect("create dir");
+        }
+        std::fs::write(path, actual).expect("bless");
+        return None;
+    }
+    let expected = std::fs::read_to_string(path).unwrap_or_default();
+    if expected == actual {
+        return None;
+    }
+    let line = expected
+        .lines()
+        .zip(actual.lines())
+        .position(|(a, b)| a != b)
+        .unwrap_or_else(|| expected.lines().count().min(actual.lines().count()));
+    Some(format!(
+        "{} differs from the output at line {} (run with SLEEVE_BLESS=1 to accept, then review the diff)\n--- expected\n{}\n--- actual\n{}",
+        path.display(),
+        line + 1,
+        expected
+            .lines()
+            .skip(line)
+            .take(5)
+            .collect::<Vec<_>>()
+            .join("\n"),
+        actual
+            .lines()
+            .skip(line)
+            .take(5)
+            .collect::<Vec<_>>()
+            .join("\n"),
+    ))
+}
