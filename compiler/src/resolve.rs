@@ -37,7 +37,9 @@ pub fn resolve(syn: SyntaxCatalogue, sources: &SourceMap, diags: &mut Diagnostic
     let contracts = r.contracts(label_currency.as_deref());
     let dsps = r.dsps();
     let (imprints, clients, territory_groups) = r.label_parts();
+    let incomplete = r.incomplete || r.label_broken;
     Catalogue {
+        incomplete,
         label,
         imprints,
         clients,
@@ -80,6 +82,8 @@ struct Resolver<'a> {
     /// The label file declares imprints/clients/groups, but could not be decoded: don't
     /// report references to them.
     label_broken: bool,
+    /// Some entity or value was left out because it could not be resolved.
+    incomplete: bool,
 }
 
 fn label_file(syn: &SyntaxCatalogue) -> Option<&TomlLabelFile> {
@@ -104,6 +108,7 @@ impl<'a> Resolver<'a> {
             clients: BTreeMap::new(),
             groups: BTreeMap::new(),
             label_broken,
+            incomplete: false,
         }
     }
 
@@ -807,7 +812,10 @@ impl<'a> Resolver<'a> {
         let items = std::mem::take(&mut self.syn.parties);
         let mut out = BTreeMap::new();
         for item in items {
-            let Some(p) = item.value else { continue };
+            let Some(p) = item.value else {
+                self.incomplete = true;
+                continue;
+            };
             let p = *p;
             let isni = p
                 .isni
@@ -853,7 +861,10 @@ impl<'a> Resolver<'a> {
         let mut out = BTreeMap::new();
         let mut seen_isrc: HashMap<String, (FileId, Span)> = HashMap::new();
         for item in items {
-            let Some(r) = item.value else { continue };
+            let Some(r) = item.value else {
+                self.incomplete = true;
+                continue;
+            };
             let r = *r;
             let isrc = self.ident(&r.isrc, Isrc::parse, codes::INVALID_ISRC, "ISRC");
             if let Some(isrc) = &isrc {
@@ -904,8 +915,13 @@ impl<'a> Resolver<'a> {
                     if ddex_avs::contains(ddex_avs::CONTRIBUTOR_ROLE, &role.value) {
                         rs.push(role.clone());
                     } else {
-                        let help = suggest::did_you_mean(&role.value, ddex_avs::CONTRIBUTOR_ROLE.iter().copied())
-                            .unwrap_or_else(|| "use a DDEX ContributorRole such as `Composer`, `Lyricist`, `Producer` or `MixingEngineer`".to_string());
+                        // DDEX has no plain `Producer`: the studio producer is the usual meaning.
+                        let help = if role.value.eq_ignore_ascii_case("producer") {
+                            Some("did you mean `StudioProducer`? DDEX has no plain `Producer` role".to_string())
+                        } else {
+                            suggest::did_you_mean(&role.value, ddex_avs::CONTRIBUTOR_ROLE.iter().copied())
+                        }
+                        .unwrap_or_else(|| "use a DDEX ContributorRole such as `Composer`, `Lyricist`, `StudioProducer` or `MixingEngineer`".to_string());
                         self.push(
                             Diagnostic::new(
                                 codes::INVALID_VALUE,
@@ -924,7 +940,8 @@ impl<'a> Resolver<'a> {
                             party.span,
                             format!("credit for `{}` has no role", party.value),
                         )
-                        .help("list the party's roles, such as `[\"Producer\"]`"),
+                        .label("no roles")
+                        .help("list the party's roles, such as `[\"StudioProducer\"]`"),
                     );
                 }
                 if ok {
@@ -946,12 +963,12 @@ impl<'a> Resolver<'a> {
             for (key, shares) in r.splits.iter() {
                 let scope = self.scope(key);
                 let mut list = Vec::new();
+                let mut complete = !shares.had_errors;
                 for (payee, share) in shares.iter() {
                     let ok = self.party_ref(payee, true);
-                    if let Some(s) = self.share(share)
-                        && ok
-                    {
-                        list.push((payee.clone(), s));
+                    match self.share(share) {
+                        Some(s) if ok => list.push((payee.clone(), s)),
+                        _ => complete = false,
                     }
                 }
                 if let Some(scope) = scope {
@@ -959,10 +976,15 @@ impl<'a> Resolver<'a> {
                         key: key.clone(),
                         scope,
                         shares: list,
+                        complete,
                     });
                 }
             }
+            if r.splits.had_errors {
+                self.incomplete = true;
+            }
             let (Some(isrc), Some(duration)) = (isrc, duration) else {
+                self.incomplete = true;
                 continue;
             };
             out.insert(
@@ -998,7 +1020,10 @@ impl<'a> Resolver<'a> {
         let mut out = BTreeMap::new();
         let mut seen_upc: HashMap<String, (FileId, Span)> = HashMap::new();
         for item in items {
-            let Some(r) = item.value else { continue };
+            let Some(r) = item.value else {
+                self.incomplete = true;
+                continue;
+            };
             let r = *r;
             let upc = self.ident(&r.upc, Upc::parse, codes::INVALID_UPC, "UPC/EAN");
             if let Some(upc) = &upc {
@@ -1077,29 +1102,36 @@ impl<'a> Resolver<'a> {
             let artwork = self.asset(item.file, &r.artwork);
 
             let mut discs = Vec::new();
-            if !r.tracks.is_empty() && !r.disc.is_empty() {
+            if r.tracks.is_some() && !r.disc.is_empty() {
                 let span = r.disc.first().map_or(r.title.span, |d| d.span);
                 self.conflict(span, "disc", "tracks");
             }
             if r.disc.is_empty() {
-                let span = r.tracks.first().map_or(r.title.span, |t| t.span);
-                let tracks = r
-                    .tracks
+                let (span, written) = match &r.tracks {
+                    Some(t) => (t.span, t.value.as_slice()),
+                    None => (r.title.span, &[][..]),
+                };
+                let tracks = written
                     .iter()
                     .filter_map(|t| self.recording_ref(t))
                     .collect();
-                discs.push(Disc { span, tracks });
+                discs.push(Disc {
+                    span,
+                    tracks,
+                    written: written.len(),
+                });
             } else {
                 for d in &r.disc {
-                    let tracks = d
+                    let written = &d.value.tracks;
+                    let tracks = written
                         .value
-                        .tracks
                         .iter()
                         .filter_map(|t| self.recording_ref(t))
                         .collect();
                     discs.push(Disc {
-                        span: d.span,
+                        span: written.span,
                         tracks,
+                        written: written.value.len(),
                     });
                 }
             }
@@ -1110,7 +1142,10 @@ impl<'a> Resolver<'a> {
                 .map(|d| self.deal(d, &r.release_date))
                 .collect();
 
-            let Some(upc) = upc else { continue };
+            let Some(upc) = upc else {
+                self.incomplete = true;
+                continue;
+            };
             out.insert(
                 item.id.value.clone(),
                 Release {
@@ -1222,7 +1257,10 @@ impl<'a> Resolver<'a> {
         let items = std::mem::take(&mut self.syn.contracts);
         let mut out = BTreeMap::new();
         for item in items {
-            let Some(c) = item.value else { continue };
+            let Some(c) = item.value else {
+                self.incomplete = true;
+                continue;
+            };
             let c = *c;
             let payee_ok = self.party_ref(&c.payee, true);
             let payee_currency = self
@@ -1319,6 +1357,7 @@ impl<'a> Resolver<'a> {
                 })
             });
             if !payee_ok {
+                self.incomplete = true;
                 continue;
             }
             out.insert(
@@ -1351,7 +1390,10 @@ impl<'a> Resolver<'a> {
         let items = std::mem::take(&mut self.syn.dsps);
         let mut out = BTreeMap::new();
         for item in items {
-            let Some(d) = item.value else { continue };
+            let Some(d) = item.value else {
+                self.incomplete = true;
+                continue;
+            };
             let d = *d;
             let party_id = self.ident(
                 &d.party_id,
@@ -1447,6 +1489,7 @@ impl<'a> Resolver<'a> {
                 }
             }
             let (Some(party_id), Some(transport)) = (party_id, transport) else {
+                self.incomplete = true;
                 continue;
             };
             out.insert(

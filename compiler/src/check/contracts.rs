@@ -82,7 +82,11 @@ pub fn check(cat: &Catalogue, diags: &mut Diagnostics) {
         let mut warned = BTreeSet::new();
         for rule in &rec.splits {
             for (payee, _) in &rule.shares {
-                if warned.contains(payee.value.as_str()) {
+                let is_payee = cat
+                    .parties
+                    .get(&payee.value)
+                    .is_some_and(|p| p.payee.is_some());
+                if !is_payee || warned.contains(payee.value.as_str()) {
                     continue;
                 }
                 let has = by_payee.get(payee.value.as_str()).is_some_and(|list| {

@@ -1,5 +1,5 @@
 //! E0311 deal-ends-before-start, E0312 original-release-after-release,
-//! E0323 contract-ends-before-start.
+//! E0323 contract-ends-before-start, E0327 pre-order-not-before-start.
 
 use crate::diag::{Diagnostic, Diagnostics, codes};
 use crate::model::Catalogue;
@@ -24,6 +24,22 @@ pub fn check(cat: &Catalogue, diags: &mut Diagnostics) {
             );
         }
         for deal in &rel.deals {
+            if let Some(pre) = &deal.pre_order
+                && pre.value >= deal.start.value
+            {
+                diags.push(
+                    Diagnostic::new(
+                        codes::PRE_ORDER_NOT_BEFORE_START,
+                        pre.span,
+                        format!(
+                            "the pre-order starts on {} but the deal itself starts on {}",
+                            pre.value, deal.start.value
+                        ),
+                    )
+                    .label("not before the start")
+                    .help("set `pre-order` before the deal's `start`, or remove it"),
+                );
+            }
             if let Some(end) = &deal.end
                 && end.value < deal.start.value
             {

@@ -26,6 +26,14 @@ pub fn check(cat: &Catalogue, world: &dyn World, diags: &mut Diagnostics) {
 
 /// `GB`, `IE` and 3 more — a short list of territory codes for messages.
 pub(crate) fn list_codes(set: crate::model::iso::TerritorySet, max: usize) -> String {
+    let everywhere = crate::model::iso::TerritorySet::all();
+    if set == everywhere {
+        return "every territory".to_string();
+    }
+    if set.len() * 2 > everywhere.len() {
+        let rest = everywhere.difference(set);
+        return format!("every territory except {}", list_codes(rest, max));
+    }
     let all: Vec<&str> = set.iter().collect();
     let shown: Vec<String> = all.iter().take(max).map(|c| format!("`{c}`")).collect();
     if all.len() > max {

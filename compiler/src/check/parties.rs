@@ -5,6 +5,11 @@ use crate::model::Catalogue;
 use std::collections::HashSet;
 
 pub fn check(cat: &Catalogue, diags: &mut Diagnostics) {
+    // A tidy-up warning: only judged once everything else resolves, since an entity that
+    // failed to load may be what uses the party.
+    if cat.incomplete || diags.has_errors() {
+        return;
+    }
     let mut used: HashSet<&str> = HashSet::new();
     for r in cat.recordings.values() {
         used.extend(r.artists.iter().map(|a| a.value.as_str()));

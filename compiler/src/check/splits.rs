@@ -21,7 +21,7 @@ pub fn check(cat: &Catalogue, diags: &mut Diagnostics) {
     }
 
     for rec in cat.recordings.values() {
-        for rule in &rec.splits {
+        for rule in rec.splits.iter().filter(|r| r.complete) {
             let mut sum = Some(Ratio::ZERO);
             for (_, share) in &rule.shares {
                 sum = sum.and_then(|s| s.checked_add(share.value));

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 pub fn check(cat: &Catalogue, diags: &mut Diagnostics) {
     for rel in cat.releases.values() {
         for (i, disc) in rel.discs.iter().enumerate() {
-            if disc.tracks.is_empty() {
+            if disc.written == 0 {
                 let what = if rel.discs.len() > 1 {
                     format!("disc {} has no tracks", i + 1)
                 } else {
@@ -28,10 +28,14 @@ pub fn check(cat: &Catalogue, diags: &mut Diagnostics) {
                     Diagnostic::new(
                         codes::DUPLICATE_TRACK,
                         t.span,
-                        format!(
-                            "recording `{}` is both track {fd}-{fnum} and track {d}-{n}",
-                            t.value
-                        ),
+                        if rel.discs.len() > 1 {
+                            format!(
+                                "recording `{}` is both track {fd}-{fnum} and track {d}-{n}",
+                                t.value
+                            )
+                        } else {
+                            format!("recording `{}` is both track {fnum} and track {n}", t.value)
+                        },
                     )
                     .label("repeated")
                     .secondary(span, "first here")

@@ -249,6 +249,10 @@ codes! {
         "A recording is offered by a deal in territories that none of its split rules covers, so income there would belong to nobody.",
         "Add a `default` split rule, or rules for the territories listed."
     }
+    PRE_ORDER_NOT_BEFORE_START = "E0327" "pre-order-not-before-start" Error {
+        "A deal's `pre-order` date is on or after its `start`, so there is no pre-order window.",
+        "Set `pre-order` to a date before `start` (the street date), or remove it."
+    }
     SECRET_IN_CATALOGUE = "E0401" "secret-in-catalogue" Error {
         "A password or private key written into a DSP profile. Catalogue files live in git; secrets must come from environment variables.",
         "Remove the secret and name an environment variable instead (`password-env = \"SLEEVE_SFTP_PASSWORD\"`)."

@@ -71,7 +71,8 @@ fn position(sources: &SourceMap, paths: &PathStyle, span: Span) -> Option<Positi
 #[derive(Debug)]
 struct Report {
     title: String,
-    severity: Severity,
+    /// `None` for a note that explains another report.
+    severity: Option<Severity>,
     help: Option<String>,
     source: Option<NamedSource<String>>,
     labels: Vec<LabeledSpan>,
@@ -89,8 +90,9 @@ impl std::error::Error for Report {}
 impl miette::Diagnostic for Report {
     fn severity(&self) -> Option<miette::Severity> {
         Some(match self.severity {
-            Severity::Error => miette::Severity::Error,
-            Severity::Warning => miette::Severity::Warning,
+            Some(Severity::Error) => miette::Severity::Error,
+            Some(Severity::Warning) => miette::Severity::Warning,
+            None => miette::Severity::Advice,
         })
     }
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
@@ -146,7 +148,7 @@ fn to_report(d: &Diagnostic, sources: &SourceMap, paths: &PathStyle) -> Report {
                 // miette cannot label two files in one report: a related report shows the other.
                 related.push(Report {
                     title: format!("note: {}", s.text),
-                    severity: Severity::Warning,
+                    severity: None,
                     help: None,
                     source: Some(NamedSource::new(
                         paths.show(&other.path),
@@ -168,7 +170,7 @@ fn to_report(d: &Diagnostic, sources: &SourceMap, paths: &PathStyle) -> Report {
     }
     Report {
         title: format!("{} {}: {}", d.code.code, d.code.name, d.message),
-        severity: d.severity,
+        severity: Some(d.severity),
         help,
         source,
         labels,
@@ -192,7 +194,11 @@ pub fn human(
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(width)
         .with_links(false)
-        .with_urls(false);
+        .with_urls(false)
+        .with_break_words(false)
+        .with_word_separator(textwrap::WordSeparator::AsciiSpace)
+        .with_word_splitter(textwrap::WordSplitter::NoHyphenation)
+        .with_show_related_as_nested(true);
     let report = to_report(d, sources, paths);
     let mut out = String::new();
     if handler.render_report(&mut out, &report).is_err() {

@@ -36,6 +36,9 @@ pub struct Catalogue {
     pub releases: BTreeMap<String, Release>,
     pub contracts: BTreeMap<String, Contract>,
     pub dsps: BTreeMap<String, Dsp>,
+    /// Something could not be resolved (and was reported). Rules that judge what is *absent*
+    /// (unused parties) don't run then: the missing piece might be what uses it.
+    pub incomplete: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -128,6 +131,8 @@ pub struct SplitRule {
     pub scope: Scope,
     /// Payee party id → share of one, in the order written (ties in rounding go to earlier payees).
     pub shares: Vec<(S<String>, S<Ratio>)>,
+    /// Every share was resolved; when not, the sum is not judged (the bad share is reported).
+    pub complete: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -246,6 +251,8 @@ pub struct Disc {
     pub span: Span,
     /// Recording ids (resolved from ids or ISRCs), with the span of each entry.
     pub tracks: Vec<S<String>>,
+    /// Entries as written, resolved or not.
+    pub written: usize,
 }
 
 impl Release {

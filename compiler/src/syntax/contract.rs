@@ -23,6 +23,7 @@ toml_table! {
         /// Last day of the term (inclusive); open-ended when not given.
         end: Option<S<Date>> = "end",
         /// Royalty rates: `default` and per-territory or per-group rules, each channel → rate.
+        #[serde(default)]
         rates: KeyMap<TomlChannelRates> = "rates",
         /// Advances paid to the payee, recouped from royalties.
         #[serde(default)]

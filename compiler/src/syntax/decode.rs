@@ -127,7 +127,8 @@ impl<'a> Cx<'a> {
             codes::INVALID_VALUE,
             span,
             format!("`{value}` is not a valid value for {key}"),
-        );
+        )
+        .label("not allowed");
         d = match suggest::suggest(value, allowed.iter().copied()) {
             Some(s) => d.help(format!("did you mean `{s}`?")),
             None if allowed.len() <= 12 => d.help(format!(
@@ -198,6 +199,7 @@ impl<'a> Cx<'a> {
                 span,
                 format!("missing required key `{key}`{where_}"),
             )
+            .label(format!("`{key}` missing"))
             .help(format!("add `{key} = …`; see `docs/language.md`")),
         );
     }
@@ -361,42 +363,55 @@ impl<T: schemars::JsonSchema> schemars::JsonSchema for OneOrMany<T> {
 
 /// A table whose keys are names (party ids, territory codes …), in the order written.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct KeyMap<T>(pub Vec<(S<String>, T)>);
+pub struct KeyMap<T> {
+    pub entries: Vec<(S<String>, T)>,
+    /// Some entry could not be decoded (and was reported), so an empty map may not be empty
+    /// as written.
+    pub had_errors: bool,
+}
 
 impl<T> Default for KeyMap<T> {
     fn default() -> Self {
-        KeyMap(Vec::new())
+        KeyMap {
+            entries: Vec::new(),
+            had_errors: false,
+        }
     }
 }
 
 impl<T> KeyMap<T> {
     pub fn iter(&self) -> impl Iterator<Item = &(S<String>, T)> {
-        self.0.iter()
+        self.entries.iter()
     }
+    /// Empty as written (no entries, none dropped).
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.entries.is_empty() && !self.had_errors
     }
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.entries.len()
     }
 }
 
 impl<T: Decode> Decode for KeyMap<T> {
     fn decode(v: &Value<'_>, cx: &mut Cx<'_>) -> Option<Self> {
         let table = cx.table(v)?;
-        let mut out = Vec::with_capacity(table.len());
+        let mut out = KeyMap {
+            entries: Vec::with_capacity(table.len()),
+            had_errors: false,
+        };
         for (k, val) in table.iter() {
             let key = S::new(k.get_ref().to_string(), Span::new(cx.file, k.span()));
             cx.enter(&key.value);
-            if let Some(x) = T::decode(val, cx) {
-                out.push((key, x));
+            match T::decode(val, cx) {
+                Some(x) => out.entries.push((key, x)),
+                None => out.had_errors = true,
             }
             cx.leave();
         }
-        Some(KeyMap(out))
+        Some(out)
     }
     fn when_missing() -> Option<Self> {
-        Some(KeyMap(Vec::new()))
+        Some(KeyMap::default())
     }
 }
 
@@ -526,7 +541,15 @@ macro_rules! toml_table {
                 $(
                     let $field = match $field {
                         (_, Some(x)) => Some(x),
-                        (true, None) => { complete = false; None }
+                        // Present but invalid (already reported): a required field fails the
+                        // table; an optional one is left out, so the rest is still checked.
+                        (true, None) => {
+                            let d = <$ty as $crate::syntax::decode::Decode>::when_missing();
+                            if d.is_none() {
+                                complete = false;
+                            }
+                            d
+                        }
                         (false, None) => {
                             let d = <$ty as $crate::syntax::decode::Decode>::when_missing();
                             if d.is_none() {

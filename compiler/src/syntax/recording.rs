@@ -17,6 +17,7 @@ toml_table! {
         /// Version (`Radio Edit`, `2024 Remaster`).
         version: Option<S<String>> = "version",
         /// Main artist party id(s).
+        #[serde(default)]
         artist: OneOrMany<S<String>> = "artist",
         /// Featured artist party id(s); never write "feat." into the title.
         #[serde(default)]
@@ -37,12 +38,13 @@ toml_table! {
         iswc: Option<S<String>> = "iswc",
         /// Audio file, relative to this file.
         audio: Option<S<String>> = "audio",
-        /// Contributors: party id → DDEX contributor roles (`Composer`, `Producer`, `MixingEngineer` …).
+        /// Contributors: party id → DDEX contributor roles (`Composer`, `Lyricist`, `StudioProducer`, `MixingEngineer` …).
         #[serde(default)]
         credits: KeyMap<OneOrMany<S<String>>> = "credits",
         /// Where and when the label holds the master rights; worldwide and forever when not given.
         rights: Option<TomlRights> = "rights",
         /// Who shares the artist royalty: `default` and per-territory or per-group rules, each payee → share.
+        #[serde(default)]
         splits: KeyMap<KeyMap<S<ExactText>>> = "splits",
     }
 }

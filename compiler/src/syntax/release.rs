@@ -46,8 +46,7 @@ toml_table! {
         /// Cover art file, relative to this file.
         artwork: Option<S<String>> = "artwork",
         /// Tracklist of a single-disc release: recording ids or ISRCs, in order.
-        #[serde(default)]
-        tracks: Vec<S<String>> = "tracks",
+        tracks: Option<S<Vec<S<String>>>> = "tracks",
         /// Discs of a multi-disc release, in order.
         #[serde(default)]
         disc: Vec<S<TomlDisc>> = "disc",
@@ -75,7 +74,7 @@ toml_table! {
     /// One disc of a multi-disc release.
     pub struct TomlDisc {
         /// Recording ids or ISRCs, in order.
-        tracks: Vec<S<String>> = "tracks",
+        tracks: S<Vec<S<String>>> = "tracks",
     }
 }
 

@@ -1,7 +1,7 @@
 //! `docs/diagnostics.md` is generated from the code table and the golden cases: each code's
 //! summary, its smallest failing catalogue file, the exact output, and the fix.
 
-use crate::golden::cases;
+use crate::golden::{cases, transcript};
 use crate::support::{compare_file, repo_root};
 use sleeve::diag::{Severity, codes};
 
@@ -59,7 +59,9 @@ pub fn generate() -> String {
             .iter()
             .find(|p| p.file_name().is_some_and(|n| n == dir_name.as_str()))
         {
-            let expected = std::fs::read_to_string(case.join("expected.txt")).unwrap_or_default();
+            // The transcript itself, not `expected.txt`: the golden test may be re-blessing it
+            // concurrently.
+            let expected = transcript(case);
             md.push_str(&format!("**Example** (`golden/check/{dir_name}/`):\n\n"));
             if let Some(file) = example_file(&expected, c.code) {
                 let text = std::fs::read(case.join("in").join(&file)).unwrap_or_default();
