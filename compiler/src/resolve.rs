@@ -23,11 +23,12 @@ use crate::world;
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, HashMap};
 use std::str::FromStr;
+use std::sync::Arc;
 
 /// Resolve the loaded files. Always returns a catalogue (with what could be resolved); it is
 /// fit for later stages only when no error was reported.
 pub fn resolve(syn: SyntaxCatalogue, sources: &SourceMap, diags: &mut Diagnostics) -> Catalogue {
-    let mut r = Resolver::new(syn, sources, diags);
+    let mut r = Resolver::new(syn, sources);
     r.index();
     let label = r.label();
     let label_currency = label.as_ref().map(|l| l.currency.clone());
@@ -37,7 +38,8 @@ pub fn resolve(syn: SyntaxCatalogue, sources: &SourceMap, diags: &mut Diagnostic
     let contracts = r.contracts(label_currency.as_deref());
     let dsps = r.dsps();
     let (imprints, clients, territory_groups) = r.label_parts();
-    let incomplete = r.incomplete || r.label_broken;
+    let incomplete = r.incomplete || r.idx.label_broken;
+    diags.extend(std::mem::take(&mut r.diags));
     Catalogue {
         incomplete,
         label,
@@ -61,13 +63,12 @@ enum RefSet {
     Contracts,
 }
 
-struct Resolver<'a> {
-    /// Entities are taken out of it as they are resolved, so values move into the model.
-    syn: SyntaxCatalogue,
+/// Everything declared, by kind: built once, then shared (read-only) by the threads that
+/// resolve entities.
+#[derive(Default)]
+struct Index {
     /// payee party id → its currency
     payee_currency: HashMap<String, String>,
-    sources: &'a SourceMap,
-    diags: &'a mut Diagnostics,
     /// party id → has a `[payee]` table (true when the file is broken, to avoid cascades).
     parties: BTreeMap<String, bool>,
     recordings: BTreeMap<String, ()>,
@@ -82,6 +83,14 @@ struct Resolver<'a> {
     /// The label file declares imprints/clients/groups, but could not be decoded: don't
     /// report references to them.
     label_broken: bool,
+}
+
+struct Resolver<'a> {
+    /// Entities are taken out of it as they are resolved, so values move into the model.
+    syn: SyntaxCatalogue,
+    idx: Arc<Index>,
+    sources: &'a SourceMap,
+    diags: Diagnostics,
     /// Some entity or value was left out because it could not be resolved.
     incomplete: bool,
 }
@@ -91,25 +100,68 @@ fn label_file(syn: &SyntaxCatalogue) -> Option<&TomlLabelFile> {
 }
 
 impl<'a> Resolver<'a> {
-    fn new(syn: SyntaxCatalogue, sources: &'a SourceMap, diags: &'a mut Diagnostics) -> Self {
-        let label_broken = syn.label.as_ref().is_none_or(|l| l.value.is_none());
+    fn new(syn: SyntaxCatalogue, sources: &'a SourceMap) -> Self {
         Resolver {
             syn,
-            payee_currency: HashMap::new(),
+            idx: Arc::new(Index::default()),
             sources,
-            diags,
-            parties: BTreeMap::new(),
-            recordings: BTreeMap::new(),
-            isrcs: HashMap::new(),
-            releases: BTreeMap::new(),
-            contracts: BTreeMap::new(),
-            dsps: BTreeMap::new(),
-            imprints: BTreeMap::new(),
-            clients: BTreeMap::new(),
-            groups: BTreeMap::new(),
-            label_broken,
+            diags: Diagnostics::default(),
             incomplete: false,
         }
+    }
+
+    /// A resolver for a worker thread: same index, its own diagnostics.
+    fn worker(&self) -> Resolver<'a> {
+        Resolver {
+            syn: SyntaxCatalogue::default(),
+            idx: Arc::clone(&self.idx),
+            sources: self.sources,
+            diags: Diagnostics::default(),
+            incomplete: false,
+        }
+    }
+
+    /// Resolve `items` with `f` on all cores, keeping their order.
+    fn parallel<T: Send, U: Send>(
+        &mut self,
+        items: Vec<T>,
+        f: impl Fn(&mut Resolver<'a>, T) -> Option<U> + Sync,
+    ) -> Vec<U> {
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .clamp(1, 8);
+        // Small catalogues are not worth a thread.
+        let chunk = items.len().div_ceil(threads).max(2_000);
+        let mut chunks: Vec<Vec<T>> = Vec::new();
+        let mut items = items.into_iter().peekable();
+        while items.peek().is_some() {
+            chunks.push(items.by_ref().take(chunk).collect());
+        }
+        let mut workers: Vec<Resolver<'a>> = chunks.iter().map(|_| self.worker()).collect();
+        let f = &f;
+        let results: Vec<Vec<U>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = workers
+                .iter_mut()
+                .zip(chunks)
+                .map(|(w, chunk)| {
+                    scope.spawn(move || {
+                        chunk
+                            .into_iter()
+                            .filter_map(|x| f(w, x))
+                            .collect::<Vec<U>>()
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+                .collect()
+        });
+        for w in workers {
+            self.diags.extend(w.diags);
+            self.incomplete |= w.incomplete;
+        }
+        results.into_iter().flatten().collect()
     }
 
     fn push(&mut self, d: Diagnostic) {
@@ -128,13 +180,17 @@ impl<'a> Resolver<'a> {
 
     fn index(&mut self) {
         let syn = std::mem::take(&mut self.syn);
+        let mut ix = Index {
+            label_broken: syn.label.as_ref().is_none_or(|l| l.value.is_none()),
+            ..Index::default()
+        };
         let mut parties = BTreeMap::new();
         for p in &syn.parties {
             if self.declare(&mut parties, p, "party") {
                 let payee = p.value.as_ref().is_none_or(|v| v.payee.is_some());
-                self.parties.insert(p.id.value.clone(), payee);
+                ix.parties.insert(p.id.value.clone(), payee);
                 if let Some(py) = p.value.as_ref().and_then(|v| v.payee.as_ref()) {
-                    self.payee_currency
+                    ix.payee_currency
                         .insert(p.id.value.clone(), py.currency.value.clone());
                 }
             }
@@ -142,35 +198,35 @@ impl<'a> Resolver<'a> {
         let mut recs = BTreeMap::new();
         for r in &syn.recordings {
             if self.declare(&mut recs, r, "recording") {
-                self.recordings.insert(r.id.value.clone(), ());
+                ix.recordings.insert(r.id.value.clone(), ());
             }
         }
         let mut rels = BTreeMap::new();
         for r in &syn.releases {
             if self.declare(&mut rels, r, "release") {
-                self.releases.insert(r.id.value.clone(), ());
+                ix.releases.insert(r.id.value.clone(), ());
             }
         }
         let mut cons = BTreeMap::new();
         for c in &syn.contracts {
             if self.declare(&mut cons, c, "contract") {
-                self.contracts.insert(c.id.value.clone(), ());
+                ix.contracts.insert(c.id.value.clone(), ());
             }
         }
         let mut dsps = BTreeMap::new();
         for d in &syn.dsps {
             if self.declare(&mut dsps, d, "DSP profile") {
-                self.dsps.insert(d.id.value.clone(), ());
+                ix.dsps.insert(d.id.value.clone(), ());
             }
         }
         if let Some(lf) = label_file(&syn) {
             for (k, _) in lf.imprints.iter() {
                 self.check_key_id(k, "imprint");
-                self.imprints.insert(k.value.clone(), ());
+                ix.imprints.insert(k.value.clone(), ());
             }
             for (k, _) in lf.clients.iter() {
                 self.check_key_id(k, "client");
-                self.clients.insert(k.value.clone(), ());
+                ix.clients.insert(k.value.clone(), ());
             }
             for (k, list) in lf.territory_groups.iter() {
                 self.check_key_id(k, "territory group");
@@ -190,7 +246,7 @@ impl<'a> Resolver<'a> {
                         .help("list the group's ISO 3166-1 codes, or remove the group"),
                     );
                 }
-                self.groups.insert(k.value.clone(), set);
+                ix.groups.insert(k.value.clone(), set);
             }
         }
         // ISRC index (duplicates are reported when recordings are resolved).
@@ -198,12 +254,13 @@ impl<'a> Resolver<'a> {
             if let Some(v) = &r.value
                 && let Ok(isrc) = Isrc::parse(&v.isrc.value)
             {
-                self.isrcs
+                ix.isrcs
                     .entry(isrc.as_str().to_string())
                     .or_insert_with(|| r.id.value.clone());
             }
         }
         self.syn = syn;
+        self.idx = Arc::new(ix);
     }
 
     fn declare<T>(
@@ -314,7 +371,7 @@ impl<'a> Resolver<'a> {
         } else if let Some(i) = iso::territory_index(&code.to_uppercase()) {
             iso::territory_code(i).map(|c| format!("write the code in capitals: `{c}`"))
         } else if groups_allowed {
-            let mut names: Vec<&str> = self.groups.keys().map(String::as_str).collect();
+            let mut names: Vec<&str> = self.idx.groups.keys().map(String::as_str).collect();
             names.push("Worldwide");
             suggest::did_you_mean(code, names)
         } else {
@@ -378,10 +435,10 @@ impl<'a> Resolver<'a> {
             s.insert(i);
             return Some(s);
         }
-        if let Some(g) = self.groups.get(&t.value) {
+        if let Some(g) = self.idx.groups.get(&t.value) {
             return Some(*g);
         }
-        if self.label_broken && is_valid_id(&t.value) {
+        if self.idx.label_broken && is_valid_id(&t.value) {
             return None;
         }
         self.unknown_territory(t, true);
@@ -396,13 +453,13 @@ impl<'a> Resolver<'a> {
         if let Some(i) = iso::territory_index(&key.value) {
             return Some(Scope::Territory(i));
         }
-        if let Some(g) = self.groups.get(&key.value) {
+        if let Some(g) = self.idx.groups.get(&key.value) {
             return Some(Scope::Group(key.value.clone(), *g));
         }
-        if self.label_broken && is_valid_id(&key.value) {
+        if self.idx.label_broken && is_valid_id(&key.value) {
             return None;
         }
-        let mut names: Vec<&str> = self.groups.keys().map(String::as_str).collect();
+        let mut names: Vec<&str> = self.idx.groups.keys().map(String::as_str).collect();
         names.push("default");
         let help = iso::territory_alias(&key.value)
             .map(|a| format!("write `{a}`: `{}` is not an ISO 3166-1 code", key.value))
@@ -616,11 +673,11 @@ impl<'a> Resolver<'a> {
         folder: &str,
     ) -> bool {
         let map = match set {
-            RefSet::Imprints => &self.imprints,
-            RefSet::Clients => &self.clients,
-            RefSet::Dsps => &self.dsps,
-            RefSet::Releases => &self.releases,
-            RefSet::Contracts => &self.contracts,
+            RefSet::Imprints => &self.idx.imprints,
+            RefSet::Clients => &self.idx.clients,
+            RefSet::Dsps => &self.idx.dsps,
+            RefSet::Releases => &self.idx.releases,
+            RefSet::Contracts => &self.idx.contracts,
         };
         if map.contains_key(&v.value) {
             return true;
@@ -640,7 +697,7 @@ impl<'a> Resolver<'a> {
     }
 
     fn party_ref(&mut self, v: &S<String>, need_payee: bool) -> bool {
-        match self.parties.get(&v.value) {
+        match self.idx.parties.get(&v.value) {
             Some(&is_payee) => {
                 if need_payee && !is_payee {
                     self.push(
@@ -662,7 +719,7 @@ impl<'a> Resolver<'a> {
                 true
             }
             None => {
-                let known: Vec<&str> = self.parties.keys().map(String::as_str).collect();
+                let known: Vec<&str> = self.idx.parties.keys().map(String::as_str).collect();
                 let help = suggest::did_you_mean(&v.value, known).unwrap_or_else(|| {
                     format!("correct the party id, or add `parties/{}.toml`", v.value)
                 });
@@ -689,15 +746,15 @@ impl<'a> Resolver<'a> {
 
     /// A tracklist entry: a recording id or an ISRC → the recording id.
     fn recording_ref(&mut self, v: &S<String>) -> Option<S<String>> {
-        if self.recordings.contains_key(&v.value) {
+        if self.idx.recordings.contains_key(&v.value) {
             return Some(v.clone());
         }
         if let Ok(isrc) = Isrc::parse(&v.value)
-            && let Some(id) = self.isrcs.get(isrc.as_str())
+            && let Some(id) = self.idx.isrcs.get(isrc.as_str())
         {
             return Some(S::new(id.clone(), v.span));
         }
-        let known: Vec<&str> = self.recordings.keys().map(String::as_str).collect();
+        let known: Vec<&str> = self.idx.recordings.keys().map(String::as_str).collect();
         let help = suggest::did_you_mean(&v.value, known).unwrap_or_else(|| {
             format!(
                 "correct the recording id or ISRC, or add `recordings/{}.toml`",
@@ -801,16 +858,16 @@ impl<'a> Resolver<'a> {
             }
         }
         for (k, _) in lf.territory_groups.iter() {
-            if let Some(set) = self.groups.get(&k.value) {
+            if let Some(set) = self.idx.groups.get(&k.value) {
                 groups.insert(k.value.clone(), S::new(*set, k.span));
             }
         }
         (imprints, clients, groups)
     }
 
-    fn parties(&mut self) -> BTreeMap<String, Party> {
+    fn parties(&mut self) -> BTreeMap<String, Box<Party>> {
         let items = std::mem::take(&mut self.syn.parties);
-        let mut out = BTreeMap::new();
+        let mut out = Vec::new();
         for item in items {
             let Some(p) = item.value else {
                 self.incomplete = true;
@@ -838,9 +895,9 @@ impl<'a> Resolver<'a> {
                     email: py.email.as_ref().map(|e| e.value.clone()),
                 })
             });
-            out.insert(
+            out.push((
                 item.id.value.clone(),
-                Party {
+                Box::new(Party {
                     id: item.id.clone(),
                     file: item.file,
                     name: p.name.value.clone(),
@@ -850,330 +907,344 @@ impl<'a> Resolver<'a> {
                     ipi,
                     country,
                     payee,
-                },
-            );
+                }),
+            ));
         }
-        out
+        // Sorted input builds the map in bulk, without moving entities through node splits.
+        out.into_iter().collect()
     }
 
-    fn recordings(&mut self) -> BTreeMap<String, Recording> {
+    fn recordings(&mut self) -> BTreeMap<String, Box<Recording>> {
         let items = std::mem::take(&mut self.syn.recordings);
-        let mut out = BTreeMap::new();
-        let mut seen_isrc: HashMap<String, (FileId, Span)> = HashMap::new();
-        for item in items {
-            let Some(r) = item.value else {
-                self.incomplete = true;
-                continue;
-            };
-            let r = *r;
-            let isrc = self.ident(&r.isrc, Isrc::parse, codes::INVALID_ISRC, "ISRC");
-            if let Some(isrc) = &isrc {
-                match seen_isrc.get(isrc.value.as_str()) {
-                    Some(&(file, span)) => {
-                        let first = self.path(file);
-                        self.push(
-                            Diagnostic::new(
-                                codes::DUPLICATE_ISRC,
-                                isrc.span,
-                                format!("ISRC `{}` is also the ISRC of `{first}`", isrc.value),
-                            )
-                            .label("duplicate ISRC")
-                            .secondary(span, "first used here")
-                            .help("give each recording its own ISRC; to put one recording on two releases, reference the same recording file from both"),
-                        );
-                    }
-                    None => {
-                        seen_isrc.insert(isrc.value.as_str().to_string(), (item.file, isrc.span));
-                    }
+        let out = self.parallel(items, |r, item| r.recording(item));
+        // Duplicates in declaration order, after the parallel part.
+        let mut seen_isrc: HashMap<&str, (FileId, Span)> = HashMap::new();
+        let mut dups = Vec::new();
+        for (_, rec) in &out {
+            match seen_isrc.get(rec.isrc.value.as_str()) {
+                Some(&(file, span)) => dups.push((rec.isrc.clone(), file, span)),
+                None => {
+                    seen_isrc.insert(rec.isrc.value.as_str(), (rec.file, rec.isrc.span));
                 }
             }
-            let artists = self.parties_refs(&r.artist.0, false);
-            if r.artist.0.is_empty() {
+        }
+        for (isrc, file, span) in dups {
+            let first = self.path(file);
+            self.push(
+                Diagnostic::new(
+                    codes::DUPLICATE_ISRC,
+                    isrc.span,
+                    format!("ISRC `{}` is also the ISRC of `{first}`", isrc.value),
+                )
+                .label("duplicate ISRC")
+                .secondary(span, "first used here")
+                .help("give each recording its own ISRC; to put one recording on two releases, reference the same recording file from both"),
+            );
+        }
+        out.into_iter().collect()
+    }
+
+    fn recording(
+        &mut self,
+        item: Item<Box<crate::syntax::recording::TomlRecording>>,
+    ) -> Option<(String, Box<Recording>)> {
+        let Some(r) = item.value else {
+            self.incomplete = true;
+            return None;
+        };
+        let r = *r;
+        let isrc = self.ident(&r.isrc, Isrc::parse, codes::INVALID_ISRC, "ISRC");
+        let artists = self.parties_refs(&r.artist.0, false);
+        if r.artist.0.is_empty() {
+            self.push(
+                Diagnostic::new(
+                    codes::EMPTY_LIST,
+                    r.title.span,
+                    "the recording has no artist",
+                )
+                .help("set `artist` to the main artist's party id"),
+            );
+        }
+        let featuring = self.parties_refs(&r.featuring.0, false);
+        let duration = self.duration(&r.duration);
+        let language = r.language.as_ref().and_then(|v| self.language(v));
+        let p_line = self.copyright_line(&r.p_line);
+        let iswc = r
+            .iswc
+            .as_ref()
+            .and_then(|v| self.ident(v, Iswc::parse, codes::INVALID_ISWC, "ISWC"));
+        let audio = self.asset(item.file, &r.audio);
+        let mut credits = Vec::new();
+        for (party, roles) in r.credits.iter() {
+            let ok = self.party_ref(party, false);
+            let mut rs = Vec::new();
+            for role in &roles.0 {
+                if ddex_avs::contains(ddex_avs::CONTRIBUTOR_ROLE, &role.value) {
+                    rs.push(role.clone());
+                } else {
+                    // DDEX has no plain `Producer`: the studio producer is the usual meaning.
+                    let help = if role.value.eq_ignore_ascii_case("producer") {
+                        Some("did you mean `StudioProducer`? DDEX has no plain `Producer` role".to_string())
+                    } else {
+                        suggest::did_you_mean(&role.value, ddex_avs::CONTRIBUTOR_ROLE.iter().copied())
+                    }
+                    .unwrap_or_else(|| "use a DDEX ContributorRole such as `Composer`, `Lyricist`, `StudioProducer` or `MixingEngineer`".to_string());
+                    self.push(
+                        Diagnostic::new(
+                            codes::INVALID_VALUE,
+                            role.span,
+                            format!("`{}` is not a DDEX contributor role", role.value),
+                        )
+                        .label("unknown role")
+                        .help(help),
+                    );
+                }
+            }
+            if roles.0.is_empty() {
                 self.push(
                     Diagnostic::new(
                         codes::EMPTY_LIST,
-                        r.title.span,
-                        "the recording has no artist",
+                        party.span,
+                        format!("credit for `{}` has no role", party.value),
                     )
-                    .help("set `artist` to the main artist's party id"),
+                    .label("no roles")
+                    .help("list the party's roles, such as `[\"StudioProducer\"]`"),
                 );
             }
-            let featuring = self.parties_refs(&r.featuring.0, false);
-            let duration = self.duration(&r.duration);
-            let language = r.language.as_ref().and_then(|v| self.language(v));
-            let p_line = self.copyright_line(&r.p_line);
-            let iswc = r
-                .iswc
-                .as_ref()
-                .and_then(|v| self.ident(v, Iswc::parse, codes::INVALID_ISWC, "ISWC"));
-            let audio = self.asset(item.file, &r.audio);
-            let mut credits = Vec::new();
-            for (party, roles) in r.credits.iter() {
-                let ok = self.party_ref(party, false);
-                let mut rs = Vec::new();
-                for role in &roles.0 {
-                    if ddex_avs::contains(ddex_avs::CONTRIBUTOR_ROLE, &role.value) {
-                        rs.push(role.clone());
-                    } else {
-                        // DDEX has no plain `Producer`: the studio producer is the usual meaning.
-                        let help = if role.value.eq_ignore_ascii_case("producer") {
-                            Some("did you mean `StudioProducer`? DDEX has no plain `Producer` role".to_string())
-                        } else {
-                            suggest::did_you_mean(&role.value, ddex_avs::CONTRIBUTOR_ROLE.iter().copied())
-                        }
-                        .unwrap_or_else(|| "use a DDEX ContributorRole such as `Composer`, `Lyricist`, `StudioProducer` or `MixingEngineer`".to_string());
-                        self.push(
-                            Diagnostic::new(
-                                codes::INVALID_VALUE,
-                                role.span,
-                                format!("`{}` is not a DDEX contributor role", role.value),
-                            )
-                            .label("unknown role")
-                            .help(help),
-                        );
-                    }
-                }
-                if roles.0.is_empty() {
-                    self.push(
-                        Diagnostic::new(
-                            codes::EMPTY_LIST,
-                            party.span,
-                            format!("credit for `{}` has no role", party.value),
-                        )
-                        .label("no roles")
-                        .help("list the party's roles, such as `[\"StudioProducer\"]`"),
-                    );
-                }
-                if ok {
-                    credits.push(Credit {
-                        party: party.clone(),
-                        roles: rs,
-                    });
-                }
+            if ok {
+                credits.push(Credit {
+                    party: party.clone(),
+                    roles: rs,
+                });
             }
-            let rights = r.rights.as_ref().map(|rt| {
-                let span = rt.territories.0.first().map_or(r.isrc.span, |t| t.span);
-                Rights {
-                    territories: self.territories(&rt.territories, &rt.except, span),
-                    start: rt.start.clone(),
-                    end: rt.end.clone(),
-                }
-            });
-            let mut splits = Vec::new();
-            for (key, shares) in r.splits.iter() {
-                let scope = self.scope(key);
-                let mut list = Vec::new();
-                let mut complete = !shares.had_errors;
-                for (payee, share) in shares.iter() {
-                    let ok = self.party_ref(payee, true);
-                    match self.share(share) {
-                        Some(s) if ok => list.push((payee.clone(), s)),
-                        _ => complete = false,
-                    }
-                }
-                if let Some(scope) = scope {
-                    splits.push(SplitRule {
-                        key: key.clone(),
-                        scope,
-                        shares: list,
-                        complete,
-                    });
-                }
-            }
-            if r.splits.had_errors {
-                self.incomplete = true;
-            }
-            let (Some(isrc), Some(duration)) = (isrc, duration) else {
-                self.incomplete = true;
-                continue;
-            };
-            out.insert(
-                item.id.value.clone(),
-                Recording {
-                    id: item.id.clone(),
-                    file: item.file,
-                    isrc,
-                    title: r.title,
-                    version: r.version,
-                    artists,
-                    featuring,
-                    display_artist: r.display_artist.as_ref().map(|d| d.value.clone()),
-                    duration_ms: duration,
-                    genre: r.genre,
-                    language,
-                    explicit: r.explicit,
-                    p_line,
-                    iswc,
-                    audio,
-                    credits,
-                    rights,
-                    splits,
-                    file_start: Span::new(item.file, 0..0),
-                },
-            );
         }
-        out
+        let rights = r.rights.as_ref().map(|rt| {
+            let span = rt.territories.0.first().map_or(r.isrc.span, |t| t.span);
+            Rights {
+                territories: self.territories(&rt.territories, &rt.except, span),
+                start: rt.start.clone(),
+                end: rt.end.clone(),
+            }
+        });
+        let mut splits = Vec::new();
+        for (key, shares) in r.splits.iter() {
+            let scope = self.scope(key);
+            let mut list = Vec::new();
+            let mut complete = !shares.had_errors;
+            for (payee, share) in shares.iter() {
+                let ok = self.party_ref(payee, true);
+                match self.share(share) {
+                    Some(s) if ok => list.push((payee.clone(), s)),
+                    _ => complete = false,
+                }
+            }
+            if let Some(scope) = scope {
+                splits.push(SplitRule {
+                    key: key.clone(),
+                    scope,
+                    shares: list,
+                    complete,
+                });
+            }
+        }
+        if r.splits.had_errors {
+            self.incomplete = true;
+        }
+        let (Some(isrc), Some(duration)) = (isrc, duration) else {
+            self.incomplete = true;
+            return None;
+        };
+        Some((
+            item.id.value.clone(),
+            Box::new(Recording {
+                id: item.id.clone(),
+                file: item.file,
+                isrc,
+                title: r.title,
+                version: r.version,
+                artists,
+                featuring,
+                display_artist: r.display_artist.as_ref().map(|d| d.value.clone()),
+                duration_ms: duration,
+                genre: r.genre,
+                language,
+                explicit: r.explicit,
+                p_line,
+                iswc,
+                audio,
+                credits,
+                rights,
+                splits,
+                file_start: Span::new(item.file, 0..0),
+            }),
+        ))
     }
 
-    fn releases(&mut self) -> BTreeMap<String, Release> {
+    fn releases(&mut self) -> BTreeMap<String, Box<Release>> {
         let items = std::mem::take(&mut self.syn.releases);
-        let mut out = BTreeMap::new();
+        let out = self.parallel(items, |r, item| r.release(item));
+        // Duplicates in declaration order, compared on the 14-digit GTIN.
         let mut seen_upc: HashMap<String, (FileId, Span)> = HashMap::new();
-        for item in items {
-            let Some(r) = item.value else {
-                self.incomplete = true;
-                continue;
-            };
-            let r = *r;
-            let upc = self.ident(&r.upc, Upc::parse, codes::INVALID_UPC, "UPC/EAN");
-            if let Some(upc) = &upc {
-                let key = upc.value.gtin14();
-                match seen_upc.get(&key) {
-                    Some(&(file, span)) => {
-                        let first = self.path(file);
-                        self.push(
-                            Diagnostic::new(
-                                codes::DUPLICATE_UPC,
-                                upc.span,
-                                format!("UPC `{}` is also the UPC of `{first}`", upc.value),
-                            )
-                            .label("duplicate UPC")
-                            .secondary(span, "first used here")
-                            .help("give each release its own UPC"),
-                        );
-                    }
-                    None => {
-                        seen_upc.insert(key, (item.file, upc.span));
-                    }
+        let mut dups = Vec::new();
+        for (_, rel) in &out {
+            match seen_upc.get(&rel.upc.value.gtin14()) {
+                Some(&(file, span)) => dups.push((rel.upc.clone(), file, span)),
+                None => {
+                    seen_upc.insert(rel.upc.value.gtin14(), (rel.file, rel.upc.span));
                 }
             }
-            let grid = r
-                .grid
-                .as_ref()
-                .and_then(|v| self.ident(v, Grid::parse, codes::INVALID_GRID, "GRid"));
-            let artists = self.parties_refs(&r.artist.0, false);
-            let various = r.various_artists.as_ref().is_some_and(|v| v.value);
-            if various && !r.artist.0.is_empty() {
-                self.conflict(
-                    r.various_artists.as_ref().map_or(r.title.span, |v| v.span),
-                    "various-artists",
-                    "artist",
-                );
-            } else if !various && r.artist.0.is_empty() {
-                self.push(
-                    Diagnostic::new(codes::MISSING_KEY, r.title.span, "the release has no `artist`")
-                        .label("no artist")
-                        .help("set `artist` to the main artist's party id, or `various-artists = true` for a compilation"),
-                );
-            }
-            let owner = match (&r.imprint, &r.client) {
-                (Some(i), Some(_)) => {
-                    self.conflict(i.span, "imprint", "client");
-                    Owner::Label
-                }
-                (Some(i), None) => {
-                    if !self.label_broken {
-                        self.reference(
-                            i,
-                            RefSet::Imprints,
-                            codes::UNKNOWN_IMPRINT,
-                            "imprint",
-                            "it under `[imprints]` in `sleeve.toml`",
-                        );
-                    }
-                    Owner::Imprint(i.value.clone())
-                }
-                (None, Some(c)) => {
-                    if !self.label_broken {
-                        self.reference(
-                            c,
-                            RefSet::Clients,
-                            codes::UNKNOWN_CLIENT,
-                            "client",
-                            "it under `[clients]` in `sleeve.toml`",
-                        );
-                    }
-                    Owner::Client(c.value.clone())
-                }
-                (None, None) => Owner::Label,
-            };
-            let p_line = self.copyright_line(&r.p_line);
-            let c_line = self.copyright_line(&r.c_line);
-            let artwork = self.asset(item.file, &r.artwork);
+        }
+        for (upc, file, span) in dups {
+            let first = self.path(file);
+            self.push(
+                Diagnostic::new(
+                    codes::DUPLICATE_UPC,
+                    upc.span,
+                    format!("UPC `{}` is also the UPC of `{first}`", upc.value),
+                )
+                .label("duplicate UPC")
+                .secondary(span, "first used here")
+                .help("give each release its own UPC"),
+            );
+        }
+        out.into_iter().collect()
+    }
 
-            let mut discs = Vec::new();
-            if r.tracks.is_some() && !r.disc.is_empty() {
-                let span = r.disc.first().map_or(r.title.span, |d| d.span);
-                self.conflict(span, "disc", "tracks");
+    fn release(
+        &mut self,
+        item: Item<Box<crate::syntax::release::TomlRelease>>,
+    ) -> Option<(String, Box<Release>)> {
+        let Some(r) = item.value else {
+            self.incomplete = true;
+            return None;
+        };
+        let r = *r;
+        let upc = self.ident(&r.upc, Upc::parse, codes::INVALID_UPC, "UPC/EAN");
+        let grid = r
+            .grid
+            .as_ref()
+            .and_then(|v| self.ident(v, Grid::parse, codes::INVALID_GRID, "GRid"));
+        let artists = self.parties_refs(&r.artist.0, false);
+        let various = r.various_artists.as_ref().is_some_and(|v| v.value);
+        if various && !r.artist.0.is_empty() {
+            self.conflict(
+                r.various_artists.as_ref().map_or(r.title.span, |v| v.span),
+                "various-artists",
+                "artist",
+            );
+        } else if !various && r.artist.0.is_empty() {
+            self.push(
+                Diagnostic::new(codes::MISSING_KEY, r.title.span, "the release has no `artist`")
+                    .label("no artist")
+                    .help("set `artist` to the main artist's party id, or `various-artists = true` for a compilation"),
+            );
+        }
+        let owner = match (&r.imprint, &r.client) {
+            (Some(i), Some(_)) => {
+                self.conflict(i.span, "imprint", "client");
+                Owner::Label
             }
-            if r.disc.is_empty() {
-                let (span, written) = match &r.tracks {
-                    Some(t) => (t.span, t.value.as_slice()),
-                    None => (r.title.span, &[][..]),
-                };
+            (Some(i), None) => {
+                if !self.idx.label_broken {
+                    self.reference(
+                        i,
+                        RefSet::Imprints,
+                        codes::UNKNOWN_IMPRINT,
+                        "imprint",
+                        "it under `[imprints]` in `sleeve.toml`",
+                    );
+                }
+                Owner::Imprint(i.value.clone())
+            }
+            (None, Some(c)) => {
+                if !self.idx.label_broken {
+                    self.reference(
+                        c,
+                        RefSet::Clients,
+                        codes::UNKNOWN_CLIENT,
+                        "client",
+                        "it under `[clients]` in `sleeve.toml`",
+                    );
+                }
+                Owner::Client(c.value.clone())
+            }
+            (None, None) => Owner::Label,
+        };
+        let p_line = self.copyright_line(&r.p_line);
+        let c_line = self.copyright_line(&r.c_line);
+        let artwork = self.asset(item.file, &r.artwork);
+
+        let mut discs = Vec::new();
+        if r.tracks.is_some() && !r.disc.is_empty() {
+            let span = r.disc.first().map_or(r.title.span, |d| d.span);
+            self.conflict(span, "disc", "tracks");
+        }
+        if r.disc.is_empty() {
+            let (span, written) = match &r.tracks {
+                Some(t) => (t.span, t.value.as_slice()),
+                None => (r.title.span, &[][..]),
+            };
+            let tracks = written
+                .iter()
+                .filter_map(|t| self.recording_ref(t))
+                .collect();
+            discs.push(Disc {
+                span,
+                tracks,
+                written: written.len(),
+            });
+        } else {
+            for d in &r.disc {
+                let written = &d.value.tracks;
                 let tracks = written
+                    .value
                     .iter()
                     .filter_map(|t| self.recording_ref(t))
                     .collect();
                 discs.push(Disc {
-                    span,
+                    span: written.span,
                     tracks,
-                    written: written.len(),
+                    written: written.value.len(),
                 });
-            } else {
-                for d in &r.disc {
-                    let written = &d.value.tracks;
-                    let tracks = written
-                        .value
-                        .iter()
-                        .filter_map(|t| self.recording_ref(t))
-                        .collect();
-                    discs.push(Disc {
-                        span: written.span,
-                        tracks,
-                        written: written.value.len(),
-                    });
-                }
             }
-
-            let deals = r
-                .deal
-                .iter()
-                .map(|d| self.deal(d, &r.release_date))
-                .collect();
-
-            let Some(upc) = upc else {
-                self.incomplete = true;
-                continue;
-            };
-            out.insert(
-                item.id.value.clone(),
-                Release {
-                    id: item.id.clone(),
-                    file: item.file,
-                    upc,
-                    grid,
-                    catalog_number: r.catalog_number.as_ref().map(|c| c.value.clone()),
-                    title: r.title,
-                    version: r.version,
-                    kind: r.kind,
-                    artists,
-                    various_artists: various,
-                    display_artist: r.display_artist.as_ref().map(|d| d.value.clone()),
-                    owner,
-                    release_date: r.release_date,
-                    original_release_date: r.original_release_date,
-                    genre: r.genre,
-                    subgenre: r.subgenre.as_ref().map(|s| s.value.clone()),
-                    p_line,
-                    c_line,
-                    artwork,
-                    discs,
-                    deals,
-                },
-            );
         }
-        out
+
+        let deals = r
+            .deal
+            .iter()
+            .map(|d| self.deal(d, &r.release_date))
+            .collect();
+
+        let Some(upc) = upc else {
+            self.incomplete = true;
+            return None;
+        };
+        Some((
+            item.id.value.clone(),
+            Box::new(Release {
+                id: item.id.clone(),
+                file: item.file,
+                upc,
+                grid,
+                catalog_number: r.catalog_number.as_ref().map(|c| c.value.clone()),
+                title: r.title,
+                version: r.version,
+                kind: r.kind,
+                artists,
+                various_artists: various,
+                display_artist: r.display_artist.as_ref().map(|d| d.value.clone()),
+                owner,
+                release_date: r.release_date,
+                original_release_date: r.original_release_date,
+                genre: r.genre,
+                subgenre: r.subgenre.as_ref().map(|s| s.value.clone()),
+                p_line,
+                c_line,
+                artwork,
+                discs,
+                deals,
+            }),
+        ))
     }
 
     fn conflict(&mut self, span: Span, a: &str, b: &str) {
@@ -1193,7 +1264,7 @@ impl<'a> Resolver<'a> {
         let mut dsps = Vec::new();
         for name in &deal.dsps.0 {
             if name.value == "all" {
-                dsps.extend(self.dsps.keys().map(|k| S::new(k.clone(), name.span)));
+                dsps.extend(self.idx.dsps.keys().map(|k| S::new(k.clone(), name.span)));
             } else {
                 if self.reference(
                     name,
@@ -1253,9 +1324,9 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    fn contracts(&mut self, label_currency: Option<&str>) -> BTreeMap<String, Contract> {
+    fn contracts(&mut self, label_currency: Option<&str>) -> BTreeMap<String, Box<Contract>> {
         let items = std::mem::take(&mut self.syn.contracts);
-        let mut out = BTreeMap::new();
+        let mut out = Vec::new();
         for item in items {
             let Some(c) = item.value else {
                 self.incomplete = true;
@@ -1264,6 +1335,7 @@ impl<'a> Resolver<'a> {
             let c = *c;
             let payee_ok = self.party_ref(&c.payee, true);
             let payee_currency = self
+                .idx
                 .payee_currency
                 .get(&c.payee.value)
                 .cloned()
@@ -1360,9 +1432,9 @@ impl<'a> Resolver<'a> {
                 self.incomplete = true;
                 continue;
             }
-            out.insert(
+            out.push((
                 item.id.value.clone(),
-                Contract {
+                Box::new(Contract {
                     id: item.id.clone(),
                     file: item.file,
                     payee: c.payee,
@@ -1380,15 +1452,16 @@ impl<'a> Resolver<'a> {
                     advances,
                     recoup_with,
                     reserve,
-                },
-            );
+                }),
+            ));
         }
-        out
+        // Sorted input builds the map in bulk, without moving entities through node splits.
+        out.into_iter().collect()
     }
 
-    fn dsps(&mut self) -> BTreeMap<String, Dsp> {
+    fn dsps(&mut self) -> BTreeMap<String, Box<Dsp>> {
         let items = std::mem::take(&mut self.syn.dsps);
-        let mut out = BTreeMap::new();
+        let mut out = Vec::new();
         for item in items {
             let Some(d) = item.value else {
                 self.incomplete = true;
@@ -1492,9 +1565,9 @@ impl<'a> Resolver<'a> {
                 self.incomplete = true;
                 continue;
             };
-            out.insert(
+            out.push((
                 item.id.value.clone(),
-                Dsp {
+                Box::new(Dsp {
                     id: item.id.clone(),
                     file: item.file,
                     name: d.name.value.clone(),
@@ -1507,10 +1580,11 @@ impl<'a> Resolver<'a> {
                     test: d.test.as_ref().is_some_and(|t| t.value),
                     transport,
                     deny,
-                },
-            );
+                }),
+            ));
         }
-        out
+        // Sorted input builds the map in bulk, without moving entities through node splits.
+        out.into_iter().collect()
     }
 }
 

@@ -15,12 +15,27 @@ use crate::world::World;
 
 /// Run every rule. `world` is asked only whether asset files exist.
 pub fn check(cat: &Catalogue, world: &dyn World, diags: &mut Diagnostics) {
-    splits::check(cat, diags);
-    dates::check(cat, diags);
-    tracklist::check(cat, diags);
-    deals::check(cat, diags);
-    assets::check(cat, world, diags);
-    contracts::check(cat, diags);
+    // Rule families are independent: two groups run side by side, each into its own sink.
+    let (a, b) = std::thread::scope(|s| {
+        let a = s.spawn(|| {
+            let mut d = Diagnostics::default();
+            splits::check(cat, &mut d);
+            contracts::check(cat, &mut d);
+            d
+        });
+        let mut b = Diagnostics::default();
+        dates::check(cat, &mut b);
+        tracklist::check(cat, &mut b);
+        deals::check(cat, &mut b);
+        assets::check(cat, world, &mut b);
+        (a.join(), b)
+    });
+    match a {
+        Ok(a) => diags.extend(a),
+        Err(panic) => std::panic::resume_unwind(panic),
+    }
+    diags.extend(b);
+    // Last: it only runs when nothing else is wrong.
     parties::check(cat, diags);
 }
 

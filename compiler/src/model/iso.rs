@@ -38,14 +38,23 @@ impl TerritorySet {
     }
 
     /// Every territory of [`TERRITORIES`] (DDEX `Worldwide`).
-    pub fn all() -> Self {
-        let mut s = Self::new();
-        for i in 0..TERRITORIES.len() {
-            if let Ok(i) = u8::try_from(i) {
-                s.insert(i);
-            }
+    pub const fn all() -> Self {
+        // Computed at compile time: the low `TERRITORIES.len()` bits.
+        let n = TERRITORIES.len();
+        let mut words = [0u64; 4];
+        let mut w = 0;
+        while w < 4 {
+            let lo = w * 64;
+            words[w] = if n >= lo + 64 {
+                u64::MAX
+            } else if n > lo {
+                (1u64 << (n - lo)) - 1
+            } else {
+                0
+            };
+            w += 1;
         }
-        s
+        TerritorySet(words)
     }
 
     /// Add the territory at `idx`.

@@ -31,11 +31,12 @@ pub struct Catalogue {
     pub imprints: BTreeMap<String, Imprint>,
     pub clients: BTreeMap<String, Client>,
     pub territory_groups: BTreeMap<String, S<TerritorySet>>,
-    pub parties: BTreeMap<String, Party>,
-    pub recordings: BTreeMap<String, Recording>,
-    pub releases: BTreeMap<String, Release>,
-    pub contracts: BTreeMap<String, Contract>,
-    pub dsps: BTreeMap<String, Dsp>,
+    // Entities are boxed: the maps stay small to build and walk, the entities never move.
+    pub parties: BTreeMap<String, Box<Party>>,
+    pub recordings: BTreeMap<String, Box<Recording>>,
+    pub releases: BTreeMap<String, Box<Release>>,
+    pub contracts: BTreeMap<String, Box<Contract>>,
+    pub dsps: BTreeMap<String, Box<Dsp>>,
     /// Something could not be resolved (and was reported). Rules that judge what is *absent*
     /// (unused parties) don't run then: the missing piece might be what uses it.
     pub incomplete: bool,

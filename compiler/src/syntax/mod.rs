@@ -135,18 +135,22 @@ pub fn load(
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .clamp(1, 8);
-    let chunk = entries.len().div_ceil(threads).max(1);
-    let mut loaded: Vec<Loaded> = Vec::with_capacity(entries.len());
+    // Files differ a lot in size (a party vs an album with its recordings): threads take the
+    // next file from a shared counter rather than a fixed share, so they finish together.
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut loaded: Vec<(usize, Loaded)> = Vec::with_capacity(entries.len());
     std::thread::scope(|scope| {
-        let handles: Vec<_> = entries
-            .chunks(chunk)
-            .enumerate()
-            .map(|(ci, part)| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                let (next, entries) = (&next, &entries);
                 scope.spawn(move || {
-                    part.iter()
-                        .enumerate()
-                        .map(|(i, e)| load_one(world, e, FileId(base + (ci * chunk + i) as u32)))
-                        .collect::<Vec<_>>()
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(e) = entries.get(i) else { break };
+                        mine.push((i, load_one(world, e, FileId(base + i as u32))));
+                    }
+                    mine
                 })
             })
             .collect();
@@ -157,10 +161,11 @@ pub fn load(
             }
         }
     });
+    loaded.sort_by_key(|(i, _)| *i);
 
     let mut cat = SyntaxCatalogue::default();
     let mut inline = Vec::new();
-    for l in loaded {
+    for (_, l) in loaded {
         let id_text = file_id(&l.source.path);
         let file = sources.add(l.source);
         let id = S::new(id_text, Span::new(file, 0..0));
