@@ -4,9 +4,14 @@
 //! `world → syntax (load) → resolve → model → check → …`. Only `cli` touches the disk, the
 //! environment and the clock; everything else reaches them through [`world::World`].
 
+pub mod build;
 pub mod check;
 pub mod cli;
+pub mod ddex;
 pub mod diag;
+pub mod lower;
+pub mod media;
+pub mod message;
 pub mod model;
 pub mod resolve;
 pub mod schema;
@@ -23,6 +28,8 @@ pub struct Checked {
     pub sources: SourceMap,
     pub diagnostics: Diagnostics,
     pub catalogue: model::Catalogue,
+    /// What was read from the audio and artwork files.
+    pub media: lower::MediaTable,
 }
 
 /// Load → resolve → check. The catalogue is fit for later stages only when
@@ -39,11 +46,12 @@ pub fn check_catalogue_timed(world: &dyn World, stage: &mut dyn FnMut(&str)) -> 
     stage("load");
     let catalogue = resolve::resolve(syn, &sources, &mut diagnostics);
     stage("resolve");
-    check::check(&catalogue, world, &mut diagnostics);
+    let media = check::check(&catalogue, world, &mut diagnostics);
     stage("check");
     Checked {
         sources,
         diagnostics,
         catalogue,
+        media,
     }
 }

@@ -6,15 +6,18 @@ mod contracts;
 mod dates;
 mod deals;
 mod parties;
+mod quality;
 mod splits;
 mod tracklist;
 
 use crate::diag::Diagnostics;
+use crate::lower::MediaTable;
 use crate::model::Catalogue;
 use crate::world::World;
 
-/// Run every rule. `world` is asked only whether asset files exist.
-pub fn check(cat: &Catalogue, world: &dyn World, diags: &mut Diagnostics) {
+/// Run every rule. `world` is asked whether asset files exist and for their bytes (media
+/// rules); what the media rules learnt is returned for `build`.
+pub fn check(cat: &Catalogue, world: &dyn World, diags: &mut Diagnostics) -> MediaTable {
     // Rule families are independent: two groups run side by side, each into its own sink.
     let (a, b) = std::thread::scope(|s| {
         let a = s.spawn(|| {
@@ -35,8 +38,10 @@ pub fn check(cat: &Catalogue, world: &dyn World, diags: &mut Diagnostics) {
         Err(panic) => std::panic::resume_unwind(panic),
     }
     diags.extend(b);
+    let media = quality::check(cat, world, diags);
     // Last: it only runs when nothing else is wrong.
     parties::check(cat, diags);
+    media
 }
 
 /// `GB`, `IE` and 3 more — a short list of territory codes for messages.

@@ -39,24 +39,49 @@ pub fn run(args: Args, printer: &Printer) -> Exit {
             start.elapsed().as_millis()
         ));
     }
-    let paths = PathStyle::new(&args.path.to_string_lossy());
     let errors = checked.diagnostics.error_count();
     let warnings = checked.diagnostics.warning_count();
-    let files = checked.sources.len();
-    for d in std::mem::take(&mut checked.diagnostics).sorted() {
-        match args.format {
-            Format::Human => printer.err(&render::human(&d, &checked.sources, &paths, printer.color, 80)),
-            Format::Json => printer.out(&format!("{}\n", render::json(&d, &checked.sources, &paths))),
-            Format::Github => printer.out(&format!("{}\n", render::github(&d, &checked.sources, &paths))),
-        }
-    }
-    if args.format == Format::Human {
-        printer.err(&summary(files, errors, warnings));
-    }
+    report(&mut checked, &args.path, args.format, printer, true);
     let fail = errors > 0 || (args.deny.is_some() && warnings > 0);
     // The process is about to exit: freeing a large catalogue piece by piece only costs time.
     std::mem::forget(checked);
     if fail { Exit::Failure } else { Exit::Success }
+}
+
+/// Print the diagnostics (taking them out of `checked`) in `format`; with `summary`, end
+/// human output with the count line.
+pub fn report(
+    checked: &mut crate::Checked,
+    root: &std::path::Path,
+    format: Format,
+    printer: &Printer,
+    summary_line: bool,
+) {
+    let paths = PathStyle::new(&root.to_string_lossy());
+    let errors = checked.diagnostics.error_count();
+    let warnings = checked.diagnostics.warning_count();
+    let files = checked.sources.len();
+    for d in std::mem::take(&mut checked.diagnostics).sorted() {
+        match format {
+            Format::Human => printer.err(&render::human(
+                &d,
+                &checked.sources,
+                &paths,
+                printer.color,
+                80,
+            )),
+            Format::Json => {
+                printer.out(&format!("{}\n", render::json(&d, &checked.sources, &paths)))
+            }
+            Format::Github => printer.out(&format!(
+                "{}\n",
+                render::github(&d, &checked.sources, &paths)
+            )),
+        }
+    }
+    if format == Format::Human && (summary_line || errors + warnings > 0) {
+        printer.err(&summary(files, errors, warnings));
+    }
 }
 
 fn plural(n: usize, word: &str) -> String {

@@ -4,6 +4,7 @@
 pub mod printer;
 pub mod system_world;
 
+mod build;
 mod check;
 mod explain;
 mod generate;
@@ -54,6 +55,12 @@ enum Command {
   sleeve check catalog-example --deny warnings
   sleeve check . --format github          GitHub Actions annotations")]
     Check(check::Args),
+    /// Check, then write DDEX ERN 4.3 packages: one per release per DSP.
+    #[command(after_help = "Examples:
+  sleeve build catalog-example            packages in catalog-example/out/
+  sleeve build . --out /tmp/out --copy    copy resources instead of hard-linking
+  SOURCE_DATE_EPOCH=1735689600 sleeve build .   a fixed clock: byte-identical output")]
+    Build(build::Args),
     /// Explain a diagnostic code: what it flags, why, and how to fix it.
     #[command(after_help = "Examples:
   sleeve explain E0302
@@ -84,6 +91,7 @@ pub fn run(args: Vec<String>) -> Exit {
     let printer = Printer::new(cli.color);
     match cli.command {
         Command::Check(a) => check::run(a, &printer),
+        Command::Build(a) => build::run(a, &printer),
         Command::Explain(a) => explain::run(a, &printer),
         Command::Schema(a) => schema::run(a, &printer),
         Command::Generate(a) => generate::run(a, &printer),

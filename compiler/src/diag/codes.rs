@@ -253,6 +253,46 @@ codes! {
         "A deal's `pre-order` date is on or after its `start`, so there is no pre-order window.",
         "Set `pre-order` to a date before `start` (the street date), or remove it."
     }
+    UNREADABLE_MEDIA = "E0402" "unreadable-media" Error {
+        "An audio or artwork file exists but is not what it claims to be: truncated, empty, mislabelled (an MP3 named `.flac`), or in a format DSPs do not take. Sleeve reads the file itself, not its name.",
+        "Re-export the file from the master (FLAC or WAV for audio, JPEG or PNG for artwork) and replace it."
+    }
+    ARTWORK_TOO_SMALL = "W0403" "artwork-too-small" Warning {
+        "Cover art smaller than 3000×3000 pixels. Apple Music and others reject it.",
+        "Supply artwork of at least 3000×3000 pixels."
+    }
+    ARTWORK_NOT_SQUARE = "W0404" "artwork-not-square" Warning {
+        "Cover art that is not square; DSPs require a 1:1 image.",
+        "Crop or re-export the artwork as a square."
+    }
+    ARTWORK_COLOR = "W0405" "artwork-color" Warning {
+        "Cover art that is not RGB (CMYK, greyscale or indexed colour) or has transparency; DSPs expect RGB JPEG or PNG.",
+        "Convert the artwork to RGB, without an alpha channel."
+    }
+    AUDIO_QUALITY = "W0406" "audio-quality" Warning {
+        "Audio that is not 16- or 24-bit, or sampled below 44.1 kHz, which DSPs reject as below CD quality.",
+        "Deliver the 16- or 24-bit master at 44.1 kHz or more."
+    }
+    DURATION_MISMATCH = "W0407" "duration-mismatch" Warning {
+        "The audio file's length differs from the recording's `duration` by more than a second: the wrong file, or the wrong metadata.",
+        "Check that `audio` names the right file, and correct `duration` to the file's length."
+    }
+    FEATURING_IN_TITLE = "W0408" "featuring-in-title" Warning {
+        "`feat.`, `ft.` or `featuring` typed into a title. DSPs reject it: featured artists belong in `featuring`, from which Sleeve builds the display artist.",
+        "Remove the featured artist from the title and list them in `featuring`."
+    }
+    TITLE_STYLE = "W0409" "title-style" Warning {
+        "A title in capitals, or a generic placeholder such as `Track 1` or `Untitled`, which DSP style guides reject.",
+        "Write the real title in title case."
+    }
+    MISSING_EXPLICIT_FLAG = "W0410" "missing-explicit-flag" Warning {
+        "A recording without `explicit = true` or `false`. DSPs require the parental advisory flag; without it the message says `Unknown`.",
+        "Add `explicit = false` (or `true`) to the recording."
+    }
+    MISSING_COPYRIGHT_LINE = "W0411" "missing-copyright-line" Warning {
+        "A release with no P-line or C-line and no copyright owner to derive one from (`copyright-owner` of the label, imprint or client).",
+        "Add `p-line` and `c-line` to the release, or `copyright-owner` to the label, imprint or client."
+    }
     SECRET_IN_CATALOGUE = "E0401" "secret-in-catalogue" Error {
         "A password or private key written into a DSP profile. Catalogue files live in git; secrets must come from environment variables.",
         "Remove the secret and name an environment variable instead (`password-env = \"SLEEVE_SFTP_PASSWORD\"`)."

@@ -14,7 +14,7 @@ fn bad_catalogue() -> tempdir::Dir {
     );
     dir.write(
         "recordings/r.toml",
-        "isrc = \"ZZSLV2500001\"\ntitle = \"R\"\nartist = \"a\"\nduration = \"3:00\"\n[splits]\ndefault = { a = \"90%\" }\n",
+        "isrc = \"ZZSLV2500001\"\ntitle = \"R\"\nartist = \"a\"\nduration = \"3:00\"\nexplicit = false\n[splits]\ndefault = { a = \"90%\" }\n",
     );
     dir
 }
@@ -66,13 +66,13 @@ fn errors_exit_1_and_clean_exits_0() {
         out.stderr
     );
     assert!(
-        out.stderr.contains("recordings/r.toml:6:1"),
+        out.stderr.contains("recordings/r.toml:7:1"),
         "{}",
         out.stderr
     );
     dir.write(
         "recordings/r.toml",
-        "isrc = \"ZZSLV2500001\"\ntitle = \"R\"\nartist = \"a\"\nduration = \"3:00\"\n[splits]\ndefault = { a = \"100%\" }\n",
+        "isrc = \"ZZSLV2500001\"\ntitle = \"R\"\nartist = \"a\"\nduration = \"3:00\"\nexplicit = false\n[splits]\ndefault = { a = \"100%\" }\n",
     );
     dir.write(
         "contracts/a.toml",
@@ -87,7 +87,7 @@ fn warnings_fail_only_with_deny() {
     let dir = bad_catalogue();
     dir.write(
         "recordings/r.toml",
-        "isrc = \"ZZSLV2500001\"\ntitle = \"R\"\nartist = \"a\"\nduration = \"3:00\"\n[splits]\ndefault = { a = \"100%\" }\n",
+        "isrc = \"ZZSLV2500001\"\ntitle = \"R\"\nartist = \"a\"\nduration = \"3:00\"\nexplicit = false\n[splits]\ndefault = { a = \"100%\" }\n",
     );
     // No contract for `a`: W0322.
     let out = sleeve(dir.path(), &["check", "."]);
@@ -108,7 +108,7 @@ fn json_lines_have_file_line_column() {
     assert_eq!(v["name"], "split-shares-not-100");
     assert_eq!(v["severity"], "error");
     assert_eq!(v["file"], "recordings/r.toml");
-    assert_eq!(v["line"], 6);
+    assert_eq!(v["line"], 7);
     assert_eq!(v["column"], 1);
     assert!(v["help"].as_str().is_some_and(|h| h.contains("10%")), "{v}");
 }
@@ -119,7 +119,7 @@ fn github_annotations() {
     let out = sleeve(dir.path(), &["check", ".", "--format", "github"]);
     assert!(
         out.stdout
-            .starts_with("::error file=recordings/r.toml,line=6,col=1,"),
+            .starts_with("::error file=recordings/r.toml,line=7,col=1,"),
         "{}",
         out.stdout
     );
@@ -139,7 +139,7 @@ fn paths_are_shown_as_given() {
     let out = sleeve(parent, &["check", &name]);
     assert!(
         out.stderr
-            .contains(&format!("{name}/recordings/r.toml:6:1")),
+            .contains(&format!("{name}/recordings/r.toml:7:1")),
         "{}",
         out.stderr
     );

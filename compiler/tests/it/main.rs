@@ -5,6 +5,7 @@
     reason = "tests set up real files and compare with real outputs"
 )]
 
+mod build;
 mod cli;
 mod docs;
 mod fuzz;

@@ -1,0 +1,440 @@
+//! DSP quality rules: the reasons DSPs reject deliveries. Warnings, unless a DSP profile that
+//! receives the release lists the code under `deny`.
+//!
+//! E0402 unreadable-media, W0403 artwork-too-small, W0404 artwork-not-square,
+//! W0405 artwork-color, W0406 audio-quality, W0407 duration-mismatch,
+//! W0408 featuring-in-title, W0409 title-style, W0410 missing-explicit-flag,
+//! W0411 missing-copyright-line.
+
+use crate::diag::{Code, Diagnostic, Diagnostics, Severity, codes};
+use crate::lower::{MediaFacts, MediaTable};
+use crate::media::{self, ColorModel};
+use crate::model::{Asset, Catalogue, Owner};
+use crate::source::Span;
+use crate::world::World;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Pixels DSPs ask of cover art (Apple: at least 3000×3000).
+const MIN_ARTWORK: u32 = 3000;
+/// How far a file's length may be from the catalogue's `duration`.
+const DURATION_TOLERANCE_MS: u64 = 1000;
+
+/// DSPs receiving each release and each recording (through its releases).
+struct Receivers<'a> {
+    release: BTreeMap<&'a str, BTreeSet<&'a str>>,
+    recording: BTreeMap<&'a str, BTreeSet<&'a str>>,
+}
+
+fn receivers(cat: &Catalogue) -> Receivers<'_> {
+    let mut release: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    let mut recording: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for rel in cat.releases.values() {
+        let dsps: BTreeSet<&str> = rel
+            .deals
+            .iter()
+            .flat_map(|d| d.dsps.iter().map(|x| x.value.as_str()))
+            .collect();
+        for (_, _, t) in rel.tracks() {
+            recording
+                .entry(t.value.as_str())
+                .or_default()
+                .extend(dsps.iter().copied());
+        }
+        release.insert(rel.id.value.as_str(), dsps);
+    }
+    Receivers { release, recording }
+}
+
+/// Push `d`, raised to an error if a receiving DSP denies its code.
+fn push(cat: &Catalogue, dsps: Option<&BTreeSet<&str>>, d: Diagnostic, diags: &mut Diagnostics) {
+    let denying: Vec<&str> = dsps
+        .into_iter()
+        .flatten()
+        .filter(|id| {
+            cat.dsps
+                .get(**id)
+                .is_some_and(|p| p.deny.iter().any(|c| c.code == d.code.code))
+        })
+        .copied()
+        .collect();
+    if denying.is_empty() {
+        diags.push(d);
+    } else {
+        let list = denying
+            .iter()
+            .map(|x| format!("`{x}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let code = d.code.code;
+        diags.push(d.severity(Severity::Error).note(format!(
+            "an error because DSP profile {list} denies `{code}`"
+        )));
+    }
+}
+
+fn rule(code: &'static Code, span: Span, message: String, label: &str) -> Diagnostic {
+    Diagnostic::new(code, span, message)
+        .label(label)
+        .help(code.fix)
+}
+
+/// Words that mark a featured artist typed into a title.
+fn has_featuring(title: &str) -> bool {
+    let lower = title.to_lowercase();
+    lower
+        .split(|c: char| c.is_whitespace() || c == '(' || c == '[')
+        .any(|w| matches!(w, "feat." | "ft." | "feat" | "featuring"))
+}
+
+fn title_problem(title: &str) -> Option<&'static str> {
+    let t = title.trim();
+    let lower = t.to_lowercase();
+    let generic = lower == "untitled"
+        || lower.starts_with("track ") && lower[6..].trim().bytes().all(|b| b.is_ascii_digit())
+        || lower == "track";
+    if generic {
+        return Some("is a placeholder, not a title");
+    }
+    let letters: Vec<char> = t.chars().filter(|c| c.is_alphabetic()).collect();
+    if letters.len() > 3 && letters.iter().all(|c| c.is_uppercase()) {
+        return Some("is written in capitals");
+    }
+    None
+}
+
+/// Read and probe every asset once; report unreadable files and media rules. Returns what
+/// was learnt, for `build`.
+pub fn check(cat: &Catalogue, world: &dyn World, diags: &mut Diagnostics) -> MediaTable {
+    let recv = receivers(cat);
+    let mut table = MediaTable::default();
+
+    // Titles, flags, copyright lines.
+    for rec in cat.recordings.values() {
+        let dsps = recv.recording.get(rec.id.value.as_str());
+        if has_featuring(&rec.title.value) {
+            push(
+                cat,
+                dsps,
+                rule(
+                    codes::FEATURING_IN_TITLE,
+                    rec.title.span,
+                    format!("title `{}` names a featured artist", rec.title.value),
+                    "featured artist in the title",
+                ),
+                diags,
+            );
+        }
+        if let Some(p) = title_problem(&rec.title.value) {
+            push(
+                cat,
+                dsps,
+                rule(
+                    codes::TITLE_STYLE,
+                    rec.title.span,
+                    format!("title `{}` {p}", rec.title.value),
+                    "title",
+                ),
+                diags,
+            );
+        }
+        if rec.explicit.is_none() {
+            push(
+                cat,
+                dsps,
+                rule(
+                    codes::MISSING_EXPLICIT_FLAG,
+                    rec.title.span,
+                    format!("recording `{}` has no `explicit` flag", rec.id.value),
+                    "no `explicit`",
+                ),
+                diags,
+            );
+        }
+    }
+    for rel in cat.releases.values() {
+        let dsps = recv.release.get(rel.id.value.as_str());
+        if has_featuring(&rel.title.value) {
+            push(
+                cat,
+                dsps,
+                rule(
+                    codes::FEATURING_IN_TITLE,
+                    rel.title.span,
+                    format!("title `{}` names a featured artist", rel.title.value),
+                    "featured artist in the title",
+                ),
+                diags,
+            );
+        }
+        if let Some(p) = title_problem(&rel.title.value) {
+            push(
+                cat,
+                dsps,
+                rule(
+                    codes::TITLE_STYLE,
+                    rel.title.span,
+                    format!("title `{}` {p}", rel.title.value),
+                    "title",
+                ),
+                diags,
+            );
+        }
+        let owner = match &rel.owner {
+            Owner::Client(_) => true,
+            Owner::Imprint(i) => {
+                cat.imprints
+                    .get(i)
+                    .is_some_and(|i| i.copyright_owner.is_some())
+                    || cat
+                        .label
+                        .as_ref()
+                        .is_some_and(|l| l.copyright_owner.is_some())
+            }
+            Owner::Label => cat
+                .label
+                .as_ref()
+                .is_some_and(|l| l.copyright_owner.is_some()),
+        };
+        if !owner && (rel.p_line.is_none() || rel.c_line.is_none()) {
+            let missing = match (rel.p_line.is_none(), rel.c_line.is_none()) {
+                (true, true) => "P-line and C-line",
+                (true, false) => "P-line",
+                _ => "C-line",
+            };
+            push(
+                cat,
+                dsps,
+                rule(
+                    codes::MISSING_COPYRIGHT_LINE,
+                    rel.title.span,
+                    format!(
+                        "release `{}` has no {missing}, and no copyright owner to derive it from",
+                        rel.id.value
+                    ),
+                    "no copyright line",
+                ),
+                diags,
+            );
+        }
+    }
+
+    // Media files: each read once, on all cores.
+    let mut audio: BTreeMap<&str, Vec<(&crate::model::Recording, &Asset)>> = BTreeMap::new();
+    for rec in cat.recordings.values() {
+        if let Some(a) = &rec.audio {
+            audio.entry(a.path.as_str()).or_default().push((rec, a));
+        }
+    }
+    let mut art: BTreeMap<&str, Vec<(&crate::model::Release, &Asset)>> = BTreeMap::new();
+    for rel in cat.releases.values() {
+        if let Some(a) = &rel.artwork {
+            art.entry(a.path.as_str()).or_default().push((rel, a));
+        }
+    }
+    let paths: Vec<&str> = audio.keys().chain(art.keys()).copied().collect();
+    let read = read_all(world, &paths);
+
+    for (path, users) in &audio {
+        let Some(Ok(bytes)) = read.get(path) else {
+            continue;
+        };
+        match media::probe_audio(bytes) {
+            Err(e) => {
+                for (rec, a) in users {
+                    push(
+                        cat,
+                        recv.recording.get(rec.id.value.as_str()),
+                        unreadable(a, "audio file", &e),
+                        diags,
+                    );
+                }
+            }
+            Ok(info) => {
+                for (rec, a) in users {
+                    let dsps = recv.recording.get(rec.id.value.as_str());
+                    if !matches!(info.bits_per_sample, 16 | 24) || info.sample_rate < 44_100 {
+                        push(
+                            cat,
+                            dsps,
+                            rule(
+                                codes::AUDIO_QUALITY,
+                                a.written.span,
+                                format!(
+                                    "`{}` is {}-bit at {} Hz; DSPs take 16- or 24-bit at 44,100 Hz or more",
+                                    a.path, info.bits_per_sample, info.sample_rate
+                                ),
+                                "below CD quality",
+                            ),
+                            diags,
+                        );
+                    }
+                    let want = rec.duration_ms.value;
+                    if info.duration_ms.abs_diff(want) > DURATION_TOLERANCE_MS {
+                        push(
+                            cat,
+                            dsps,
+                            rule(
+                                codes::DURATION_MISMATCH,
+                                rec.duration_ms.span,
+                                format!(
+                                    "`duration` is {} but `{}` is {}",
+                                    crate::message::iso_duration(want),
+                                    a.path,
+                                    crate::message::iso_duration(info.duration_ms)
+                                ),
+                                "differs from the file",
+                            ),
+                            diags,
+                        );
+                    }
+                }
+                table.audio.insert(
+                    path.to_string(),
+                    MediaFacts {
+                        md5: media::md5_hex(bytes),
+                        size: bytes.len() as u64,
+                        info,
+                    },
+                );
+            }
+        }
+    }
+    for (path, users) in &art {
+        let Some(Ok(bytes)) = read.get(path) else {
+            continue;
+        };
+        match media::probe_image(bytes) {
+            Err(e) => {
+                for (rel, a) in users {
+                    push(
+                        cat,
+                        recv.release.get(rel.id.value.as_str()),
+                        unreadable(a, "artwork", &e),
+                        diags,
+                    );
+                }
+            }
+            Ok(info) => {
+                for (rel, a) in users {
+                    let dsps = recv.release.get(rel.id.value.as_str());
+                    if info.width < MIN_ARTWORK || info.height < MIN_ARTWORK {
+                        push(
+                            cat,
+                            dsps,
+                            rule(
+                                codes::ARTWORK_TOO_SMALL,
+                                a.written.span,
+                                format!(
+                                    "`{}` is {}×{} pixels, under {MIN_ARTWORK}×{MIN_ARTWORK}",
+                                    a.path, info.width, info.height
+                                ),
+                                "too small",
+                            ),
+                            diags,
+                        );
+                    }
+                    if info.width != info.height {
+                        push(
+                            cat,
+                            dsps,
+                            rule(
+                                codes::ARTWORK_NOT_SQUARE,
+                                a.written.span,
+                                format!(
+                                    "`{}` is {}×{} pixels, not square",
+                                    a.path, info.width, info.height
+                                ),
+                                "not square",
+                            ),
+                            diags,
+                        );
+                    }
+                    let color = match info.color {
+                        ColorModel::Rgb if !info.has_alpha => None,
+                        ColorModel::Rgb => Some("RGB with transparency"),
+                        ColorModel::Grayscale => Some("greyscale"),
+                        ColorModel::Cmyk => Some("CMYK"),
+                        ColorModel::Indexed => Some("indexed colour"),
+                        ColorModel::Other => Some("an unusual colour model"),
+                    };
+                    if let Some(c) = color {
+                        push(
+                            cat,
+                            dsps,
+                            rule(
+                                codes::ARTWORK_COLOR,
+                                a.written.span,
+                                format!("`{}` is {c}, not RGB", a.path),
+                                "not RGB",
+                            ),
+                            diags,
+                        );
+                    }
+                }
+                table.images.insert(
+                    path.to_string(),
+                    MediaFacts {
+                        md5: media::md5_hex(bytes),
+                        size: bytes.len() as u64,
+                        info,
+                    },
+                );
+            }
+        }
+    }
+    table
+}
+
+fn unreadable(a: &Asset, what: &str, e: &media::MediaError) -> Diagnostic {
+    Diagnostic::new(
+        codes::UNREADABLE_MEDIA,
+        a.written.span,
+        format!("{what} `{}`: {e}", a.path),
+    )
+    .label("unusable file")
+    .help(codes::UNREADABLE_MEDIA.fix)
+}
+
+/// Read files on all cores. Missing files are reported by the asset rule, so errors are
+/// kept but not reported here.
+fn read_all<'a>(world: &dyn World, paths: &[&'a str]) -> BTreeMap<&'a str, Result<Vec<u8>, ()>> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 4);
+    let chunk = paths.len().div_ceil(threads).max(1);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = paths
+            .chunks(chunk)
+            .map(|part| {
+                s.spawn(move || {
+                    part.iter()
+                        .map(|p| (*p, world.read(p).map_err(|_| ())))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn featuring_and_titles() {
+        assert!(has_featuring("Night Bus (feat. Kai)"));
+        assert!(has_featuring("Night Bus ft. Kai"));
+        assert!(!has_featuring("Defeat"));
+        assert_eq!(
+            title_problem("Track 1"),
+            Some("is a placeholder, not a title")
+        );
+        assert_eq!(title_problem("NIGHT BUS"), Some("is written in capitals"));
+        assert_eq!(title_problem("Night Bus"), None);
+        assert_eq!(title_problem("ABC"), None);
+    }
+}

@@ -1,0 +1,163 @@
+//! `sleeve build` on catalog-example: every message XSD-valid (one real `xmllint` call),
+//! byte-identical across runs, and the chosen messages equal to `golden/build/`.
+
+use crate::cli::tempdir::Dir;
+use crate::support::{compare_file, repo_root};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// A fixed clock: 2025-11-25T00:00:00Z.
+const EPOCH: &str = "1764028800";
+
+fn build(out: &Path) -> crate::support::Output {
+    let o = Command::new(env!("CARGO_BIN_EXE_sleeve"))
+        .args(["build", "catalog-example", "--out"])
+        .arg(out)
+        .current_dir(repo_root())
+        .env("NO_COLOR", "1")
+        .env("SOURCE_DATE_EPOCH", EPOCH)
+        .output()
+        .expect("run sleeve");
+    crate::support::Output {
+        code: o.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+    }
+}
+
+fn files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .expect("read dir")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            files(&p, out);
+        } else {
+            out.push(p);
+        }
+    }
+}
+
+/// `path size md5` of every file, one per line.
+fn tree(dir: &Path) -> String {
+    let mut list = Vec::new();
+    files(dir, &mut list);
+    list.iter()
+        .map(|p| {
+            let bytes = std::fs::read(p).expect("read");
+            format!(
+                "{} {} {}\n",
+                p.strip_prefix(dir).expect("under").display(),
+                bytes.len(),
+                sleeve::media::md5_hex(&bytes)
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn builds_valid_deterministic_packages() {
+    let a = Dir::new("build-a");
+    let b = Dir::new("build-b");
+    let out_a = a.path().join("out");
+    let out_b = b.path().join("out");
+    let ra = build(&out_a);
+    assert_eq!(ra.code, 0, "{}", ra.stderr);
+    let rb = build(&out_b);
+    assert_eq!(rb.code, 0, "{}", rb.stderr);
+    let tree_a = tree(&out_a);
+    assert_eq!(tree_a, tree(&out_b), "two builds of one catalogue differ");
+
+    // Every DSP gets packages; the batch DSP gets its completion marker.
+    for dsp in ["apple-music", "deezer", "joox", "spotify"] {
+        assert!(out_a.join(dsp).is_dir(), "no packages for {dsp}");
+    }
+    assert!(
+        tree_a.contains("BatchComplete_20251125000000000.xml"),
+        "{tree_a}"
+    );
+
+    // One xmllint call over every message.
+    let mut all = Vec::new();
+    files(&out_a, &mut all);
+    let xml: Vec<&PathBuf> = all
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "xml"))
+        .filter(|p| {
+            !p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("BatchComplete_"))
+        })
+        .collect();
+    assert!(xml.len() >= 40, "only {} messages", xml.len());
+    let xsd = repo_root().join("../shared/ddex/xsd/ern-4.3/release-notification.xsd");
+    let lint = Command::new("xmllint")
+        .args(["--nonet", "--noout", "--schema"])
+        .arg(&xsd)
+        .args(&xml)
+        .output()
+        .expect("xmllint must be installed (libxml2-utils); .ci/run installs it");
+    let report = String::from_utf8_lossy(&lint.stderr);
+    assert!(lint.status.success(), "XSD validation failed:\n{report}");
+    assert_eq!(report.matches(" validates").count(), xml.len(), "{report}");
+
+    // The tree listing and the chosen messages are golden.
+    let golden = repo_root().join("golden/build/catalog-example");
+    let mut failures = Vec::new();
+    if let Some(d) = compare_file(&golden.join("tree.txt"), &tree_a) {
+        failures.push(d);
+    }
+    for (case, file) in [
+        ("album", "spotify/0840000000019/0840000000019.xml"),
+        (
+            "multi-disc-reissue",
+            "spotify/5060987600025/5060987600025.xml",
+        ),
+        ("single", "spotify/5060987600049/5060987600049.xml"),
+        (
+            "various-artists-compilation",
+            "spotify/5060987600100/5060987600100.xml",
+        ),
+        (
+            "territory-limited-south-east-asia",
+            "joox/5061234500020/5061234500020.xml",
+        ),
+        (
+            "takedown-ended-deal",
+            "deezer/20251125000000000/5060987600087/5060987600087.xml",
+        ),
+        (
+            "white-label-client",
+            "spotify/5061234500013/5061234500013.xml",
+        ),
+        (
+            "worldwide-except-group",
+            "spotify/5060987600094/5060987600094.xml",
+        ),
+    ] {
+        let actual = std::fs::read_to_string(out_a.join(file)).expect("built message");
+        if let Some(d) = compare_file(&golden.join(format!("{case}.xml")), &actual) {
+            failures.push(d);
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn build_refuses_a_catalogue_with_errors_and_leaves_no_output() {
+    let dir = Dir::new("build-bad");
+    dir.write(
+        "sleeve.toml",
+        "[label]\nname = \"L\"\nparty-id = \"PADPIDA2099010101X\"\ncurrency = \"XXX\"\n",
+    );
+    let o = Command::new(env!("CARGO_BIN_EXE_sleeve"))
+        .args(["build", "."])
+        .current_dir(dir.path())
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run");
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("E0310"));
+    assert!(!dir.path().join("out").exists());
+}
