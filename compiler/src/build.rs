@@ -43,7 +43,54 @@ pub fn batch_id(now: i64) -> String {
         .collect()
 }
 
-/// Build the package of every release for every DSP that one of its deals names.
+/// Every (DSP, release) pair that gets a package, in output order.
+pub fn units(cat: &Catalogue) -> Vec<(&Dsp, &crate::model::Release)> {
+    cat.dsps
+        .values()
+        .flat_map(|dsp| {
+            cat.releases
+                .values()
+                .filter(|rel| !crate::lower::deals_for(rel, &dsp.id.value).is_empty())
+                .map(move |rel| (&**dsp, &**rel))
+        })
+        .collect()
+}
+
+/// The batch folder of `dsp`, when it takes batch deliveries.
+pub fn batch_of(dsp: &Dsp, now: i64) -> Option<String> {
+    (dsp.delivery == DeliveryMode::Batch).then(|| batch_id(now))
+}
+
+/// Batch-complete markers for the batch DSPs that get packages: (path, bytes).
+pub fn markers(cat: &Catalogue, now: i64) -> Vec<(String, Vec<u8>)> {
+    let units = units(cat);
+    cat.dsps
+        .values()
+        .filter(|d| units.iter().any(|(u, _)| u.id.value == d.id.value))
+        .filter_map(|d| {
+            batch_of(d, now).map(|b| {
+                (
+                    format!("{}/{b}/BatchComplete_{b}.xml", d.id.value),
+                    Vec::new(),
+                )
+            })
+        })
+        .collect()
+}
+
+/// The package of one release for one DSP, or `None` when no deal names the DSP.
+pub fn package_for(
+    lowering: &Lowering<'_>,
+    dsp: &Dsp,
+    rel: &crate::model::Release,
+) -> Option<Package> {
+    let msg = lowering.message(rel, dsp)?;
+    let batch = batch_of(dsp, lowering.now);
+    let today = crate::model::date::Date::from_unix(lowering.now);
+    Some(package(dsp, rel, &msg, batch.as_deref(), today))
+}
+
+/// Build every package in memory (tests and small catalogues; the CLI streams instead).
 pub fn build(cat: &Catalogue, label: &Label, media: &MediaTable, now: i64) -> Output {
     let lowering = Lowering {
         cat,
@@ -51,28 +98,14 @@ pub fn build(cat: &Catalogue, label: &Label, media: &MediaTable, now: i64) -> Ou
         media,
         now,
     };
-    let today = crate::model::date::Date::from_unix(now);
-    let mut out = Output::default();
-    for dsp in cat.dsps.values() {
-        let batch = (dsp.delivery == DeliveryMode::Batch).then(|| batch_id(now));
-        let mut any = false;
-        for rel in cat.releases.values() {
-            let Some(msg) = lowering.message(rel, dsp) else {
-                continue;
-            };
-            any = true;
-            out.packages
-                .push(package(dsp, rel, &msg, batch.as_deref(), today));
-        }
-        if let (Some(b), true) = (batch, any) {
-            // The manifest lands last; its arrival tells the DSP the batch is complete.
-            out.markers.push((
-                format!("{}/{b}/BatchComplete_{b}.xml", dsp.id.value),
-                Vec::new(),
-            ));
-        }
+    Output {
+        packages: units(cat)
+            .into_iter()
+            .filter_map(|(dsp, rel)| package_for(&lowering, dsp, rel))
+            .collect(),
+        // The manifest lands last; its arrival tells the DSP the batch is complete.
+        markers: markers(cat, now),
     }
-    out
 }
 
 fn package(

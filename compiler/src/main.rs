@@ -2,6 +2,9 @@
 
 use sleeve::cli::{self, Exit};
 
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let code = match std::panic::catch_unwind(|| cli::run(args)) {

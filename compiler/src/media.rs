@@ -135,7 +135,7 @@ fn to_usize(n: impl TryInto<usize>) -> usize {
 }
 
 /// `n` with thousands separators: 1234567 → "1,234,567".
-fn thousands(n: impl Into<u64>) -> String {
+pub fn thousands(n: impl Into<u64>) -> String {
     let digits = n.into().to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
@@ -147,14 +147,19 @@ fn thousands(n: impl Into<u64>) -> String {
     out
 }
 
-/// Milliseconds as "m:ss" (or "h:mm:ss"), rounded down to the second.
-fn clock(ms: u64) -> String {
+/// Milliseconds as the catalogue writes durations: "m:ss" (or "h:mm:ss"), with the
+/// milliseconds only when there are any ("0:00.300").
+pub fn clock(ms: u64) -> String {
     let secs = ms / 1000;
     let (h, m, s) = (secs / 3600, secs / 60 % 60, secs % 60);
-    if h > 0 {
+    let base = if h > 0 {
         format!("{h}:{m:02}:{s:02}")
     } else {
         format!("{m}:{s:02}")
+    };
+    match ms % 1000 {
+        0 => base,
+        frac => format!("{base}.{frac:03}"),
     }
 }
 
@@ -1673,7 +1678,7 @@ mod tests {
         assert_eq!(thousands(999u64), "999");
         assert_eq!(thousands(1234u64), "1,234");
         assert_eq!(thousands(9_922_500u64), "9,922,500");
-        assert_eq!(clock(5_999), "0:05");
+        assert_eq!(clock(5_999), "0:05.999");
         assert_eq!(clock(225_000), "3:45");
         assert_eq!(clock(3_725_000), "1:02:05");
         assert_eq!(duration_ms(u64::MAX, 1), u64::MAX);
@@ -1835,7 +1840,7 @@ mod tests {
         assert_eq!(
             m,
             format!(
-                "the audio stops 0:00 into 0:10 (sample 11,520 of 441,000): the file ends after {} bytes (truncated)",
+                "the audio stops 0:00.261 into 0:10 (sample 11,520 of 441,000): the file ends after {} bytes (truncated)",
                 thousands(cut as u64)
             )
         );
@@ -1843,7 +1848,7 @@ mod tests {
         // Cut inside the final frame: its CRC-16 never closes.
         let m = truncated(probe_audio(whole.get(..whole.len() - 1).unwrap()));
         assert!(
-            m.starts_with("the audio stops 0:09 into 0:10 (sample 440,064 of 441,000)"),
+            m.starts_with("the audio stops 0:09.978 into 0:10 (sample 440,064 of 441,000)"),
             "{m}"
         );
 

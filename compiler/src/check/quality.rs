@@ -105,7 +105,15 @@ fn title_problem(title: &str) -> Option<&'static str> {
 /// Read and probe every asset once; report unreadable files and media rules. Returns what
 /// was learnt, for `build`.
 pub fn check(cat: &Catalogue, world: &dyn World, diags: &mut Diagnostics) -> MediaTable {
-    let recv = receivers(cat);
+    // Who receives what only matters when some DSP denies a rule.
+    let recv = if cat.dsps.values().any(|d| !d.deny.is_empty()) {
+        receivers(cat)
+    } else {
+        Receivers {
+            release: BTreeMap::new(),
+            recording: BTreeMap::new(),
+        }
+    };
     let mut table = MediaTable::default();
 
     // Titles, flags, copyright lines.
@@ -436,5 +444,8 @@ mod tests {
         assert_eq!(title_problem("NIGHT BUS"), Some("is written in capitals"));
         assert_eq!(title_problem("Night Bus"), None);
         assert_eq!(title_problem("ABC"), None);
+        assert_eq!(media::thousands(44_100u32), "44,100");
+        assert_eq!(media::clock(221_000), "3:41");
+        assert_eq!(media::clock(300), "0:00.300");
     }
 }

@@ -1,14 +1,23 @@
 //! `sleeve build`: check, then write the DDEX packages into a temporary folder and move it
 //! into place, so a failed build never leaves a half-written package.
+//!
+//! Packages are generated and written on all cores, one at a time per core, so memory stays
+//! bounded whatever the catalogue's size. Resources are hard-linked once per release into
+//! `.resources/<UPC>/`, and each package's `resources` is a relative link to that folder
+//! (`--copy` copies them into every package instead).
 #![allow(clippy::disallowed_methods, reason = "IO edge")]
 
 use super::Exit;
 use super::check::report;
 use super::printer::Printer;
 use super::system_world::SystemWorld;
+use crate::build::Package;
 use crate::diag::render::Format;
+use crate::lower::Lowering;
 use crate::world::World;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -21,9 +30,21 @@ pub struct Args {
     /// Output format of diagnostics and the summary.
     #[arg(long, value_enum, default_value = "human")]
     format: Format,
-    /// Copy resources instead of hard-linking them.
+    /// Copy resources into every package instead of linking them.
     #[arg(long)]
     copy: bool,
+}
+
+/// What one package left on disk, for the summary.
+struct Written {
+    dsp: String,
+    release: String,
+    upc: String,
+    folder: String,
+    message_id: String,
+    content_hash: String,
+    takedown: bool,
+    resources: usize,
 }
 
 pub fn run(args: Args, printer: &Printer) -> Exit {
@@ -38,46 +59,59 @@ pub fn run(args: Args, printer: &Printer) -> Exit {
     let Some(label) = checked.catalogue.label.as_ref() else {
         return Exit::Failure;
     };
-    let output = crate::build::build(&checked.catalogue, label, &checked.media, world.now());
-    let out = args.out.unwrap_or_else(|| args.path.join("out"));
-    match write(&output, &args.path, &out, args.copy) {
-        Ok(files) => {
-            let dsps: std::collections::BTreeSet<&str> =
-                output.packages.iter().map(|p| p.dsp.as_str()).collect();
-            let takedowns = output.packages.iter().filter(|p| p.takedown).count();
-            match args.format {
-                Format::Json => {
-                    let packages: Vec<_> = output
-                        .packages
-                        .iter()
-                        .map(|p| {
-                            serde_json::json!({
-                                "dsp": p.dsp, "release": p.release, "upc": p.upc,
-                                "folder": p.folder, "message_id": p.message_id,
-                                "content_hash": p.content_hash, "takedown": p.takedown,
-                                "resources": p.resources.len(),
-                            })
-                        })
-                        .collect();
-                    printer.out(&format!(
-                        "{}\n",
-                        serde_json::json!({ "out": out.display().to_string(), "packages": packages, "files": files })
-                    ));
-                }
-                _ => printer.err(&format!(
-                    "built {} packages for {} DSPs ({} takedowns, {files} files) in `{}`\n",
-                    output.packages.len(),
-                    dsps.len(),
-                    takedowns,
-                    out.display()
-                )),
-            }
+    let lowering = Lowering {
+        cat: &checked.catalogue,
+        label,
+        media: &checked.media,
+        now: world.now(),
+    };
+    let out = args.out.clone().unwrap_or_else(|| args.path.join("out"));
+    let result = write(&lowering, &args.path, &out, args.copy, printer);
+    let exit = match result {
+        Ok(mut written) => {
+            written.sort_by(|a, b| a.folder.cmp(&b.folder));
+            summary(&written, &out, args.format, printer);
             Exit::Success
         }
         Err(e) => {
-            printer.err(&format!("error[E0501] write-failed: {e}\n  help: check that the output folder's parent exists, is writable and has free space\n"));
+            printer.err(&format!(
+                "error[E0501] write-failed: {e}\n  help: check that the output folder's parent exists, is writable and has free space\n"
+            ));
             Exit::Failure
         }
+    };
+    std::mem::forget(checked);
+    exit
+}
+
+fn summary(written: &[Written], out: &Path, format: Format, printer: &Printer) {
+    let dsps: std::collections::BTreeSet<&str> = written.iter().map(|p| p.dsp.as_str()).collect();
+    let takedowns = written.iter().filter(|p| p.takedown).count();
+    match format {
+        Format::Json => {
+            let packages: Vec<_> = written
+                .iter()
+                .map(|p| {
+                    serde_json::json!({
+                        "dsp": p.dsp, "release": p.release, "upc": p.upc,
+                        "folder": p.folder, "message_id": p.message_id,
+                        "content_hash": p.content_hash, "takedown": p.takedown,
+                        "resources": p.resources,
+                    })
+                })
+                .collect();
+            printer.out(&format!(
+                "{}\n",
+                serde_json::json!({ "out": out.display().to_string(), "packages": packages })
+            ));
+        }
+        _ => printer.err(&format!(
+            "built {} packages for {} DSPs ({} takedowns) in `{}`\n",
+            written.len(),
+            dsps.len(),
+            takedowns,
+            out.display()
+        )),
     }
 }
 
@@ -85,26 +119,26 @@ fn io_err(path: &Path, e: std::io::Error) -> String {
     format!("cannot write `{}`: {e}", path.display())
 }
 
-/// Write everything under `<out>.tmp-<pid>`, then swap it in. Returns the number of files.
+/// Write everything under a temporary sibling of `out`, then swap it in.
 fn write(
-    output: &crate::build::Output,
+    lowering: &Lowering<'_>,
     root: &Path,
     out: &Path,
     copy: bool,
-) -> Result<usize, String> {
+    printer: &Printer,
+) -> Result<Vec<Written>, String> {
     let name = out
         .file_name()
         .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
     let tmp = out.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&tmp);
-    let result = write_into(output, root, &tmp, copy);
-    match result {
-        Ok(n) => {
+    match write_into(lowering, root, &tmp, copy, printer) {
+        Ok(w) => {
             if out.exists() {
                 std::fs::remove_dir_all(out).map_err(|e| io_err(out, e))?;
             }
             std::fs::rename(&tmp, out).map_err(|e| io_err(out, e))?;
-            Ok(n)
+            Ok(w)
         }
         Err(e) => {
             let _ = std::fs::remove_dir_all(&tmp);
@@ -114,32 +148,138 @@ fn write(
 }
 
 fn write_into(
-    output: &crate::build::Output,
+    lowering: &Lowering<'_>,
     root: &Path,
     dir: &Path,
     copy: bool,
-) -> Result<usize, String> {
-    let mut files = 0;
-    for p in &output.packages {
-        let folder = dir.join(&p.folder);
-        std::fs::create_dir_all(folder.join("resources")).map_err(|e| io_err(&folder, e))?;
-        for (rel, source) in &p.resources {
-            let dest = folder.join(rel);
-            let src = root.join(source);
-            let linked = !copy && std::fs::hard_link(&src, &dest).is_ok();
-            if !linked {
-                std::fs::copy(&src, &dest).map_err(|e| io_err(&dest, e))?;
-            }
-            files += 1;
+    printer: &Printer,
+) -> Result<Vec<Written>, String> {
+    std::fs::create_dir_all(dir).map_err(|e| io_err(dir, e))?;
+    let units = crate::build::units(lowering.cat);
+    let next = AtomicUsize::new(0);
+    let done = AtomicUsize::new(0);
+    let shared: Mutex<std::collections::HashSet<String>> = Mutex::new(Default::default());
+    let failure: Mutex<Option<String>> = Mutex::new(None);
+    let results: Mutex<Vec<Written>> = Mutex::new(Vec::with_capacity(units.len()));
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8);
+    let total = units.len();
+    std::thread::scope(|s| {
+        for _ in 0..threads {
+            s.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some((dsp, rel)) = units.get(i) else {
+                        break;
+                    };
+                    if failure.lock().is_ok_and(|f| f.is_some()) {
+                        break;
+                    }
+                    let Some(p) = crate::build::package_for(lowering, dsp, rel) else {
+                        continue;
+                    };
+                    match write_package(&p, root, dir, copy, &shared) {
+                        Ok(()) => {
+                            if let Ok(mut r) = results.lock() {
+                                r.push(Written {
+                                    dsp: p.dsp.clone(),
+                                    release: p.release.clone(),
+                                    upc: p.upc.clone(),
+                                    folder: p.folder.clone(),
+                                    message_id: p.message_id.clone(),
+                                    content_hash: p.content_hash.clone(),
+                                    takedown: p.takedown,
+                                    resources: p.resources.len(),
+                                });
+                            }
+                        }
+                        Err(e) => {
+                            if let Ok(mut f) = failure.lock() {
+                                f.get_or_insert(e);
+                            }
+                        }
+                    }
+                    let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+                    if printer.stderr_is_tty && (n % 500 == 0 || n == total) {
+                        printer.err(&format!("\r  building {n}/{total} packages"));
+                    }
+                }
+            });
         }
-        let xml = folder.join(&p.xml_name);
-        std::fs::write(&xml, &p.xml).map_err(|e| io_err(&xml, e))?;
-        files += 1;
+    });
+    if printer.stderr_is_tty && total > 0 {
+        printer.err("\n");
     }
-    for (rel, bytes) in &output.markers {
+    if let Some(e) = failure.into_inner().ok().flatten() {
+        return Err(e);
+    }
+    // The batch manifests land last.
+    for (rel, bytes) in crate::build::markers(lowering.cat, lowering.now) {
         let path = dir.join(rel);
         std::fs::write(&path, bytes).map_err(|e| io_err(&path, e))?;
-        files += 1;
     }
-    Ok(files)
+    Ok(results.into_inner().unwrap_or_default())
+}
+
+fn link_or_copy(src: &Path, dest: &Path, copy: bool) -> Result<(), String> {
+    if !copy && std::fs::hard_link(src, dest).is_ok() {
+        return Ok(());
+    }
+    std::fs::copy(src, dest)
+        .map(|_| ())
+        .map_err(|e| io_err(dest, e))
+}
+
+fn write_package(
+    p: &Package,
+    root: &Path,
+    dir: &Path,
+    copy: bool,
+    shared: &Mutex<std::collections::HashSet<String>>,
+) -> Result<(), String> {
+    let folder = dir.join(&p.folder);
+    std::fs::create_dir_all(&folder).map_err(|e| io_err(&folder, e))?;
+    if !p.resources.is_empty() {
+        if copy {
+            std::fs::create_dir_all(folder.join("resources")).map_err(|e| io_err(&folder, e))?;
+            for (rel, source) in &p.resources {
+                link_or_copy(&root.join(source), &folder.join(rel), true)?;
+            }
+        } else {
+            // One shared folder of links per release, whatever the number of DSPs.
+            let store = dir.join(".resources").join(&p.upc);
+            let first = shared.lock().is_ok_and(|mut s| s.insert(p.upc.clone()));
+            if first {
+                std::fs::create_dir_all(&store).map_err(|e| io_err(&store, e))?;
+                for (rel, source) in &p.resources {
+                    let name = rel.trim_start_matches("resources/");
+                    let dest = store.join(name);
+                    if !dest.exists() {
+                        link_or_copy(&root.join(source), &dest, false)?;
+                    }
+                }
+            }
+            // A link to a folder another thread may still be filling: the build only
+            // becomes visible (renamed into place) once every thread is done.
+            let depth = p.folder.matches('/').count() + 1;
+            let target = format!("{}.resources/{}", "../".repeat(depth), p.upc);
+            symlink_dir(Path::new(&target), &folder.join("resources"))?;
+        }
+    }
+    let xml = folder.join(&p.xml_name);
+    std::fs::write(&xml, &p.xml).map_err(|e| io_err(&xml, e))
+}
+
+#[cfg(unix)]
+fn symlink_dir(target: &Path, link: &Path) -> Result<(), String> {
+    std::os::unix::fs::symlink(target, link).map_err(|e| io_err(link, e))
+}
+
+#[cfg(not(unix))]
+fn symlink_dir(_target: &Path, link: &Path) -> Result<(), String> {
+    Err(format!(
+        "cannot link `{}`: use `--copy` on this system",
+        link.display()
+    ))
 }

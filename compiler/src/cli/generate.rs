@@ -22,6 +22,12 @@ pub struct Args {
     /// file each under `recordings/`.
     #[arg(long, value_enum, default_value = "inline")]
     layout: Layout,
+    /// An audio file every recording uses (copied once into `assets/`); durations follow it.
+    #[arg(long)]
+    audio: Option<PathBuf>,
+    /// A cover image every release uses (copied once into `assets/`).
+    #[arg(long)]
+    artwork: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -68,6 +74,32 @@ fn generate(a: &Args) -> std::io::Result<usize> {
     let root = &a.out;
     let parties = a.parties.max(2);
     let mut files = 0;
+    // Shared media: one file each, referenced by every recording or release.
+    let mut audio_line = String::new();
+    let mut duration_ms: Option<u64> = None;
+    if let Some(src) = &a.audio {
+        let bytes = std::fs::read(src)?;
+        let info = crate::media::probe_audio(&bytes)
+            .map_err(|e| std::io::Error::other(format!("{}: {e}", src.display())))?;
+        let ext = src
+            .extension()
+            .map_or("flac".into(), |e| e.to_string_lossy().into_owned());
+        write(&root.join(format!("assets/audio.{ext}")), "")?;
+        std::fs::write(root.join(format!("assets/audio.{ext}")), &bytes)?;
+        duration_ms = Some(info.duration_ms);
+        audio_line = format!("audio = \"../../assets/audio.{ext}\"\n");
+        files += 1;
+    }
+    let mut artwork_line = String::new();
+    if let Some(src) = &a.artwork {
+        let ext = src
+            .extension()
+            .map_or("jpg".into(), |e| e.to_string_lossy().into_owned());
+        write(&root.join(format!("assets/cover.{ext}")), "")?;
+        std::fs::copy(src, root.join(format!("assets/cover.{ext}")))?;
+        artwork_line = format!("artwork = \"../../assets/cover.{ext}\"\n");
+        files += 1;
+    }
     write(
         &root.join("sleeve.toml"),
         r#"[label]
@@ -126,9 +158,12 @@ south-east-asia = ["ID", "MY", "PH", "SG", "TH", "VN"]
             let id = format!("rec-{rec}");
             let _ = writeln!(tracks, "  \"{id}\",");
             let body = format!(
-                "isrc = \"{}\"\ntitle = \"Track {rec}\"\nartist = \"artist-{artist}\"\nduration = \"3:{:02}\"\ngenre = \"Electronic\"\nlanguage = \"en\"\nexplicit = false\np-line = \"2024 Synthetic Records Ltd\"\n\n[credits]\nartist-{other} = [\"Composer\", \"StudioProducer\"]\n\n[splits]\ndefault = {{ artist-{artist} = \"80%\", artist-{other} = \"20%\" }}\nUS = {{ artist-{artist} = \"1/3\", artist-{other} = \"2/3\" }}\n",
+                "isrc = \"{}\"\ntitle = \"Harbour Song {rec}\"\nartist = \"artist-{artist}\"\nduration = \"{}\"\n{audio_line}genre = \"Electronic\"\nlanguage = \"en\"\nexplicit = false\np-line = \"2024 Synthetic Records Ltd\"\n\n[credits]\nartist-{other} = [\"Composer\", \"StudioProducer\"]\n\n[splits]\ndefault = {{ artist-{artist} = \"80%\", artist-{other} = \"20%\" }}\nUS = {{ artist-{artist} = \"1/3\", artist-{other} = \"2/3\" }}\n",
                 isrc(rec),
-                rec % 60
+                duration_ms.map_or_else(
+                    || format!("3:{:02}", rec % 60),
+                    crate::message::iso_duration
+                )
             );
             match a.layout {
                 Layout::Files => {
@@ -151,7 +186,7 @@ south-east-asia = ["ID", "MY", "PH", "SG", "TH", "VN"]
         write(
             &root.join(format!("releases/{:02}/release-{r}.toml", r / 1000)),
             &format!(
-                "upc = \"{}\"\ntitle = \"Release {r}\"\ntype = \"album\"\nartist = \"artist-{artist}\"\nimprint = \"{imprint}\"\nrelease-date = 2024-{:02}-{:02}\ngenre = \"Electronic\"\ntracks = [\n{tracks}]\n\n[[deal]]\ndsps = \"all\"\nterritories = \"Worldwide\"\nexcept = [\"JP\"]\nmodels = [\"subscription\", \"ad-supported\"]\n\n[[deal]]\ndsps = [\"dsp-a\"]\nterritories = \"south-east-asia\"\nmodels = \"pay-as-you-go\"\nprice-tier = \"FRONTLINE\"\n{inline}",
+                "upc = \"{}\"\ntitle = \"Release {r}\"\ntype = \"album\"\nartist = \"artist-{artist}\"\nimprint = \"{imprint}\"\nrelease-date = 2024-{:02}-{:02}\ngenre = \"Electronic\"\n{artwork_line}tracks = [\n{tracks}]\n\n[[deal]]\ndsps = \"all\"\nterritories = \"Worldwide\"\nexcept = [\"JP\"]\nmodels = [\"subscription\", \"ad-supported\"]\n\n[[deal]]\ndsps = [\"dsp-a\"]\nterritories = \"south-east-asia\"\nmodels = \"pay-as-you-go\"\nprice-tier = \"FRONTLINE\"\n{inline}",
                 upc(r),
                 1 + r % 12,
                 1 + r % 28

@@ -162,7 +162,11 @@ fn to_report(d: &Diagnostic, sources: &SourceMap, paths: &PathStyle) -> Report {
     }
     let mut help = d.help.clone();
     if !notes.is_empty() {
-        let joined = notes.join("\n");
+        let joined = notes
+            .iter()
+            .map(|n| format!("note: {n}"))
+            .collect::<Vec<_>>()
+            .join("\n");
         help = Some(match help {
             Some(h) => format!("{h}\n{joined}"),
             None => joined,
