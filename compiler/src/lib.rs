@@ -9,6 +9,7 @@ pub mod check;
 pub mod cli;
 pub mod ddex;
 pub mod diag;
+pub mod import;
 pub mod lower;
 pub mod media;
 pub mod message;

@@ -8,6 +8,7 @@ mod build;
 mod check;
 mod explain;
 mod generate;
+mod import;
 mod schema;
 
 use clap::{Parser, Subcommand};
@@ -67,6 +68,11 @@ enum Command {
   sleeve explain split-shares-not-100
   sleeve explain --all                    every code, as markdown")]
     Explain(explain::Args),
+    /// Import a catalogue from DDEX ERN 4.3 messages, noting what could not be mapped.
+    #[command(after_help = "Examples:
+  sleeve import ddex export/ --into my-label           every message under export/
+  sleeve import ddex a.xml b.xml --into my-label       named messages")]
+    Import(import::Args),
     /// Print or check the JSON Schemas of the catalogue file kinds.
     #[command(hide = true)]
     Schema(schema::Args),
@@ -93,6 +99,7 @@ pub fn run(args: Vec<String>) -> Exit {
         Command::Check(a) => check::run(a, &printer),
         Command::Build(a) => build::run(a, &printer),
         Command::Explain(a) => explain::run(a, &printer),
+        Command::Import(a) => import::run(a, &printer),
         Command::Schema(a) => schema::run(a, &printer),
         Command::Generate(a) => generate::run(a, &printer),
     }

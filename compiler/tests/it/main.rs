@@ -10,5 +10,6 @@ mod cli;
 mod docs;
 mod fuzz;
 mod golden;
+mod import;
 mod schema;
 mod support;

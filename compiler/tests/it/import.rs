@@ -1,0 +1,355 @@
+//! `sleeve import ddex`: the official ERN 4.3 samples import without losing what Sleeve
+//! models, and build → import → build on catalog-example is a fixed point.
+
+use crate::cli::tempdir::Dir;
+use crate::support::repo_root;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The clock of the build goldens: 2025-11-25T00:00:00Z.
+const EPOCH: &str = "1764028800";
+
+fn run(args: &[&std::ffi::OsStr]) -> crate::support::Output {
+    let o = Command::new(env!("CARGO_BIN_EXE_sleeve"))
+        .args(args)
+        .current_dir(repo_root())
+        .env("NO_COLOR", "1")
+        .env("SOURCE_DATE_EPOCH", EPOCH)
+        .output()
+        .expect("run sleeve");
+    crate::support::Output {
+        code: o.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+    }
+}
+
+fn os(s: &str) -> &std::ffi::OsStr {
+    std::ffi::OsStr::new(s)
+}
+
+fn samples() -> PathBuf {
+    repo_root().join("../shared/ddex/samples/ern-4.3")
+}
+
+fn toml(path: &Path) -> toml::Table {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    assert!(
+        text.starts_with("#:schema https://sleeve.example/schemas/"),
+        "{}: no schema directive",
+        path.display()
+    );
+    text.parse()
+        .unwrap_or_else(|e| panic!("{}: {e}\n{text}", path.display()))
+}
+
+fn s<'a>(t: &'a toml::Table, k: &str) -> &'a str {
+    t.get(k)
+        .and_then(toml::Value::as_str)
+        .unwrap_or_else(|| panic!("no string `{k}` in {t:#?}"))
+}
+
+fn strs(v: &toml::Value) -> Vec<String> {
+    match v {
+        toml::Value::String(s) => vec![s.clone()],
+        toml::Value::Array(a) => a
+            .iter()
+            .map(|x| x.as_str().expect("string").to_string())
+            .collect(),
+        other => panic!("not a string or list: {other:?}"),
+    }
+}
+
+/// The recording with this ISRC.
+fn recording(dir: &Path, isrc: &str) -> toml::Table {
+    for e in std::fs::read_dir(dir.join("recordings")).expect("recordings") {
+        let t = toml(&e.expect("entry").path());
+        if s(&t, "isrc") == isrc {
+            return t;
+        }
+    }
+    panic!("no recording {isrc}");
+}
+
+fn import_sample(file: &str) -> (Dir, crate::support::Output) {
+    let dir = Dir::new("import-sample");
+    let into = dir.path().join("cat");
+    let out = run(&[
+        os("import"),
+        os("ddex"),
+        samples().join(file).as_os_str(),
+        os("--into"),
+        into.as_os_str(),
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    (dir, out)
+}
+
+#[test]
+fn sample_audio_album() {
+    let (dir, out) = import_sample("ddex-ern43-1-audio.xml");
+    let cat = dir.path().join("cat");
+    let label = toml(&cat.join("sleeve.toml"));
+    let l = label["label"].as_table().expect("label");
+    assert_eq!(s(l, "name"), "UniversalMusicGroup");
+    assert_eq!(s(l, "party-id"), "PADPIDA2013042401U");
+    assert_eq!(s(l, "currency"), "GBP");
+    assert_eq!(
+        s(
+            label["imprints"]["emi-music-japan-inc"]
+                .as_table()
+                .expect("imprint"),
+            "name"
+        ),
+        "EMI MUSIC JAPAN INC."
+    );
+    let dsp = toml(&cat.join("dsps/sony-dadc.toml"));
+    assert_eq!(s(&dsp, "party-id"), "PADPIDA2009101501Y");
+    assert_eq!(s(&dsp, "ern"), "4.3");
+
+    let party = toml(&cat.join("parties/saeko-shu.toml"));
+    assert_eq!(s(&party, "name"), "Saeko Shu");
+    assert_eq!(s(&party, "sort-name"), "Shu, Saeko");
+    assert!(party.contains_key("payee"));
+
+    let rel = toml(&cat.join("releases/yume-no-hajmari.toml"));
+    assert_eq!(s(&rel, "upc"), "00094631432057");
+    assert_eq!(s(&rel, "title"), "Yume no Hajmari");
+    assert_eq!(s(&rel, "type"), "album");
+    assert_eq!(s(&rel, "genre"), "J-Pop");
+    assert_eq!(s(&rel, "imprint"), "emi-music-japan-inc");
+    assert_eq!(strs(&rel["artist"]), ["saeko-shu"]);
+    assert_eq!(rel["release-date"].to_string(), "2004-04-01");
+    let tracks = strs(&rel["tracks"]);
+    assert_eq!(tracks.len(), 21);
+    assert_eq!(tracks[0], "yume-no-lullaby");
+    let deals = rel["deal"].as_array().expect("deals");
+    assert_eq!(deals.len(), 1);
+    let d = deals[0].as_table().expect("deal");
+    assert_eq!(strs(&d["territories"]), ["JP"]);
+    assert_eq!(strs(&d["models"]), ["pay-as-you-go"]);
+    assert_eq!(
+        strs(&d["uses"]),
+        ["permanent-download", "conditional-download"]
+    );
+    assert_eq!(s(d, "price-tier"), "AAAA");
+    assert_eq!(strs(&d["dsps"]), ["sony-dadc"]);
+
+    let r = recording(&cat, "JPTO09404900");
+    assert_eq!(s(&r, "title"), "Yume no Lullaby");
+    assert_eq!(s(&r, "duration"), "2:28");
+    assert_eq!(s(&r, "language"), "ja");
+    assert_eq!(s(&r, "p-line"), "1994 EMI Music Japan Inc.");
+    assert_eq!(strs(&r["artist"]), ["saeko-shu"]);
+    assert!(
+        !r.contains_key("explicit"),
+        "NoAdviceAvailable leaves it out"
+    );
+    assert!(!r.contains_key("audio"), "the sample has no files");
+    assert_eq!(r["splits"]["default"]["saeko-shu"].as_str(), Some("100%"));
+    let inst = recording(&cat, "JPTO09404980");
+    assert_eq!(s(&inst, "version"), "Instrumental");
+
+    for expected in [
+        "ClipDetails",
+        "CreationDate",
+        "the delivered file is missing",
+        "DisplayTitle",
+        "a deal for track releases only",
+        "RelatedRelease",
+        "currency",
+        "review splits",
+    ] {
+        assert!(
+            out.stderr.contains(expected),
+            "no note about {expected}:\n{}",
+            out.stderr
+        );
+    }
+}
+
+#[test]
+fn sample_mixed_media() {
+    let (dir, out) = import_sample("ddex-ern43-3-mixed-media.xml");
+    let cat = dir.path().join("cat");
+    let rel = toml(&cat.join("releases/einfach-anna.toml"));
+    assert_eq!(s(&rel, "upc"), "05099907138655");
+    assert_eq!(s(&rel, "genre"), "German Pop");
+    // Two component sub-groups: the audio one and one of videos only, which Sleeve does not
+    // model; so one disc of the 14 sound recordings remains.
+    assert!(!rel.contains_key("disc"));
+    assert_eq!(strs(&rel["tracks"]).len(), 14);
+    let d = rel["deal"].as_array().expect("deals")[0]
+        .as_table()
+        .expect("deal");
+    assert_eq!(strs(&d["territories"]), ["AT", "CH", "DE"]);
+    assert_eq!(strs(&d["models"]), ["pay-as-you-go"]);
+
+    let r = recording(&cat, "DEC611000431");
+    assert_eq!(s(&r, "title"), "Frei sein");
+    assert_eq!(s(&r, "version"), "Radio Edit");
+    assert_eq!(s(&r, "language"), "de");
+    assert!(!s(&r, "p-line").contains('\n'));
+
+    for expected in [
+        "ResourceList/Video",
+        "`Bundle`",
+        "not an imported sound recording: left out of the tracklist",
+        "DistributionChannel",
+        "UserMakeAvailableLabelProvided",
+    ] {
+        assert!(
+            out.stderr.contains(expected),
+            "no note about {expected}:\n{}",
+            out.stderr
+        );
+    }
+}
+
+#[test]
+fn sample_simple_audio_single() {
+    let (dir, out) = import_sample("ddex-ern43-4-simple-audio-single.xml");
+    let cat = dir.path().join("cat");
+    let rel = toml(&cat.join("releases/i-love-you.toml"));
+    assert!(!rel.contains_key("upc"), "the sample has no ICPN");
+    assert_eq!(s(&rel, "grid"), "A10302B0003989564F");
+    assert_eq!(s(&rel, "type"), "single");
+    assert_eq!(s(&rel, "genre"), "Classical");
+    assert_eq!(s(&rel, "subgenre"), "Classical Crossover");
+    assert_eq!(s(&rel, "imprint"), "warner-classics");
+    assert_eq!(
+        s(&rel, "c-line"),
+        "2017 Parlophone Records Limited, a Warner Music Group Company"
+    );
+    // 747 per-territory deals (249 territories × 3 models) fold back into three.
+    let deals = rel["deal"].as_array().expect("deals");
+    assert_eq!(deals.len(), 3);
+    let models: Vec<Vec<String>> = deals.iter().map(|d| strs(&d["models"])).collect();
+    assert_eq!(
+        models,
+        [
+            vec!["ad-supported"],
+            vec!["subscription"],
+            vec!["pay-as-you-go"]
+        ]
+    );
+    for d in deals {
+        assert_eq!(s(d.as_table().expect("deal"), "territories"), "Worldwide");
+        assert_eq!(strs(&d["except"]), ["XK"]);
+    }
+    let r = recording(&cat, "GBAYC1700598");
+    assert_eq!(s(&r, "title"), "I Love You");
+    assert_eq!(s(&r, "duration"), "4:23.583");
+    assert_eq!(strs(&r["artist"]), ["riopy"]);
+    for expected in [
+        "no ICPN",
+        "UserDefined:Audio",
+        "SingleResourceRelease",
+        "ReleaseVisibility",
+        "Keywords",
+        "190295810726_00001_LL.flac",
+    ] {
+        assert!(
+            out.stderr.contains(expected),
+            "no note about {expected}:\n{}",
+            out.stderr
+        );
+    }
+}
+
+#[test]
+fn refuses_to_overwrite() {
+    let dir = Dir::new("import-overwrite");
+    dir.write("cat/sleeve.toml", "# mine\n");
+    let into = dir.path().join("cat");
+    let out = run(&[
+        os("import"),
+        os("ddex"),
+        samples().join("ddex-ern43-1-audio.xml").as_os_str(),
+        os("--into"),
+        into.as_os_str(),
+    ]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(out.stderr.contains("sleeve.toml"), "{}", out.stderr);
+    assert_eq!(
+        std::fs::read_to_string(into.join("sleeve.toml")).expect("read"),
+        "# mine\n"
+    );
+    assert!(!into.join("releases").exists());
+}
+
+fn xml_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .expect("read dir")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            xml_files(&p, out);
+        } else if p.extension().is_some_and(|e| e == "xml") {
+            out.push(p);
+        }
+    }
+}
+
+#[test]
+fn build_import_build_is_a_fixed_point() {
+    let dir = Dir::new("import-roundtrip");
+    let (a, b, c) = (
+        dir.path().join("a"),
+        dir.path().join("b"),
+        dir.path().join("c"),
+    );
+    let o = run(&[
+        os("build"),
+        os("catalog-example"),
+        os("--out"),
+        a.as_os_str(),
+    ]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let o = run(&[
+        os("import"),
+        os("ddex"),
+        a.as_os_str(),
+        os("--into"),
+        b.as_os_str(),
+    ]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let o = run(&[os("check"), b.as_os_str()]);
+    assert_eq!(
+        o.code, 0,
+        "the imported catalogue has errors:\n{}",
+        o.stderr
+    );
+    let o = run(&[os("build"), b.as_os_str(), os("--out"), c.as_os_str()]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+
+    let mut xa = Vec::new();
+    xml_files(&a, &mut xa);
+    let mut xc = Vec::new();
+    xml_files(&c, &mut xc);
+    let rel = |base: &Path, v: &[PathBuf]| -> Vec<PathBuf> {
+        v.iter()
+            .map(|p| p.strip_prefix(base).expect("under").to_path_buf())
+            .collect()
+    };
+    assert_eq!(
+        rel(&a, &xa),
+        rel(&c, &xc),
+        "the same messages at the same paths"
+    );
+    assert!(xa.len() > 40, "{} messages", xa.len());
+    let mut differ = Vec::new();
+    for p in rel(&a, &xa) {
+        let x = std::fs::read(a.join(&p)).expect("read a");
+        let y = std::fs::read(c.join(&p)).expect("read c");
+        if x != y {
+            differ.push(p.display().to_string());
+        }
+    }
+    assert!(
+        differ.is_empty(),
+        "messages differ after the round trip: {differ:#?}"
+    );
+}
