@@ -2,7 +2,7 @@
 //! DSP profile names. Pure: the CLI writes the result to disk.
 
 use crate::ddex::ern43;
-use crate::lower::{Lowering, MediaTable, content_hash};
+use crate::lower::{Lowering, MediaTable};
 use crate::model::{Catalogue, Dsp, Label};
 use crate::syntax::dsp::{DeliveryMode, ErnVersion};
 
@@ -156,7 +156,7 @@ fn package(
         xml,
         resources,
         message_id: msg.header.message_id.clone(),
-        content_hash: content_hash(&(&msg.header.recipient, &msg.body)),
+        content_hash: msg.content_hash.clone(),
         takedown,
     }
 }

@@ -206,6 +206,7 @@ impl Lowering<'_> {
                 test: dsp.test,
             },
             body,
+            content_hash: hash,
         }
     }
 

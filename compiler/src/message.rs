@@ -42,6 +42,9 @@ pub struct Message {
     pub kind: Kind,
     pub header: Header,
     pub body: Body,
+    /// SHA-256 of recipient and body: equal hashes, equal content (the header aside).
+    #[serde(skip)]
+    pub content_hash: String,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]

@@ -161,3 +161,52 @@ fn build_refuses_a_catalogue_with_errors_and_leaves_no_output() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("E0310"));
     assert!(!dir.path().join("out").exists());
 }
+
+/// The writers for what `plan` will send: a takedown (the release restated without deals)
+/// and a `PurgeReleaseMessage`; both must validate against the XSD.
+#[test]
+fn takedown_and_purge_messages_validate() {
+    let root = repo_root().join("catalog-example");
+    let world = sleeve::cli::system_world::SystemWorld::new(root);
+    let checked = sleeve::check_catalogue(&world);
+    assert!(!checked.diagnostics.has_errors());
+    let label = checked.catalogue.label.as_ref().expect("label");
+    let lowering = sleeve::lower::Lowering {
+        cat: &checked.catalogue,
+        label,
+        media: &checked.media,
+        now: 1_764_028_800,
+    };
+    let rel = checked
+        .catalogue
+        .releases
+        .get("harbour-lights")
+        .expect("release");
+    let dsp = checked.catalogue.dsps.get("spotify").expect("dsp");
+    let takedown = lowering.takedown(rel, dsp);
+    assert!(takedown.body.deals.is_empty());
+    let mut purge = lowering.message(rel, dsp).expect("message");
+    purge.kind = sleeve::message::Kind::Purge;
+    let dir = Dir::new("purge");
+    let a = dir.path().join("takedown.xml");
+    let b = dir.path().join("purge.xml");
+    let takedown_xml = sleeve::ddex::ern43::write(&takedown);
+    assert!(!String::from_utf8_lossy(&takedown_xml).contains("<DealList>"));
+    std::fs::write(&a, takedown_xml).expect("write");
+    std::fs::write(&b, sleeve::ddex::ern43::write(&purge)).expect("write");
+    let xsd = repo_root().join("../shared/ddex/xsd/ern-4.3/release-notification.xsd");
+    let lint = Command::new("xmllint")
+        .args(["--nonet", "--noout", "--schema"])
+        .arg(&xsd)
+        .args([&a, &b])
+        .output()
+        .expect("xmllint must be installed");
+    assert!(
+        lint.status.success(),
+        "{}",
+        String::from_utf8_lossy(&lint.stderr)
+    );
+    let purge_text = std::fs::read_to_string(&b).expect("read");
+    assert!(purge_text.contains("<ern:PurgeReleaseMessage"));
+    assert!(purge_text.contains("<ICPN>0840000000019</ICPN>"));
+}
