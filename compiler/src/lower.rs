@@ -11,6 +11,7 @@ use crate::message::{
 };
 use crate::model::date::Date;
 use crate::model::iso::TerritorySet;
+use crate::model::text::slug;
 use crate::model::{Catalogue, Deal, Dsp, Label, Owner, Recording, Release};
 use crate::syntax::release::{CommercialModel, ReleaseKind};
 use sha2::{Digest, Sha256};
@@ -216,26 +217,12 @@ impl Lowering<'_> {
         let (label_name, owner) = brand(cat, label, rel);
         let upc = rel.upc.value.as_str();
         let year = rel.release_date.value.year as u16;
-        let p_line = rel.p_line.as_ref().map_or_else(
-            || CopyrightLine {
-                year,
-                text: format!("{year} {owner}"),
-            },
-            |l| CopyrightLine {
-                year: l.value.year,
-                text: format!("{} {}", l.value.year, l.value.owner),
-            },
-        );
-        let c_line = rel.c_line.as_ref().map_or_else(
-            || CopyrightLine {
-                year,
-                text: format!("{year} {owner}"),
-            },
-            |l| CopyrightLine {
-                year: l.value.year,
-                text: format!("{} {}", l.value.year, l.value.owner),
-            },
-        );
+        let default_line = CopyrightLine {
+            year,
+            text: format!("{year} {owner}"),
+        };
+        let p_line = line(rel.p_line.as_ref(), &default_line);
+        let c_line = line(rel.c_line.as_ref(), &default_line);
 
         // Parties, in first-use order, each once.
         let mut parties: Vec<Party> = Vec::new();
@@ -361,13 +348,7 @@ impl Lowering<'_> {
                         },
                     })
                 });
-                let rec_p_line = rec.p_line.as_ref().map_or_else(
-                    || p_line.clone(),
-                    |l| CopyrightLine {
-                        year: l.value.year,
-                        text: format!("{} {}", l.value.year, l.value.owner),
-                    },
-                );
+                let rec_p_line = line(rec.p_line.as_ref(), &p_line);
                 let language = rec.language.as_ref().map(|l| l.value.clone());
                 recordings.push(SoundRecording {
                     reference,
@@ -494,6 +475,20 @@ impl Lowering<'_> {
     }
 }
 
+/// A P- or C-line as written, or `default`.
+fn line(
+    written: Option<&crate::syntax::decode::S<crate::model::CopyrightLine>>,
+    default: &CopyrightLine,
+) -> CopyrightLine {
+    written.map_or_else(
+        || default.clone(),
+        |l| CopyrightLine {
+            year: l.value.year,
+            text: format!("{} {}", l.value.year, l.value.owner),
+        },
+    )
+}
+
 /// A catalogue deal becomes one DDEX deal per commercial model (so a subscription is never
 /// crossed with a download use), plus a pre-order deal for pay-as-you-go models.
 fn lower_deal(d: &Deal) -> Vec<MsgDeal> {
@@ -537,19 +532,6 @@ fn lower_deal(d: &Deal) -> Vec<MsgDeal> {
     out
 }
 
-/// A reference-safe form of a name: letters, digits and hyphens.
-fn slug(s: &str) -> String {
-    let mut out = String::new();
-    for c in s.chars() {
-        if c.is_ascii_alphanumeric() {
-            out.push(c.to_ascii_lowercase());
-        } else if !out.ends_with('-') {
-            out.push('-');
-        }
-    }
-    out.trim_matches('-').to_string()
-}
-
 #[cfg(test)]
 mod tests {
     #[test]
@@ -560,6 +542,5 @@ mod tests {
             super::join_names(&["A".into(), "B".into(), "C".into()]),
             "A, B & C"
         );
-        assert_eq!(super::slug("Nightjar Records!"), "nightjar-records");
     }
 }

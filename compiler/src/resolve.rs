@@ -598,25 +598,9 @@ impl<'a> Resolver<'a> {
 
     fn copyright_line(&mut self, v: &Option<S<String>>) -> Option<S<CopyrightLine>> {
         let v = v.as_ref()?;
-        let text = v.value.trim();
-        let rest = ["℗", "©", "(P)", "(p)", "(C)", "(c)"]
-            .iter()
-            .find_map(|p| text.strip_prefix(p))
-            .unwrap_or(text)
-            .trim_start();
-        let year_text = rest
-            .get(..4)
-            .filter(|y| y.bytes().all(|b| b.is_ascii_digit()));
-        let owner = rest.get(4..).map(str::trim).unwrap_or_default();
-        match year_text.and_then(|y| y.parse::<u16>().ok()) {
-            Some(year) if !owner.is_empty() && rest.as_bytes().get(4) == Some(&b' ') => {
-                Some(S::new(
-                    CopyrightLine {
-                        year,
-                        owner: owner.to_string(),
-                    },
-                    v.span,
-                ))
+        match crate::model::text::split_line(&v.value) {
+            Some((year, owner)) if !owner.is_empty() => {
+                Some(S::new(CopyrightLine { year, owner }, v.span))
             }
             _ => {
                 self.push(

@@ -5,6 +5,7 @@ pub mod ddex_avs;
 pub mod ident;
 pub mod iso;
 pub mod ratio;
+pub mod text;
 
 use crate::diag::Code;
 use crate::source::{FileId, Span};

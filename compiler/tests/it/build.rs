@@ -10,19 +10,13 @@ use std::process::Command;
 const EPOCH: &str = "1764028800";
 
 fn build(out: &Path) -> crate::support::Output {
-    let o = Command::new(env!("CARGO_BIN_EXE_sleeve"))
-        .args(["build", "catalog-example", "--out"])
-        .arg(out)
-        .current_dir(repo_root())
-        .env("NO_COLOR", "1")
-        .env("SOURCE_DATE_EPOCH", EPOCH)
-        .output()
-        .expect("run sleeve");
-    crate::support::Output {
-        code: o.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
-    }
+    let args = [
+        std::ffi::OsStr::new("build"),
+        std::ffi::OsStr::new("catalog-example"),
+        std::ffi::OsStr::new("--out"),
+        out.as_os_str(),
+    ];
+    crate::support::sleeve_at(&repo_root(), &args, EPOCH)
 }
 
 fn files(dir: &Path, out: &mut Vec<PathBuf>) {

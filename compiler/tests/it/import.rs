@@ -4,24 +4,12 @@
 use crate::cli::tempdir::Dir;
 use crate::support::repo_root;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 /// The clock of the build goldens: 2025-11-25T00:00:00Z.
 const EPOCH: &str = "1764028800";
 
 fn run(args: &[&std::ffi::OsStr]) -> crate::support::Output {
-    let o = Command::new(env!("CARGO_BIN_EXE_sleeve"))
-        .args(args)
-        .current_dir(repo_root())
-        .env("NO_COLOR", "1")
-        .env("SOURCE_DATE_EPOCH", EPOCH)
-        .output()
-        .expect("run sleeve");
-    crate::support::Output {
-        code: o.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
-    }
+    crate::support::sleeve_at(&repo_root(), args, EPOCH)
 }
 
 fn os(s: &str) -> &std::ffi::OsStr {

@@ -16,13 +16,18 @@ pub struct Output {
     pub stderr: String,
 }
 
-/// Run `sleeve` with `args` in `cwd`, no colours, a fixed clock.
+/// Run `sleeve` with `args` in `cwd`, no colours, a fixed clock (2025-01-01).
 pub fn sleeve(cwd: &Path, args: &[&str]) -> Output {
+    sleeve_at(cwd, args, "1735689600")
+}
+
+/// Run `sleeve` with `args` in `cwd`, no colours, the clock at `epoch` (Unix seconds).
+pub fn sleeve_at<S: AsRef<std::ffi::OsStr>>(cwd: &Path, args: &[S], epoch: &str) -> Output {
     let out = Command::new(env!("CARGO_BIN_EXE_sleeve"))
         .args(args)
         .current_dir(cwd)
         .env("NO_COLOR", "1")
-        .env("SOURCE_DATE_EPOCH", "1735689600")
+        .env("SOURCE_DATE_EPOCH", epoch)
         .output()
         .expect("run sleeve");
     Output {
