@@ -8,15 +8,18 @@ pub mod build;
 pub mod check;
 pub mod cli;
 pub mod ddex;
+pub mod deliver;
 pub mod diag;
 pub mod import;
 pub mod lower;
 pub mod media;
 pub mod message;
 pub mod model;
+pub mod plan;
 pub mod resolve;
 pub mod schema;
 pub mod source;
+pub mod state;
 pub mod syntax;
 pub mod world;
 

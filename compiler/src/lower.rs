@@ -178,6 +178,38 @@ impl Lowering<'_> {
         self.wrap(Kind::NewRelease, rel, dsp, body)
     }
 
+    /// A `PurgeReleaseMessage` for a release that left the catalogue, from what the DSP was
+    /// last sent.
+    pub fn purge(&self, dsp: &Dsp, upc: &str, title: &str, artist: &str) -> Vec<u8> {
+        let purge = message::Purge {
+            id: ReleaseId {
+                grid: None,
+                icpn: Some(upc.to_string()),
+                catalog_number: None,
+                proprietary_id: None,
+            },
+            title: title.to_string(),
+            display_artist_name: artist.to_string(),
+        };
+        let hash = content_hash(&(&dsp.party_id.as_str(), &purge));
+        let header = Header {
+            thread_id: upc.to_string(),
+            message_id: format!("SLV-{}", hash.get(..24).unwrap_or(&hash)),
+            sender: MessageParty {
+                dpid: self.label.party_id.as_str().to_string(),
+                name: self.label.name.clone(),
+            },
+            sent_on_behalf_of: None,
+            recipient: MessageParty {
+                dpid: dsp.party_id.as_str().to_string(),
+                name: dsp.name.clone(),
+            },
+            created: timestamp(self.now),
+            test: dsp.test,
+        };
+        crate::ddex::ern43::purge_with(&header, &self.label.language, &purge)
+    }
+
     fn wrap(&self, kind: Kind, rel: &Release, dsp: &Dsp, body: Body) -> Message {
         let hash = content_hash(&(&dsp.party_id.as_str(), &body));
         let sent_on_behalf_of = match &rel.owner {

@@ -6,6 +6,7 @@ pub mod system_world;
 
 mod build;
 mod check;
+mod deliver;
 mod explain;
 mod generate;
 mod import;
@@ -62,6 +63,22 @@ enum Command {
   sleeve build . --out /tmp/out --copy    copy resources instead of hard-linking
   SOURCE_DATE_EPOCH=1735689600 sleeve build .   a fixed clock: byte-identical output")]
     Build(build::Args),
+    /// Compare what would be delivered now with the delivered state.
+    #[command(after_help = "Examples:
+  sleeve plan catalog-example                     human-readable plan
+  sleeve plan . --detailed-exitcode               exit 2 when there are changes (CI)
+  sleeve plan . --format markdown                 a pull-request comment
+  sleeve plan . --out plan.json                   save it for `sleeve apply . plan.json`")]
+    Plan(deliver::PlanArgs),
+    /// Deliver a plan (a saved one, or a fresh one after confirmation) and record the state.
+    #[command(after_help = "Examples:
+  sleeve apply . --yes                            plan and deliver (CI)
+  sleeve apply . plan.json                        deliver exactly a reviewed plan")]
+    Apply(deliver::ApplyArgs),
+    /// Show the delivery log: one entry per delivered package.
+    Log(deliver::PathArgs),
+    /// Remove the apply lock left by a crashed apply.
+    ForceUnlock(deliver::PathArgs),
     /// Explain a diagnostic code: what it flags, why, and how to fix it.
     #[command(after_help = "Examples:
   sleeve explain E0302
@@ -98,6 +115,10 @@ pub fn run(args: Vec<String>) -> Exit {
     match cli.command {
         Command::Check(a) => check::run(a, &printer),
         Command::Build(a) => build::run(a, &printer),
+        Command::Plan(a) => deliver::plan(a, &printer),
+        Command::Apply(a) => deliver::apply(a, &printer),
+        Command::Log(a) => deliver::log(a, &printer),
+        Command::ForceUnlock(a) => deliver::force_unlock(a, &printer),
         Command::Explain(a) => explain::run(a, &printer),
         Command::Import(a) => import::run(a, &printer),
         Command::Schema(a) => schema::run(a, &printer),

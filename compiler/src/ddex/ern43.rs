@@ -394,14 +394,16 @@ fn new_release(m: &Message) -> Vec<u8> {
 
 /// A `PurgeReleaseMessage`: remove the release and its files.
 pub fn purge(m: &Message, p: &Purge) -> Vec<u8> {
+    purge_with(&m.header, &m.body.language, p)
+}
+
+/// A `PurgeReleaseMessage` from a header alone (the release may be gone from the catalogue).
+pub fn purge_with(h: &Header, language: &str, p: &Purge) -> Vec<u8> {
     let mut x = Xml::new();
-    x.open(
-        "ern:PurgeReleaseMessage",
-        &root_attrs(None, &m.body.language),
-    );
-    header(&mut x, &m.header);
+    x.open("ern:PurgeReleaseMessage", &root_attrs(None, language));
+    header(&mut x, h);
     x.open("PurgedRelease", &[]);
-    release_id(&mut x, &p.id, &m.header.sender.dpid);
+    release_id(&mut x, &p.id, &h.sender.dpid);
     x.open("Title", &[]);
     x.text("TitleText", &p.title);
     x.close("Title");

@@ -7,6 +7,7 @@
 
 mod build;
 mod cli;
+mod deliver;
 mod docs;
 mod fuzz;
 mod golden;

@@ -1,0 +1,567 @@
+//! `sleeve plan`, `sleeve apply`, `sleeve log`, `sleeve force-unlock`: delivery against the
+//! delivered state kept in the catalogue's git repository.
+#![allow(clippy::disallowed_methods, reason = "IO edge")]
+
+use super::Exit;
+use super::check::report;
+use super::printer::Printer;
+use super::system_world::SystemWorld;
+use crate::deliver::{Content, OutFile, Transport, folder::Folder};
+use crate::diag::render::Format;
+use crate::lower::{Lowering, content_hash, timestamp};
+use crate::model::{Catalogue, Dsp, Transport as TransportSpec};
+use crate::plan::{Action, Intended, Plan};
+use crate::state::git::{LockInfo, StateError, StateRepo};
+use crate::state::{Delivery, State, Status, summarise};
+use crate::world::World;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum PlanFormat {
+    Human,
+    Json,
+    Markdown,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct PlanArgs {
+    /// The catalogue's root folder (inside a git repository).
+    #[arg(default_value = ".")]
+    path: PathBuf,
+    /// Exit 0 for no changes, 2 for changes, 1 for errors.
+    #[arg(long)]
+    detailed_exitcode: bool,
+    /// Save the plan (JSON) for `sleeve apply PATH PLAN`.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    #[arg(long, value_enum, default_value = "human")]
+    format: PlanFormat,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ApplyArgs {
+    /// The catalogue's root folder (inside a git repository).
+    #[arg(default_value = ".")]
+    path: PathBuf,
+    /// A plan saved with `sleeve plan --out`; without it, a fresh plan is shown first.
+    plan: Option<PathBuf>,
+    /// Do not ask for confirmation (CI).
+    #[arg(long)]
+    yes: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct PathArgs {
+    /// The catalogue's root folder (inside a git repository).
+    #[arg(default_value = ".")]
+    path: PathBuf,
+}
+
+fn fail(printer: &Printer, code: &str, name: &str, message: &str, help: &str) -> Exit {
+    printer.err(&format!(
+        "error[{code}] {name}: {message}\n  help: {help}\n"
+    ));
+    Exit::Failure
+}
+
+fn state_fail(printer: &Printer, e: &StateError) -> Exit {
+    let (code, name) = match e {
+        StateError::NotARepository(_) => ("E0501", "not-a-repository"),
+        StateError::Corrupt { .. } => ("E0502", "state-corrupt"),
+        StateError::Moved(_) => ("E0504", "state-moved"),
+        StateError::Git(_) => ("E0505", "git-failed"),
+    };
+    fail(printer, code, name, &e.to_string(), &e.help())
+}
+
+/// Everything plan and apply share: the checked catalogue, its hash, the state.
+struct Session {
+    world: SystemWorld,
+    checked: crate::Checked,
+    hash: String,
+    repo: StateRepo,
+}
+
+fn session(path: &std::path::Path, printer: &Printer) -> Result<Session, Exit> {
+    let world = SystemWorld::new(path.to_path_buf());
+    let mut checked = crate::check_catalogue(&world);
+    let errors = checked.diagnostics.error_count();
+    report(&mut checked, path, Format::Human, printer, false);
+    if errors > 0 || checked.catalogue.label.is_none() {
+        printer.err("error: the catalogue has errors; fix them before planning a delivery\n");
+        return Err(Exit::Failure);
+    }
+    let files: Vec<(&str, &str)> = checked
+        .sources
+        .files()
+        .map(|(_, f)| (f.path.as_str(), f.text.as_str()))
+        .collect();
+    let hash = content_hash(&files);
+    let repo = StateRepo::open(path).map_err(|e| state_fail(printer, &e))?;
+    Ok(Session {
+        world,
+        checked,
+        hash,
+        repo,
+    })
+}
+
+fn lowering<'a>(s: &'a Session) -> Option<Lowering<'a>> {
+    Some(Lowering {
+        cat: &s.checked.catalogue,
+        label: s.checked.catalogue.label.as_ref()?,
+        media: &s.checked.media,
+        now: s.world.now(),
+    })
+}
+
+fn intended(l: &Lowering<'_>) -> Vec<Intended> {
+    let today = crate::model::date::Date::from_unix(l.now);
+    crate::build::units(l.cat)
+        .into_iter()
+        .filter_map(|(dsp, rel)| {
+            let msg = l.message(rel, dsp)?;
+            let takedown = msg.body.deals.iter().all(|d| {
+                d.end
+                    .as_deref()
+                    .and_then(crate::model::date::Date::parse)
+                    .is_some_and(|e| e < today)
+            });
+            Some(Intended {
+                dsp: dsp.id.value.clone(),
+                release: rel.id.value.clone(),
+                upc: rel.upc.value.as_str().to_string(),
+                content_hash: msg.content_hash.clone(),
+                summary: summarise(&msg),
+                takedown,
+            })
+        })
+        .collect()
+}
+
+fn make_plan(s: &Session, state: Option<&State>) -> Option<Plan> {
+    let l = lowering(s)?;
+    let cat = &s.checked.catalogue;
+    Some(crate::plan::diff(
+        state,
+        &intended(&l),
+        &|id| cat.releases.contains_key(id),
+        &s.hash,
+    ))
+}
+
+pub fn plan(args: PlanArgs, printer: &Printer) -> Exit {
+    let s = match session(&args.path, printer) {
+        Ok(s) => s,
+        Err(e) => return e,
+    };
+    let state = match s.repo.load() {
+        Ok(st) => st.map(|(st, _)| st),
+        Err(e) => return state_fail(printer, &e),
+    };
+    let Some(plan) = make_plan(&s, state.as_ref()) else {
+        return Exit::Failure;
+    };
+    let json = serde_json::to_string_pretty(&plan).unwrap_or_default() + "\n";
+    if let Some(out) = &args.out
+        && let Err(e) = std::fs::write(out, &json)
+    {
+        return fail(
+            printer,
+            "E0506",
+            "write-failed",
+            &format!("cannot write `{}`: {e}", out.display()),
+            "check that the folder exists and is writable",
+        );
+    }
+    match args.format {
+        PlanFormat::Human => printer.out(&crate::plan::render_human(&plan)),
+        PlanFormat::Json => printer.out(&json),
+        PlanFormat::Markdown => printer.out(&crate::plan::render_markdown(&plan)),
+    }
+    std::mem::forget(s);
+    if args.detailed_exitcode && !plan.is_empty() {
+        Exit::Changes
+    } else {
+        Exit::Success
+    }
+}
+
+fn transport(cat_root: &std::path::Path, dsp: &Dsp) -> Result<Box<dyn Transport>, String> {
+    match &dsp.transport {
+        TransportSpec::Folder { path } => Ok(Box::new(Folder {
+            root: cat_root.join(path),
+        })),
+        TransportSpec::Sftp { host, .. } => Err(format!(
+            "the `sftp` transport (to `{host}`) is not built yet; use `type = \"folder\"`"
+        )),
+    }
+}
+
+fn holder() -> String {
+    let user = std::env::var("USER").unwrap_or_else(|_| "someone".into());
+    let host = std::fs::read_to_string("/etc/hostname")
+        .map(|h| h.trim().to_string())
+        .unwrap_or_else(|_| "unknown-host".into());
+    format!("{user}@{host} (pid {})", std::process::id())
+}
+
+pub fn apply(args: ApplyArgs, printer: &Printer) -> Exit {
+    let s = match session(&args.path, printer) {
+        Ok(s) => s,
+        Err(e) => return e,
+    };
+    let now = s.world.now();
+    let info = LockInfo {
+        holder: holder(),
+        since: timestamp(now),
+    };
+    match s.repo.lock(&info) {
+        Ok(Ok(())) => {}
+        Ok(Err(other)) => {
+            return fail(
+                printer,
+                "E0507",
+                "state-locked",
+                &format!(
+                    "another apply holds the lock: {} since {}",
+                    other.holder, other.since
+                ),
+                "wait for it to finish; if it died, run `sleeve force-unlock`",
+            );
+        }
+        Err(e) => return state_fail(printer, &e),
+    }
+    let exit = apply_locked(&args, &s, printer);
+    if let Err(e) = s.repo.unlock() {
+        state_fail(printer, &e);
+    }
+    exit
+}
+
+fn apply_locked(args: &ApplyArgs, s: &Session, printer: &Printer) -> Exit {
+    let (mut state, mut tip) = match s.repo.load() {
+        Ok(Some((st, oid))) => (st, Some(oid)),
+        Ok(None) => {
+            let lineage = content_hash(&(&s.repo.state_ref, s.world.now(), std::process::id()));
+            (
+                State::new(lineage.get(..16).unwrap_or(&lineage).to_string()),
+                None,
+            )
+        }
+        Err(e) => return state_fail(printer, &e),
+    };
+    let fresh = state.serial == 0 && tip.is_none();
+    let Some(current) = make_plan(s, (!fresh).then_some(&state)) else {
+        return Exit::Failure;
+    };
+    let plan = match &args.plan {
+        Some(file) => {
+            let saved: Plan = match std::fs::read_to_string(file)
+                .map_err(|e| e.to_string())
+                .and_then(|t| serde_json::from_str(&t).map_err(|e| e.to_string()))
+            {
+                Ok(p) => p,
+                Err(e) => {
+                    return fail(
+                        printer,
+                        "E0508",
+                        "plan-unreadable",
+                        &format!("cannot read plan `{}`: {e}", file.display()),
+                        "make a new one with `sleeve plan --out plan.json`",
+                    );
+                }
+            };
+            let state_lineage = (!fresh).then(|| state.lineage.clone());
+            // Applying a plan a second time: everything in it is already the state.
+            let done = !saved.changes.is_empty()
+                && saved.lineage.as_ref().is_none_or(|l| *l == state.lineage)
+                && saved.changes.iter().all(|c| {
+                    state
+                        .deliveries
+                        .get(&format!("{}/{}", c.dsp, c.upc))
+                        .is_some_and(|d| {
+                            (c.action == Action::Purge && d.purged)
+                                || (!c.content_hash.is_empty() && d.content_hash == c.content_hash)
+                                || (c.action == Action::Takedown && d.taken_down)
+                        })
+                });
+            if done {
+                printer.err("this plan is already applied: nothing to do\n");
+                return Exit::Success;
+            }
+            if saved.lineage != state_lineage || saved.serial != state.serial {
+                return fail(
+                    printer,
+                    "E0503",
+                    "stale-plan",
+                    &format!(
+                        "the plan was made against state serial {} but the state is now at serial {}",
+                        saved.serial, state.serial
+                    ),
+                    "run `sleeve plan` again and review the new plan",
+                );
+            }
+            if saved.catalogue != s.hash {
+                return fail(
+                    printer,
+                    "E0503",
+                    "stale-plan",
+                    "the catalogue changed after the plan was made",
+                    "run `sleeve plan` again and review the new plan",
+                );
+            }
+            saved
+        }
+        None => {
+            printer.out(&crate::plan::render_human(&current));
+            if current.is_empty() {
+                return Exit::Success;
+            }
+            if !args.yes {
+                if !std::io::stdin().is_terminal() {
+                    return fail(
+                        printer,
+                        "E0509",
+                        "not-confirmed",
+                        "refusing to apply without confirmation",
+                        "pass `--yes` (CI), or run `sleeve apply` in a terminal",
+                    );
+                }
+                printer.err("apply this plan? [y/N] ");
+                let mut answer = String::new();
+                let _ = std::io::stdin().read_line(&mut answer);
+                if !matches!(answer.trim(), "y" | "Y" | "yes") {
+                    printer.err("nothing applied\n");
+                    return Exit::Success;
+                }
+            }
+            current
+        }
+    };
+    let Some(l) = lowering(s) else {
+        return Exit::Failure;
+    };
+    let cat: &Catalogue = &s.checked.catalogue;
+    let plan_json = serde_json::to_string_pretty(&plan).unwrap_or_default() + "\n";
+    let stamp = crate::build::batch_id(l.now);
+    let mut batches: Vec<(String, String)> = Vec::new();
+    let total = plan.changes.len();
+    for (i, change) in plan.changes.iter().enumerate() {
+        let Some(dsp) = cat.dsps.get(&change.dsp) else {
+            return fail(
+                printer,
+                "E0510",
+                "unknown-dsp",
+                &format!(
+                    "the plan names DSP `{}`, which has no profile any more",
+                    change.dsp
+                ),
+                "run `sleeve plan` again",
+            );
+        };
+        let mut t = match transport(&args.path, dsp) {
+            Ok(t) => t,
+            Err(e) => {
+                return fail(
+                    printer,
+                    "E0511",
+                    "transport-unavailable",
+                    &e,
+                    "change the DSP profile's transport",
+                );
+            }
+        };
+        let batch = crate::build::batch_of(dsp, l.now);
+        let folder = match &batch {
+            Some(b) => format!("{b}/{}", change.upc),
+            None => format!("{}_{stamp}", change.upc),
+        };
+        let rel = cat.releases.get(&change.release);
+        let (files, summary, message_id, hash) = match (change.action, rel) {
+            (Action::Purge, _) | (_, None) => {
+                let prior = state
+                    .deliveries
+                    .get(&format!("{}/{}", change.dsp, change.upc));
+                let (title, artist) = prior.map_or((String::new(), String::new()), |d| {
+                    (d.summary.title.clone(), d.summary.display_artist.clone())
+                });
+                let xml = l.purge(dsp, &change.upc, &title, &artist);
+                let summary = prior.map(|d| d.summary.clone()).unwrap_or_default();
+                let id = crate::lower::hex(&sha2_digest(&xml));
+                (
+                    vec![OutFile {
+                        path: format!("{folder}/{}.xml", change.upc),
+                        content: Content::Bytes(xml),
+                    }],
+                    summary,
+                    format!("SLV-purge-{}", id.get(..16).unwrap_or(&id)),
+                    String::new(),
+                )
+            }
+            (_, Some(rel)) => {
+                let msg = match l.message(rel, dsp) {
+                    Some(m) => m,
+                    None => l.takedown(rel, dsp),
+                };
+                let mut files: Vec<OutFile> = msg
+                    .body
+                    .sound_recordings
+                    .iter()
+                    .filter_map(|r| r.technical.as_ref().map(|t| &t.file))
+                    .chain(
+                        msg.body
+                            .images
+                            .iter()
+                            .filter_map(|i| i.technical.as_ref().map(|t| &t.file)),
+                    )
+                    .map(|f| OutFile {
+                        path: format!("{folder}/{}", f.uri),
+                        content: Content::File(args.path.join(&f.source)),
+                    })
+                    .collect();
+                // Resources first, then the message: a DSP never sees a message before its files.
+                files.push(OutFile {
+                    path: format!("{folder}/{}.xml", change.upc),
+                    content: Content::Bytes(crate::ddex::ern43::write(&msg)),
+                });
+                (
+                    files,
+                    summarise(&msg),
+                    msg.header.message_id.clone(),
+                    msg.content_hash.clone(),
+                )
+            }
+        };
+        for f in &files {
+            if let Err(e) = t.upload(f) {
+                return fail(
+                    printer,
+                    "E0512",
+                    "delivery-failed",
+                    &format!("{} to {}: {e}", change.upc, t.describe()),
+                    "fix the cause and run `sleeve apply` again: what was delivered is recorded, the rest resumes",
+                );
+            }
+        }
+        if let Some(b) = batch
+            && !batches.iter().any(|(d, _)| d == &change.dsp)
+        {
+            batches.push((change.dsp.clone(), b));
+        }
+        let key = format!("{}/{}", change.dsp, change.upc);
+        state.deliveries.insert(
+            key,
+            Delivery {
+                dsp: change.dsp.clone(),
+                release: change.release.clone(),
+                upc: change.upc.clone(),
+                message_id: message_id.clone(),
+                content_hash: if hash.is_empty() {
+                    change.content_hash.clone()
+                } else {
+                    hash
+                },
+                summary,
+                delivered_at: timestamp(l.now),
+                status: Status::Delivered,
+                reason: None,
+                taken_down: change.action == Action::Takedown || change.action == Action::Purge,
+                purged: change.action == Action::Purge,
+            },
+        );
+        state.serial += 1;
+        let message = format!(
+            "{} {} {} {}\n\nmessage {message_id}\nplan {}",
+            change.action.symbol(),
+            change.dsp,
+            change.release,
+            change.upc,
+            content_hash(&plan_json).get(..16).unwrap_or_default()
+        );
+        match s.repo.save(&state, &plan_json, &message, tip) {
+            Ok(oid) => tip = Some(oid),
+            Err(e) => return state_fail(printer, &e),
+        }
+        printer.err(&format!(
+            "[{}/{total}] {} {} {} → {}\n",
+            i + 1,
+            change.action.symbol(),
+            change.dsp,
+            change.upc,
+            t.describe()
+        ));
+    }
+    // Batch manifests land last.
+    for (dsp_id, b) in &batches {
+        if let Some(dsp) = cat.dsps.get(dsp_id)
+            && let Ok(mut t) = transport(&args.path, dsp)
+            && let Err(e) = t.upload(&OutFile {
+                path: format!("{b}/BatchComplete_{b}.xml"),
+                content: Content::Bytes(Vec::new()),
+            })
+        {
+            return fail(
+                printer,
+                "E0512",
+                "delivery-failed",
+                &format!("batch marker to {}: {e}", t.describe()),
+                "run `sleeve apply` again",
+            );
+        }
+    }
+    printer.err(&format!(
+        "applied {total} changes; state serial {}\n",
+        state.serial
+    ));
+    Exit::Success
+}
+
+fn sha2_digest(bytes: &[u8]) -> Vec<u8> {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes).to_vec()
+}
+
+pub fn log(args: PathArgs, printer: &Printer) -> Exit {
+    let repo = match StateRepo::open(&args.path) {
+        Ok(r) => r,
+        Err(e) => return state_fail(printer, &e),
+    };
+    match repo.log() {
+        Ok(entries) if entries.is_empty() => {
+            printer.out("no deliveries yet\n");
+            Exit::Success
+        }
+        Ok(entries) => {
+            for (id, time, message) in entries {
+                let first = message.lines().next().unwrap_or_default();
+                printer.out(&format!(
+                    "{} {} {first}\n",
+                    id.get(..10).unwrap_or(&id),
+                    timestamp(time)
+                ));
+            }
+            Exit::Success
+        }
+        Err(e) => state_fail(printer, &e),
+    }
+}
+
+pub fn force_unlock(args: PathArgs, printer: &Printer) -> Exit {
+    let repo = match StateRepo::open(&args.path) {
+        Ok(r) => r,
+        Err(e) => return state_fail(printer, &e),
+    };
+    match repo.unlock() {
+        Ok(true) => {
+            printer.err("warning: lock removed; if an apply was still running, its deliveries are recorded up to where it stopped, and two applies may now overlap\n");
+            Exit::Success
+        }
+        Ok(false) => {
+            printer.err("no lock was held\n");
+            Exit::Success
+        }
+        Err(e) => state_fail(printer, &e),
+    }
+}

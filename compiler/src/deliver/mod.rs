@@ -1,0 +1,30 @@
+//! Delivery: putting a package's files where a DSP picks them up. `apply` talks to a
+//! [`Transport`] only, so a new one (S3, …) is a new implementation, not a new `apply`.
+
+pub mod folder;
+
+use std::path::PathBuf;
+
+/// What one file holds.
+#[derive(Debug, Clone)]
+pub enum Content {
+    Bytes(Vec<u8>),
+    /// A file on disk (resources are streamed from the catalogue, not loaded).
+    File(PathBuf),
+}
+
+/// A file to upload, at `path` relative to the transport's root.
+#[derive(Debug, Clone)]
+pub struct OutFile {
+    pub path: String,
+    pub content: Content,
+}
+
+/// Where packages go. Each upload must be atomic for the receiver: written under a
+/// temporary name, then renamed, so a DSP never sees a partial file.
+pub trait Transport {
+    /// For messages: `folder out/deliveries/spotify`, `sftp user@host:22/incoming`.
+    fn describe(&self) -> String;
+    /// Upload one file. Errors say what happened and are shown as they are.
+    fn upload(&mut self, file: &OutFile) -> Result<(), String>;
+}

@@ -1,0 +1,135 @@
+//! The delivered state: what each DSP last received of each release. Kept in the
+//! catalogue's git repository under a ref (`state/git.rs`), never in the work tree.
+//!
+//! `serial` grows by one on every write; `lineage` is set when the state is created, so a
+//! plan made against another state (or an older one) is refused.
+
+pub mod git;
+
+use crate::message::{Message, Territories};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+pub const STATE_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct State {
+    pub version: u32,
+    pub lineage: String,
+    pub serial: u64,
+    /// Keyed by `<dsp>/<UPC>`.
+    pub deliveries: BTreeMap<String, Delivery>,
+}
+
+impl State {
+    pub fn new(lineage: String) -> Self {
+        State {
+            version: STATE_VERSION,
+            lineage,
+            serial: 0,
+            deliveries: BTreeMap::new(),
+        }
+    }
+}
+
+/// Whether the DSP took the message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    /// Uploaded; no acknowledgement yet.
+    Delivered,
+    Accepted,
+    /// The DSP refused it: `plan` proposes it again.
+    Rejected,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Delivery {
+    pub dsp: String,
+    pub release: String,
+    pub upc: String,
+    pub message_id: String,
+    /// Hash of the message without its header.
+    pub content_hash: String,
+    pub summary: Summary,
+    /// `YYYY-MM-DDThh:mm:ssZ`.
+    pub delivered_at: String,
+    pub status: Status,
+    /// The DSP's reason, when rejected.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// What was sent last: a takedown (no live deal) or a purge.
+    pub taken_down: bool,
+    pub purged: bool,
+}
+
+/// What a reviewer compares between two deliveries of a release.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Summary {
+    pub title: String,
+    pub display_artist: String,
+    pub release_date: String,
+    /// ISRCs in track order.
+    pub tracks: Vec<String>,
+    /// One line per DDEX deal: `Worldwide except JP · SubscriptionModel · 2025-01-01..`.
+    pub deals: Vec<String>,
+    /// Every territory code with a deal (expanded), or `Worldwide`.
+    pub territories: Vec<String>,
+}
+
+fn territories_text(t: &Territories) -> String {
+    match t {
+        Territories::Included(c) => c.join(" "),
+        Territories::Excluded(c) => format!("Worldwide except {}", c.join(" ")),
+    }
+}
+
+/// The summary of a message, for field-level plan diffs.
+pub fn summarise(m: &Message) -> Summary {
+    let b = &m.body;
+    let mut territories: Vec<String> = Vec::new();
+    for d in &b.deals {
+        match &d.territories {
+            Territories::Included(c) => territories.extend(c.iter().cloned()),
+            Territories::Excluded(c) => {
+                territories.push(format!("Worldwide-{}", c.join("-")));
+            }
+        }
+    }
+    territories.sort();
+    territories.dedup();
+    Summary {
+        title: match &b.release.version {
+            Some(v) => format!("{} ({v})", b.release.title),
+            None => b.release.title.clone(),
+        },
+        display_artist: b.release.display_artist_name.clone(),
+        release_date: b.release.release_date.clone(),
+        tracks: b
+            .release
+            .discs
+            .iter()
+            .flatten()
+            .filter_map(|r| b.sound_recordings.iter().find(|s| &s.reference == r))
+            .map(|s| s.isrc.clone())
+            .collect(),
+        deals: b
+            .deals
+            .iter()
+            .map(|d| {
+                format!(
+                    "{} · {} · {}..{}{}{}",
+                    territories_text(&d.territories),
+                    d.commercial_models.join("+"),
+                    d.start,
+                    d.end.as_deref().unwrap_or(""),
+                    d.price_code
+                        .as_deref()
+                        .map_or(String::new(), |p| format!(" · {p}")),
+                    if d.pre_order { " · pre-order" } else { "" }
+                )
+            })
+            .collect(),
+        territories,
+    }
+}

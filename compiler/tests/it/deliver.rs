@@ -1,0 +1,277 @@
+//! `plan` / `apply` / `log` / `force-unlock` on a copy of catalog-example in a real, fresh git
+//! repository, with the folder transport.
+
+use crate::cli::tempdir::Dir;
+use crate::support::{Output, repo_root, sleeve_at};
+use std::path::Path;
+use std::process::Command;
+
+const EPOCH: &str = "1764028800";
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for e in std::fs::read_dir(from).expect("read dir") {
+        let e = e.expect("entry");
+        let p = e.path();
+        let name = e.file_name();
+        if name == "out" {
+            continue;
+        }
+        if p.is_dir() {
+            copy_dir(&p, &to.join(&name));
+        } else {
+            std::fs::copy(&p, to.join(&name)).expect("copy");
+        }
+    }
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let o = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@example.org")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@example.org")
+        .output()
+        .expect("git must be installed");
+    assert!(
+        o.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+/// catalog-example in a fresh repository, committed; the catalogue is the repository root.
+pub fn repo_with_catalogue(tag: &str) -> Dir {
+    let dir = Dir::new(tag);
+    copy_dir(&repo_root().join("catalog-example"), dir.path());
+    std::fs::write(dir.path().join(".gitignore"), "out/\n").expect("write");
+    git(dir.path(), &["init", "-q", "-b", "main"]);
+    git(dir.path(), &["add", "-A"]);
+    git(dir.path(), &["commit", "-qm", "catalogue"]);
+    dir
+}
+
+fn run(dir: &Path, args: &[&str]) -> Output {
+    sleeve_at(dir, args, EPOCH)
+}
+
+fn delivered_xml(dir: &Path) -> Vec<String> {
+    fn walk(p: &Path, out: &mut Vec<String>) {
+        let Ok(rd) = std::fs::read_dir(p) else { return };
+        for e in rd.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                walk(&p, out);
+            } else if p.extension().is_some_and(|x| x == "xml")
+                && !p
+                    .file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with("BatchComplete"))
+            {
+                out.push(p.display().to_string());
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(&dir.join("out/deliveries"), &mut out);
+    out.sort();
+    out
+}
+
+fn plan_json(dir: &Path) -> serde_json::Value {
+    let o = run(dir, &["plan", ".", "--format", "json"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    serde_json::from_str(&o.stdout).expect("plan json")
+}
+
+#[test]
+fn plan_apply_plan_is_empty_and_edits_plan_exactly() {
+    let dir = repo_with_catalogue("deliver");
+    let d = dir.path();
+
+    let o = run(d, &["plan", ".", "--detailed-exitcode"]);
+    assert_eq!(o.code, 2, "{}{}", o.stdout, o.stderr);
+    assert!(o.stdout.contains("52 to deliver"), "{}", o.stdout);
+
+    let o = run(d, &["apply", ".", "--yes"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert_eq!(delivered_xml(d).len(), 52);
+
+    let o = run(d, &["plan", ".", "--detailed-exitcode"]);
+    assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
+    assert!(o.stdout.contains("no changes"), "{}", o.stdout);
+
+    // Applying again without changes is a no-op.
+    let o = run(d, &["apply", ".", "--yes"]);
+    assert_eq!(o.code, 0);
+    assert_eq!(delivered_xml(d).len(), 52);
+
+    // One title edit: one update per DSP that carries the release, with the field diff.
+    let rel = d.join("releases/harbour-lights.toml");
+    let text = std::fs::read_to_string(&rel).expect("read");
+    std::fs::write(
+        &rel,
+        text.replacen(
+            "title = \"Harbour Lights\"",
+            "title = \"Harbour Lights (Remastered)\"",
+            1,
+        ),
+    )
+    .expect("write");
+    let plan = plan_json(d);
+    let changes = plan["changes"].as_array().expect("changes");
+    assert_eq!(changes.len(), 4, "{plan:#}");
+    for c in changes {
+        assert_eq!(c["action"], "update");
+        assert_eq!(c["release"], "harbour-lights");
+        assert_eq!(c["fields"][0]["field"], "title");
+        assert_eq!(c["fields"][0]["before"], "Harbour Lights");
+        assert_eq!(c["fields"][0]["after"], "Harbour Lights (Remastered)");
+    }
+    let o = run(d, &["plan", ".", "--format", "markdown"]);
+    assert!(
+        o.stdout.contains("| `~` | spotify | harbour-lights |"),
+        "{}",
+        o.stdout
+    );
+
+    // Saved plan: applied once, then a no-op; stale once the catalogue changes.
+    let o = run(d, &["plan", ".", "--out", "plan.json"]);
+    assert_eq!(o.code, 0);
+    let o = run(d, &["apply", ".", "plan.json"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let o = run(d, &["apply", ".", "plan.json"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(o.stderr.contains("already applied"), "{}", o.stderr);
+    let o = run(d, &["plan", ".", "--detailed-exitcode"]);
+    assert_eq!(o.code, 0, "{}", o.stdout);
+
+    // Ending a deal takes the release down at that DSP.
+    let rel = d.join("releases/night-bus.toml");
+    let text = std::fs::read_to_string(&rel).expect("read");
+    assert!(text.contains("[[deal]]"));
+    let ended = text.replacen("[[deal]]\n", "[[deal]]\nend = 2025-10-31\n", 1);
+    std::fs::write(&rel, ended).expect("write");
+    let o = run(d, &["plan", ".", "--out", "plan2.json"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let plan = plan_json(d);
+    let changes = plan["changes"].as_array().expect("changes");
+    assert!(!changes.is_empty());
+    assert!(
+        changes
+            .iter()
+            .all(|c| c["action"] == "takedown" && c["release"] == "night-bus"),
+        "{plan:#}"
+    );
+
+    // A stale saved plan is refused.
+    std::fs::write(&rel, text).expect("write");
+    let o = run(d, &["apply", ".", "plan2.json"]);
+    assert_eq!(o.code, 1);
+    assert!(o.stderr.contains("E0503] stale-plan"), "{}", o.stderr);
+
+    // The log lists the deliveries, newest first.
+    let o = run(d, &["log", "."]);
+    assert!(o.stdout.lines().count() >= 56, "{}", o.stdout);
+    assert!(
+        o.stdout
+            .lines()
+            .next()
+            .is_some_and(|l| l.contains("harbour-lights")),
+        "{}",
+        o.stdout
+    );
+}
+
+#[test]
+fn removed_dsp_is_taken_down_and_removed_release_is_purged() {
+    let dir = repo_with_catalogue("deliver-remove");
+    let d = dir.path();
+    assert_eq!(run(d, &["apply", ".", "--yes"]).code, 0);
+    // Drop JOOX from monsoon-letters' deals and delete estuary from the catalogue.
+    let rel = d.join("releases/harbour-sound/monsoon-letters.toml");
+    let text = std::fs::read_to_string(&rel).expect("read");
+    assert!(text.contains("[\"spotify\", \"joox\"]"), "{text}");
+    std::fs::write(
+        &rel,
+        text.replace("[\"spotify\", \"joox\"]", "[\"spotify\"]"),
+    )
+    .expect("write");
+    std::fs::remove_file(d.join("releases/estuary.toml")).expect("remove");
+    let plan = plan_json(d);
+    let changes = plan["changes"].as_array().expect("changes");
+    let find = |dsp: &str, rel: &str| {
+        changes
+            .iter()
+            .find(|c| c["dsp"] == dsp && c["release"] == rel)
+    };
+    assert_eq!(
+        find("joox", "monsoon-letters").expect("takedown")["action"],
+        "takedown"
+    );
+    assert!(find("spotify", "monsoon-letters").is_none(), "{plan:#}");
+    assert_eq!(find("deezer", "estuary").expect("purge")["action"], "purge");
+    let o = run(d, &["apply", ".", "--yes"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let purge = delivered_xml(d)
+        .into_iter()
+        .filter(|p| p.contains("5060987600087"))
+        .map(|p| std::fs::read_to_string(p).expect("read"))
+        .find(|t| t.contains("PurgeReleaseMessage"))
+        .expect("a purge message was delivered");
+    assert!(purge.contains("<ICPN>5060987600087</ICPN>"));
+    assert_eq!(run(d, &["plan", ".", "--detailed-exitcode"]).code, 0);
+}
+
+#[test]
+fn lock_outside_git_and_corrupt_state_are_diagnostics() {
+    let dir = repo_with_catalogue("deliver-lock");
+    let d = dir.path();
+    // A held lock refuses apply, naming the holder; force-unlock clears it.
+    let blob = Command::new("git")
+        .args(["hash-object", "-w", "--stdin"])
+        .current_dir(d)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut c| {
+            use std::io::Write;
+            c.stdin
+                .take()
+                .expect("stdin")
+                .write_all(br#"{"holder":"ci@runner (pid 42)","since":"2025-11-25T00:00:00Z"}"#)?;
+            c.wait_with_output()
+        })
+        .expect("git hash-object");
+    let oid = String::from_utf8_lossy(&blob.stdout).trim().to_string();
+    git(d, &["update-ref", "refs/sleeve/lock/root", &oid]);
+    let o = run(d, &["apply", ".", "--yes"]);
+    assert_eq!(o.code, 1);
+    assert!(
+        o.stderr.contains("E0507] state-locked") && o.stderr.contains("ci@runner"),
+        "{}",
+        o.stderr
+    );
+    let o = run(d, &["force-unlock", "."]);
+    assert_eq!(o.code, 0);
+    assert!(o.stderr.contains("warning"), "{}", o.stderr);
+    assert_eq!(run(d, &["apply", ".", "--yes"]).code, 0);
+
+    // A hand-edited state ref is reported, not trusted.
+    git(d, &["update-ref", "refs/sleeve/state/root", &oid]);
+    let o = run(d, &["plan", "."]);
+    assert_eq!(o.code, 1);
+    assert!(o.stderr.contains("E0502] state-corrupt"), "{}", o.stderr);
+
+    // Outside any repository.
+    let plain = Dir::new("deliver-nogit");
+    copy_dir(&repo_root().join("catalog-example"), plain.path());
+    let o = run(plain.path(), &["plan", "."]);
+    assert_eq!(o.code, 1);
+    assert!(
+        o.stderr.contains("E0501] not-a-repository") && o.stderr.contains("git init"),
+        "{}",
+        o.stderr
+    );
+}
