@@ -4,6 +4,7 @@
 //! `world → syntax (load) → resolve → model → check → …`. Only `cli` touches the disk, the
 //! environment and the clock; everything else reaches them through [`world::World`].
 
+pub mod ack;
 pub mod build;
 pub mod check;
 pub mod cli;

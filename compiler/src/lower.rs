@@ -191,7 +191,7 @@ impl Lowering<'_> {
             title: title.to_string(),
             display_artist_name: artist.to_string(),
         };
-        let hash = content_hash(&(&dsp.party_id.as_str(), &purge));
+        let hash = content_hash(&(&dsp.party_id.as_str(), &purge, self.now));
         let header = Header {
             thread_id: upc.to_string(),
             message_id: format!("SLV-{}", hash.get(..24).unwrap_or(&hash)),
@@ -212,6 +212,9 @@ impl Lowering<'_> {
 
     fn wrap(&self, kind: Kind, rel: &Release, dsp: &Dsp, body: Body) -> Message {
         let hash = content_hash(&(&dsp.party_id.as_str(), &body));
+        // The id also covers the clock, so content that returns to an earlier state is
+        // still a new message; `content_hash` alone is what `plan` compares.
+        let id = content_hash(&(&hash, self.now));
         let sent_on_behalf_of = match &rel.owner {
             Owner::Client(c) => self.cat.clients.get(c).and_then(|c| {
                 c.party_id.as_ref().map(|p| MessageParty {
@@ -225,7 +228,7 @@ impl Lowering<'_> {
             kind,
             header: Header {
                 thread_id: rel.upc.value.as_str().to_string(),
-                message_id: format!("SLV-{}", hash.get(..24).unwrap_or(&hash)),
+                message_id: format!("SLV-{}", id.get(..24).unwrap_or(&id)),
                 sender: MessageParty {
                     dpid: self.label.party_id.as_str().to_string(),
                     name: self.label.name.clone(),
@@ -258,7 +261,8 @@ impl Lowering<'_> {
 
         // Parties, in first-use order, each once.
         let mut parties: Vec<Party> = Vec::new();
-        let label_ref = party_ref(&format!("label-{}", slug(label_name)));
+        // Party ids are lowercase, so these references cannot collide with a party's.
+        let label_ref = format!("PLabel-{}", slug(label_name));
         let add_party = |id: &str, parties: &mut Vec<Party>| -> String {
             let reference = party_ref(id);
             if !parties.iter().any(|p| p.reference == reference) {
@@ -278,7 +282,7 @@ impl Lowering<'_> {
         // Release display artists.
         let mut release_artists = Vec::new();
         if rel.various_artists {
-            let reference = party_ref("various-artists");
+            let reference = "PVariousArtists".to_string();
             parties.push(Party {
                 reference: reference.clone(),
                 name: "Various Artists".to_string(),
@@ -527,16 +531,13 @@ fn lower_deal(d: &Deal) -> Vec<MsgDeal> {
     let mut out = Vec::new();
     let territories = territories(&d.territories);
     for m in &d.models {
-        let defaults = m.value.default_uses();
-        let mut uses: Vec<_> = d
-            .uses
-            .iter()
-            .copied()
-            .filter(|u| defaults.contains(u))
-            .collect();
-        if uses.is_empty() {
-            uses = d.uses.clone();
-        }
+        // Uses written in the deal go with every model, exactly as written; otherwise each
+        // model gets its own defaults (never a subscription crossed with a download).
+        let uses: Vec<_> = if d.uses_written {
+            d.uses.clone()
+        } else {
+            m.value.default_uses().to_vec()
+        };
         if let Some(pre) = &d.pre_order
             && m.value == CommercialModel::PayAsYouGo
             && pre.value < d.start.value

@@ -1301,6 +1301,7 @@ impl<'a> Resolver<'a> {
             territories,
             models: deal.models.0.clone(),
             uses,
+            uses_written: !deal.uses.0.is_empty(),
             start: deal.start.clone().unwrap_or_else(|| release_date.clone()),
             end: deal.end.clone(),
             price_tier: deal.price_tier.as_ref().map(|p| p.value.clone()),

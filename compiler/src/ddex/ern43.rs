@@ -133,9 +133,14 @@ fn deal(x: &mut Xml, d: &Deal, recipient: &str) {
             .iter()
             .for_each(|c| x.text("ExcludedTerritoryCode", c)),
     }
+    // Date-times without a zone: each territory reads them in its own local time, so a
+    // deal never starts (or ends) early somewhere ahead of the sender. `StartDate` is
+    // deprecated since ERN 4.2. The end date is inclusive: its last second.
     x.open("ValidityPeriod", &[]);
-    x.text("StartDate", &d.start);
-    x.opt("EndDate", d.end.as_deref());
+    x.text("StartDateTime", &format!("{}T00:00:00", d.start));
+    if let Some(end) = &d.end {
+        x.text("EndDateTime", &format!("{end}T23:59:59"));
+    }
     x.close("ValidityPeriod");
     for m in &d.commercial_models {
         x.text("CommercialModelType", m);

@@ -585,7 +585,7 @@ impl Builder<'_> {
                 continue;
             }
             if m.release.as_ref().is_some_and(|r| r.multi_artist)
-                && (p.reference == "Pvarious-artists" || p.name == "Various Artists")
+                && (p.reference == "PVariousArtists" || p.name == "Various Artists")
             {
                 continue;
             }
@@ -878,7 +878,7 @@ impl Builder<'_> {
                     _ if p.name == sender_name => Owner::Label,
                     // Sleeve sends an imprint with the label's DPID, a client without it.
                     None if Some(p.reference.as_str())
-                        == Some(format!("Plabel-{}", slug(&p.name)).as_str()) =>
+                        == Some(format!("PLabel-{}", slug(&p.name)).as_str()) =>
                     {
                         self.client(&p.name, None, r.p_line.as_ref())
                     }
@@ -932,7 +932,7 @@ impl Builder<'_> {
         let mut artists = Vec::new();
         for (pr, role) in &r.artists {
             if r.multi_artist
-                && (pr == "Pvarious-artists"
+                && (pr == "PVariousArtists"
                     || m.parties
                         .iter()
                         .any(|p| p.reference == *pr && p.name == "Various Artists"))

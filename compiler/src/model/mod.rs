@@ -282,6 +282,8 @@ pub struct Deal {
     pub models: Vec<S<CommercialModel>>,
     /// As written, or derived from `models`.
     pub uses: Vec<UseType>,
+    /// `uses` was written (else each model gets its default uses).
+    pub uses_written: bool,
     /// As written, or the release date.
     pub start: S<Date>,
     pub end: Option<S<Date>>,
