@@ -324,7 +324,7 @@ impl Lowering<'_> {
                 let Some(rec) = cat.recordings.get(&t.value) else {
                     continue;
                 };
-                total_ms += rec.duration_ms.value;
+                total_ms = rec.duration_ms.value.saturating_add(total_ms);
                 explicit_all = match (explicit_all, rec.explicit.as_ref().map(|e| e.value)) {
                     (_, Some(true)) | (Some(true), _) => Some(true),
                     (Some(false), Some(false)) => Some(false),

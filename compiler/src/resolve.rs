@@ -309,6 +309,16 @@ impl<'a> Resolver<'a> {
 
     /// The span of `offset..offset+len` inside a string value's text.
     fn inner(&self, span: Span, offset: usize, len: usize) -> Span {
+        // Offsets count characters of the decoded value; after an escape (`\t`) they no
+        // longer match the raw text, so underline the whole value.
+        let raw = self
+            .sources
+            .get(span.file)
+            .and_then(|f| f.text.get(span.start as usize..span.end as usize))
+            .unwrap_or_default();
+        if raw.contains('\\') {
+            return span;
+        }
         let quote = self
             .sources
             .get(span.file)
@@ -523,7 +533,7 @@ impl<'a> Resolver<'a> {
 
     fn amount(&mut self, v: &S<ExactText>, currency: Option<&str>) -> Option<S<Decimal>> {
         let text = v.value.0.trim();
-        let Ok(d) = Decimal::from_str(text) else {
+        let Some(d) = crate::model::ratio::exact_decimal(text) else {
             self.push(
                 Diagnostic::new(
                     codes::INVALID_DECIMAL,
@@ -1284,6 +1294,18 @@ impl<'a> Resolver<'a> {
         }
         let span = deal.territories.0.first().map_or(d.span, |t| t.span);
         let territories = self.territories(&deal.territories, &deal.except, span);
+        if territories.set.is_empty() && !deal.territories.0.is_empty() && !deal.except.0.is_empty()
+        {
+            self.push(
+                Diagnostic::new(
+                    codes::EMPTY_LIST,
+                    span,
+                    "`except` removes every territory of the deal",
+                )
+                .label("no territory left")
+                .help("narrow `except`, or remove the deal"),
+            );
+        }
         let mut uses: Vec<_> = if deal.uses.0.is_empty() {
             deal.models
                 .0

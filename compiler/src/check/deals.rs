@@ -12,8 +12,15 @@ pub(crate) fn dates_overlap(a: (Date, Option<Date>), b: (Date, Option<Date>)) ->
     !(a_before_b || b_before_a)
 }
 
+/// When a deal is live, its pre-order window included (pay-as-you-go pre-orders are sent
+/// as their own deal, from `pre-order` to the day before `start`).
 fn range(d: &Deal) -> (Date, Option<Date>) {
-    (d.start.value, d.end.as_ref().map(|e| e.value))
+    let start = d
+        .pre_order
+        .as_ref()
+        .filter(|p| p.value < d.start.value)
+        .map_or(d.start.value, |p| p.value);
+    (start, d.end.as_ref().map(|e| e.value))
 }
 
 pub fn check(cat: &Catalogue, diags: &mut Diagnostics) {
@@ -85,7 +92,7 @@ pub fn check(cat: &Catalogue, diags: &mut Diagnostics) {
                         .help("narrow the deal with `except`, or widen the recording's `[rights]` if the licence allows"),
                     );
                 }
-                let starts_early = rights.start.as_ref().filter(|s| deal.start.value < s.value);
+                let starts_early = rights.start.as_ref().filter(|s| range(deal).0 < s.value);
                 let ends_late = rights
                     .end
                     .as_ref()
@@ -96,8 +103,8 @@ pub fn check(cat: &Catalogue, diags: &mut Diagnostics) {
                             codes::DEAL_OUTSIDE_RIGHTS,
                             deal.start.span,
                             format!(
-                                "the deal starts on {} but the rights in `{}` start on {}",
-                                deal.start.value, rec.id.value, s.value
+                                "the deal (with its pre-order) starts on {} but the rights in `{}` start on {}",
+                                range(deal).0, rec.id.value, s.value
                             ),
                         )
                         .label("before the rights start")

@@ -78,12 +78,17 @@ fn rule(code: &'static Code, span: Span, message: String, label: &str) -> Diagno
         .help(code.fix)
 }
 
-/// Words that mark a featured artist typed into a title.
+/// Words that mark a featured artist typed into a title: `feat.`, `ft.`, `featuring`, or a
+/// bare `feat`/`ft` opening a bracket (`(feat Kai)`), but not "A Feat of Strength".
 fn has_featuring(title: &str) -> bool {
     let lower = title.to_lowercase();
-    lower
-        .split(|c: char| c.is_whitespace() || c == '(' || c == '[')
-        .any(|w| matches!(w, "feat." | "ft." | "feat" | "featuring"))
+    let words: Vec<&str> = lower.split_whitespace().collect();
+    words.iter().any(|w| {
+        let w = w.trim_start_matches(['(', '[']);
+        matches!(w, "feat." | "ft." | "featuring")
+    }) || words
+        .iter()
+        .any(|w| matches!(*w, "(feat" | "[feat" | "(ft" | "[ft"))
 }
 
 fn title_problem(title: &str) -> Option<&'static str> {
@@ -437,6 +442,8 @@ mod tests {
         assert!(has_featuring("Night Bus (feat. Kai)"));
         assert!(has_featuring("Night Bus ft. Kai"));
         assert!(!has_featuring("Defeat"));
+        assert!(!has_featuring("A Feat of Strength"));
+        assert!(has_featuring("Night Bus (feat Kai)"));
         assert_eq!(
             title_problem("Track 1"),
             Some("is a placeholder, not a title")

@@ -26,7 +26,18 @@ pub fn check(cat: &Catalogue, diags: &mut Diagnostics) {
             for (_, share) in &rule.shares {
                 sum = sum.and_then(|s| s.checked_add(share.value));
             }
-            let Some(sum) = sum else { continue };
+            let Some(sum) = sum else {
+                diags.push(
+                    Diagnostic::new(
+                        codes::SPLIT_SHARES_NOT_100,
+                        rule.key.span,
+                        "the shares of this rule are too fine to add up exactly",
+                    )
+                    .label("cannot be summed")
+                    .help("write the shares as percentages with few decimals, or as simple fractions such as `\"1/3\"`"),
+                );
+                continue;
+            };
             if sum != Ratio::ONE {
                 let where_ = match &rule.scope {
                     Scope::Default => "the `default` split".to_string(),

@@ -53,7 +53,7 @@ pub fn check(cat: &Catalogue, diags: &mut Diagnostics) {
             .tracks()
             .filter_map(|(_, _, t)| cat.recordings.get(&t.value))
             .map(|r| r.duration_ms.value)
-            .sum();
+            .fold(0u64, u64::saturating_add);
         let fits = match rel.kind.value {
             ReleaseKind::Single => (1..=3).contains(&count),
             ReleaseKind::Ep => (2..=6).contains(&count),

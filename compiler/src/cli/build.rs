@@ -119,7 +119,36 @@ fn io_err(path: &Path, e: std::io::Error) -> String {
     format!("cannot write `{}`: {e}", path.display())
 }
 
-/// Write everything under a temporary sibling of `out`, then swap it in.
+/// Marks a folder as Sleeve's build output, so a rebuild may replace it.
+const MARKER: &str = ".sleeve-build";
+
+/// Whether replacing `out` could destroy something that is not a previous build: the
+/// catalogue itself, a folder holding it, or a folder Sleeve did not write.
+fn refuse_out(root: &Path, out: &Path) -> Option<String> {
+    let canon = |p: &Path| std::fs::canonicalize(p).ok();
+    let (Some(root_abs), out_abs) = (canon(root), canon(out)) else {
+        return None;
+    };
+    if let Some(out_abs) = &out_abs {
+        if root_abs.starts_with(out_abs) {
+            return Some(format!(
+                "`{}` is the catalogue or holds it; a build replaces its output folder",
+                out.display()
+            ));
+        }
+        let non_empty = std::fs::read_dir(out_abs).is_ok_and(|mut d| d.next().is_some());
+        if non_empty && !out_abs.join(MARKER).exists() {
+            return Some(format!(
+                "`{}` is not empty and was not written by `sleeve build`",
+                out.display()
+            ));
+        }
+    }
+    None
+}
+
+/// Write everything under a temporary sibling of `out`, then swap it in: the old output is
+/// moved aside first and deleted only once the new one is in place.
 fn write(
     lowering: &Lowering<'_>,
     root: &Path,
@@ -127,17 +156,39 @@ fn write(
     copy: bool,
     printer: &Printer,
 ) -> Result<Vec<Written>, String> {
+    if let Some(why) = refuse_out(root, out) {
+        return Err(format!("{why}; choose another `--out`"));
+    }
     let name = out
         .file_name()
         .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
     let tmp = out.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
+    let old = out.with_file_name(format!(".{name}.old-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&tmp);
-    match write_into(lowering, root, &tmp, copy, printer) {
+    let written = write_into(lowering, root, &tmp, copy, printer).and_then(|w| {
+        std::fs::write(
+            tmp.join(MARKER),
+            "written by `sleeve build`; replaced by the next build\n",
+        )
+        .map_err(|e| io_err(&tmp, e))?;
+        Ok(w)
+    });
+    match written {
         Ok(w) => {
-            if out.exists() {
-                std::fs::remove_dir_all(out).map_err(|e| io_err(out, e))?;
+            let had_old = out.exists();
+            if had_old {
+                std::fs::rename(out, &old).map_err(|e| io_err(out, e))?;
             }
-            std::fs::rename(&tmp, out).map_err(|e| io_err(out, e))?;
+            if let Err(e) = std::fs::rename(&tmp, out) {
+                if had_old {
+                    let _ = std::fs::rename(&old, out);
+                }
+                let _ = std::fs::remove_dir_all(&tmp);
+                return Err(io_err(out, e));
+            }
+            if had_old {
+                let _ = std::fs::remove_dir_all(&old);
+            }
             Ok(w)
         }
         Err(e) => {

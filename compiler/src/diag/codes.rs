@@ -93,6 +93,10 @@ codes! {
         "A P-line or C-line that does not start with a four-digit year. DDEX sends the year and the owner separately.",
         "Write the line as `\"2025 Owner Name\"` (a leading `℗`, `©`, `(P)` or `(C)` is allowed)."
     }
+    INVALID_CHARACTER = "E0114" "invalid-character" Error {
+        "A text value holds a control character (other than tab and newline) or a non-character such as U+FFFF. XML cannot carry it, so every message with this value would be rejected.",
+        "Remove the character; it usually comes from copying text out of another program."
+    }
     DUPLICATE_ID = "E0201" "duplicate-id" Error {
         "Two files of the same kind have the same id (file name), in different folders.",
         "Rename one of the files; ids must be unique per kind."

@@ -25,7 +25,7 @@ impl Ratio {
     pub const ONE: Ratio = Ratio { num: 1, den: 1 };
 
     pub fn new(num: i128, den: i128) -> Option<Ratio> {
-        if den == 0 {
+        if den == 0 || num == i128::MIN || den == i128::MIN {
             return None;
         }
         let g = gcd(num, den);
@@ -35,6 +35,10 @@ impl Ratio {
             den: sign * den / g,
         })
     }
+
+    /// The largest denominator a written share may have: shares finer than a trillionth are
+    /// typing mistakes, and sums of such shares must stay exact.
+    pub const MAX_DENOMINATOR: i128 = 1_000_000_000_000;
 
     pub fn num(self) -> i128 {
         self.num
@@ -49,14 +53,22 @@ impl Ratio {
         Ratio::new(d.mantissa(), den)
     }
 
-    /// Parse `"50%"`, `"33.3333%"` or `"1/3"` into a fraction of one.
+    /// Parse `"50%"`, `"33.3333%"` or `"1/3"` into a fraction of one. Refuses values finer
+    /// than [`Ratio::MAX_DENOMINATOR`] rather than rounding them.
     pub fn parse_share(s: &str) -> Result<Ratio, String> {
+        let r = Ratio::parse_share_unchecked(s)?;
+        if r.den > Ratio::MAX_DENOMINATOR {
+            return Err(format!(
+                "`{s}` is too precise: shares are exact to a trillionth"
+            ));
+        }
+        Ok(r)
+    }
+
+    fn parse_share_unchecked(s: &str) -> Result<Ratio, String> {
         let t = s.trim();
         if let Some(p) = t.strip_suffix('%') {
-            let d: Decimal = p
-                .trim()
-                .parse()
-                .map_err(|_| format!("`{s}` is not a percentage"))?;
+            let d = exact_decimal(p.trim()).ok_or_else(|| format!("`{s}` is not a percentage"))?;
             return Ratio::from_decimal(d)
                 .and_then(|r| r.checked_mul(Ratio { num: 1, den: 100 }))
                 .ok_or_else(|| format!("`{s}` is too precise"));
@@ -104,10 +116,15 @@ impl Ratio {
     }
 
     /// As a percentage with up to `dp` decimal places (rounded half to even), for messages.
+    /// Values too large for a decimal are shown as a fraction.
     pub fn percent_string(self, dp: u32) -> String {
-        let mut d = Decimal::from_i128_with_scale(self.num.saturating_mul(100), 0);
-        let den = Decimal::from_i128_with_scale(self.den, 0);
-        d = d.checked_div(den).unwrap_or_default();
+        let (Ok(n), Ok(den)) = (
+            Decimal::try_from_i128_with_scale(self.num.saturating_mul(100), 0),
+            Decimal::try_from_i128_with_scale(self.den, 0),
+        ) else {
+            return format!("{}/{} of 100%", self.num, self.den);
+        };
+        let d = n.checked_div(den).unwrap_or_default();
         let r = d.round_dp(dp).normalize();
         let exact = Ratio::from_decimal(r) == Ratio::new(self.num.saturating_mul(100), self.den);
         if exact {
@@ -116,6 +133,25 @@ impl Ratio {
             format!("≈{r}%")
         }
     }
+}
+
+/// A decimal written in `text`, only if it is exactly representable: rust_decimal rounds
+/// past 28 significant digits, which must not happen silently to money or shares.
+pub fn exact_decimal(text: &str) -> Option<Decimal> {
+    let digits = text
+        .trim_start_matches(['-', '+'])
+        .chars()
+        .filter(char::is_ascii_digit)
+        .skip_while(|c| *c == '0')
+        .count();
+    if digits > 28
+        || !text
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b == b'.' || b == b'-' || b == b'+')
+    {
+        return None;
+    }
+    text.parse().ok()
 }
 
 impl PartialOrd for Ratio {
@@ -165,5 +201,13 @@ mod tests {
         );
         assert!(Ratio::parse_share("0.5").is_err());
         assert_eq!(third.percent_string(2), "≈33.33%");
+        // Too fine to be a share, and no silent rounding.
+        assert!(Ratio::parse_share("1/100000000000000000000000000000").is_err());
+        assert!(Ratio::parse_share("79.999999999999999999999999999999%").is_err());
+        assert!(Ratio::parse_share("-170141183460469231731687303715884105728/1").is_err());
+        let huge = Ratio::new(1, i128::MAX).unwrap();
+        assert!(!huge.percent_string(2).is_empty());
+        assert_eq!(exact_decimal("1.0000000000000000000000000000001"), None);
+        assert!(exact_decimal("2000.00").is_some());
     }
 }

@@ -245,10 +245,35 @@ impl<T: Decode> Decode for S<T> {
     }
 }
 
+/// The first character XML 1.0 cannot carry, if any.
+fn invalid_xml_char(s: &str) -> Option<char> {
+    s.chars().find(|&c| {
+        (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{FFFE}' | '\u{FFFF}')
+    })
+}
+
 impl Decode for String {
     fn decode(v: &Value<'_>, cx: &mut Cx<'_>) -> Option<Self> {
         match v.get_ref() {
-            DeValue::String(s) => Some(s.to_string()),
+            DeValue::String(s) => {
+                if let Some(c) = invalid_xml_char(s) {
+                    let key = cx.key();
+                    cx.push(
+                        Diagnostic::new(
+                            codes::INVALID_CHARACTER,
+                            cx.span(v),
+                            format!(
+                                "{key} contains the character U+{:04X}, which XML cannot carry",
+                                c as u32
+                            ),
+                        )
+                        .label("invalid character")
+                        .help("remove the character; it usually comes from text copied out of another program"),
+                    );
+                    return None;
+                }
+                Some(s.to_string())
+            }
             _ => {
                 cx.wrong_type(v, "a string");
                 None

@@ -204,3 +204,39 @@ fn takedown_and_purge_messages_validate() {
     assert!(purge_text.contains("<ern:PurgeReleaseMessage"));
     assert!(purge_text.contains("<ICPN>0840000000019</ICPN>"));
 }
+
+/// `--out` never destroys the catalogue or a folder Sleeve did not write.
+#[test]
+fn build_refuses_dangerous_output_folders() {
+    let dir = Dir::new("build-out");
+    dir.write(
+        "cat/sleeve.toml",
+        "[label]\nname = \"L\"\nparty-id = \"PADPIDA2099010101X\"\ncurrency = \"GBP\"\n",
+    );
+    dir.write("precious/notes.txt", "keep me");
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_sleeve"))
+            .args(args)
+            .current_dir(dir.path())
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("run")
+    };
+    for out in ["cat", ".", "precious"] {
+        let o = run(&["build", "cat", "--out", out]);
+        assert_eq!(o.status.code(), Some(1), "--out {out}");
+        assert!(String::from_utf8_lossy(&o.stderr).contains("choose another `--out`"));
+    }
+    assert!(dir.path().join("cat/sleeve.toml").exists());
+    assert!(dir.path().join("precious/notes.txt").exists());
+    // Its own output may be replaced, again and again.
+    assert_eq!(
+        run(&["build", "cat", "--out", "built"]).status.code(),
+        Some(0)
+    );
+    assert_eq!(
+        run(&["build", "cat", "--out", "built"]).status.code(),
+        Some(0)
+    );
+    assert!(dir.path().join("built/.sleeve-build").exists());
+}
