@@ -35,6 +35,10 @@ pub fn all() -> Vec<(String, String)> {
             "diagnostic",
             "One line of `sleeve check --format json`",
         ),
+        one::<crate::plan::Plan>(
+            "plan",
+            "`sleeve plan --format json` and `--out plan.json`: the delivery plan (version 1)",
+        ),
     ]
 }
 

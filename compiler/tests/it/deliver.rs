@@ -79,10 +79,25 @@ fn delivered_xml(dir: &Path) -> Vec<String> {
     out
 }
 
+/// The JSON plan, checked against the published contract `schemas/plan.schema.json`.
 fn plan_json(dir: &Path) -> serde_json::Value {
     let o = run(dir, &["plan", ".", "--format", "json"]);
     assert_eq!(o.code, 0, "{}", o.stderr);
-    serde_json::from_str(&o.stdout).expect("plan json")
+    let plan: serde_json::Value = serde_json::from_str(&o.stdout).expect("plan json");
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(repo_root().join("schemas/plan.schema.json")).expect("schema"),
+    )
+    .expect("schema json");
+    let validator = jsonschema::draft7::new(&schema).expect("valid schema");
+    let errors: Vec<String> = validator
+        .iter_errors(&plan)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "plan does not match its schema: {errors:?}"
+    );
+    plan
 }
 
 #[test]
