@@ -6,7 +6,7 @@ use super::Exit;
 use super::check::report;
 use super::printer::Printer;
 use super::system_world::SystemWorld;
-use crate::deliver::{Content, OutFile, Transport, folder::Folder};
+use crate::deliver::{Content, OutFile, Transport, folder::Folder, sftp::Sftp};
 use crate::diag::render::Format;
 use crate::lower::{Lowering, content_hash, timestamp};
 use crate::model::{Catalogue, Dsp, Transport as TransportSpec};
@@ -193,9 +193,33 @@ fn transport(cat_root: &std::path::Path, dsp: &Dsp) -> Result<Box<dyn Transport>
         TransportSpec::Folder { path } => Ok(Box::new(Folder {
             root: cat_root.join(path),
         })),
-        TransportSpec::Sftp { host, .. } => Err(format!(
-            "the `sftp` transport (to `{host}`) is not built yet; use `type = \"folder\"`"
-        )),
+        TransportSpec::Sftp {
+            host,
+            port,
+            user,
+            path,
+            key_env,
+            password_env,
+            known_hosts,
+        } => {
+            let env = |name: &Option<String>| -> Result<Option<String>, String> {
+                name.as_ref()
+                    .map(|n| {
+                        std::env::var(n)
+                            .map_err(|_| format!("environment variable `{n}` is not set"))
+                    })
+                    .transpose()
+            };
+            Ok(Box::new(Sftp::new(
+                host.clone(),
+                *port,
+                user.clone(),
+                path.clone(),
+                env(key_env)?.map(PathBuf::from),
+                env(password_env)?,
+                known_hosts.as_ref().map(|k| cat_root.join(k)),
+            )))
+        }
     }
 }
 
@@ -434,16 +458,14 @@ fn apply_locked(args: &ApplyArgs, s: &Session, printer: &Printer) -> Exit {
                 )
             }
         };
-        for f in &files {
-            if let Err(e) = t.upload(f) {
-                return fail(
-                    printer,
-                    "E0512",
-                    "delivery-failed",
-                    &format!("{} to {}: {e}", change.upc, t.describe()),
-                    "fix the cause and run `sleeve apply` again: what was delivered is recorded, the rest resumes",
-                );
-            }
+        if let Err(e) = t.upload_all(&files) {
+            return fail(
+                printer,
+                "E0512",
+                "delivery-failed",
+                &format!("{} to {}: {e}", change.upc, t.describe()),
+                "fix the cause and run `sleeve apply` again: what was delivered is recorded, the rest resumes",
+            );
         }
         if let Some(b) = batch
             && !batches.iter().any(|(d, _)| d == &change.dsp)

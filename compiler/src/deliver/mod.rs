@@ -2,6 +2,7 @@
 //! [`Transport`] only, so a new one (S3, …) is a new implementation, not a new `apply`.
 
 pub mod folder;
+pub mod sftp;
 
 use std::path::PathBuf;
 
@@ -27,4 +28,9 @@ pub trait Transport {
     fn describe(&self) -> String;
     /// Upload one file. Errors say what happened and are shown as they are.
     fn upload(&mut self, file: &OutFile) -> Result<(), String>;
+    /// Upload a package's files, in order (resources first, the message last). A transport
+    /// with a per-connection cost overrides this to send them in one session.
+    fn upload_all(&mut self, files: &[OutFile]) -> Result<(), String> {
+        files.iter().try_for_each(|f| self.upload(f))
+    }
 }

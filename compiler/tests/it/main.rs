@@ -13,4 +13,5 @@ mod fuzz;
 mod golden;
 mod import;
 mod schema;
+mod sftp;
 mod support;
