@@ -12,7 +12,7 @@ use crate::lower::{Lowering, content_hash, timestamp};
 use crate::model::{Catalogue, Dsp, Transport as TransportSpec};
 use crate::plan::{Action, Intended, Plan};
 use crate::state::git::{LockInfo, StateError, StateRepo};
-use crate::state::{Delivery, State, Status, summarise};
+use crate::state::{Delivery, InFlight, State, Status, summarise};
 use crate::world::World;
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -340,7 +340,8 @@ fn apply_locked(args: &ApplyArgs, s: &Session, printer: &Printer) -> Exit {
         }
         None => {
             printer.out(&crate::plan::render_human(&current));
-            if current.is_empty() {
+            // Nothing to deliver, unless a dead apply left a batch without its marker.
+            if current.is_empty() && state.open_batches.is_empty() {
                 return Exit::Success;
             }
             if !args.yes {
@@ -369,24 +370,31 @@ fn apply_locked(args: &ApplyArgs, s: &Session, printer: &Printer) -> Exit {
     };
     let cat: &Catalogue = &s.checked.catalogue;
     let plan_json = serde_json::to_string_pretty(&plan).unwrap_or_default() + "\n";
+    let plan_hash = content_hash(&plan_json);
     let stamp = crate::build::batch_id(l.now);
-    let mut batches: Vec<(String, String)> = Vec::new();
-    let total = plan.changes.len();
-    for (i, change) in plan.changes.iter().enumerate() {
-        let Some(dsp) = cat.dsps.get(&change.dsp) else {
+
+    // Every transport is resolved before the first upload: a bad profile fails fast.
+    let mut transports: std::collections::BTreeMap<String, Box<dyn Transport>> = Default::default();
+    let dsp_ids: std::collections::BTreeSet<&str> = plan
+        .changes
+        .iter()
+        .map(|c| c.dsp.as_str())
+        .chain(state.open_batches.keys().map(String::as_str))
+        .collect();
+    for id in dsp_ids {
+        let Some(dsp) = cat.dsps.get(id) else {
             return fail(
                 printer,
                 "E0510",
                 "unknown-dsp",
-                &format!(
-                    "the plan names DSP `{}`, which has no profile any more",
-                    change.dsp
-                ),
+                &format!("the plan names DSP `{id}`, which has no profile any more"),
                 "run `sleeve plan` again",
             );
         };
-        let mut t = match transport(&args.path, dsp) {
-            Ok(t) => t,
+        match transport(&args.path, dsp) {
+            Ok(t) => {
+                transports.insert(id.to_string(), t);
+            }
             Err(e) => {
                 return fail(
                     printer,
@@ -396,18 +404,47 @@ fn apply_locked(args: &ApplyArgs, s: &Session, printer: &Printer) -> Exit {
                     "change the DSP profile's transport",
                 );
             }
+        }
+    }
+    let save =
+        |state: &mut State, message: String, tip: &mut Option<git2::Oid>| -> Result<(), Exit> {
+            state.serial += 1;
+            match s.repo.save(state, &plan_json, &message, *tip) {
+                Ok(oid) => {
+                    *tip = Some(oid);
+                    Ok(())
+                }
+                Err(e) => Err(state_fail(printer, &e)),
+            }
         };
-        let batch = crate::build::batch_of(dsp, l.now);
-        let folder = match &batch {
-            Some(b) => format!("{b}/{}", change.upc),
-            None => format!("{}_{stamp}", change.upc),
+
+    let total = plan.changes.len();
+    for (i, change) in plan.changes.iter().enumerate() {
+        let (Some(dsp), Some(t)) = (cat.dsps.get(&change.dsp), transports.get_mut(&change.dsp))
+        else {
+            return Exit::Failure;
+        };
+        let key = format!("{}/{}", change.dsp, change.upc);
+        let identity = format!("{} {}", change.action.symbol(), change.content_hash);
+        // The same change that an earlier apply started goes to the same folder.
+        let folder = match state.in_flight.get(&key) {
+            Some(f) if f.change == identity => f.folder.clone(),
+            _ => match crate::build::batch_of(dsp, l.now) {
+                Some(fresh) => {
+                    let b = state
+                        .open_batches
+                        .entry(change.dsp.clone())
+                        .or_insert(fresh)
+                        .clone();
+                    format!("{b}/{}", change.upc)
+                }
+                None => format!("{}_{stamp}", change.upc),
+            },
         };
         let rel = cat.releases.get(&change.release);
         let (files, summary, message_id, hash) = match (change.action, rel) {
             (Action::Purge, _) | (_, None) => {
-                let prior = state
-                    .deliveries
-                    .get(&format!("{}/{}", change.dsp, change.upc));
+                let prior = state.deliveries.get(&key);
                 let (title, artist) = prior.map_or((String::new(), String::new()), |d| {
                     (d.summary.title.clone(), d.summary.display_artist.clone())
                 });
@@ -458,6 +495,29 @@ fn apply_locked(args: &ApplyArgs, s: &Session, printer: &Printer) -> Exit {
                 )
             }
         };
+
+        // Intent first: if this process dies during or right after the upload, the next
+        // apply resumes into the same folder.
+        state.in_flight.insert(
+            key.clone(),
+            InFlight {
+                folder: folder.clone(),
+                change: identity,
+                started_at: timestamp(l.now),
+            },
+        );
+        if let Err(e) = save(
+            &mut state,
+            format!(
+                "{} {} {} (in flight)\n\nfolder {folder}",
+                change.action.symbol(),
+                change.dsp,
+                change.upc
+            ),
+            &mut tip,
+        ) {
+            return e;
+        }
         if let Err(e) = t.upload_all(&files) {
             return fail(
                 printer,
@@ -467,12 +527,7 @@ fn apply_locked(args: &ApplyArgs, s: &Session, printer: &Printer) -> Exit {
                 "fix the cause and run `sleeve apply` again: what was delivered is recorded, the rest resumes",
             );
         }
-        if let Some(b) = batch
-            && !batches.iter().any(|(d, _)| d == &change.dsp)
-        {
-            batches.push((change.dsp.clone(), b));
-        }
-        let key = format!("{}/{}", change.dsp, change.upc);
+        state.in_flight.remove(&key);
         state.deliveries.insert(
             key,
             Delivery {
@@ -493,18 +548,16 @@ fn apply_locked(args: &ApplyArgs, s: &Session, printer: &Printer) -> Exit {
                 purged: change.action == Action::Purge,
             },
         );
-        state.serial += 1;
         let message = format!(
-            "{} {} {} {}\n\nmessage {message_id}\nplan {}",
+            "{} {} {} {}\n\nmessage {message_id}\nfolder {folder}\nplan {}",
             change.action.symbol(),
             change.dsp,
             change.release,
             change.upc,
-            content_hash(&plan_json).get(..16).unwrap_or_default()
+            plan_hash.get(..16).unwrap_or_default()
         );
-        match s.repo.save(&state, &plan_json, &message, tip) {
-            Ok(oid) => tip = Some(oid),
-            Err(e) => return state_fail(printer, &e),
+        if let Err(e) = save(&mut state, message, &mut tip) {
+            return e;
         }
         printer.err(&format!(
             "[{}/{total}] {} {} {} → {}\n",
@@ -515,22 +568,32 @@ fn apply_locked(args: &ApplyArgs, s: &Session, printer: &Printer) -> Exit {
             t.describe()
         ));
     }
-    // Batch manifests land last.
-    for (dsp_id, b) in &batches {
-        if let Some(dsp) = cat.dsps.get(dsp_id)
-            && let Ok(mut t) = transport(&args.path, dsp)
-            && let Err(e) = t.upload(&OutFile {
-                path: format!("{b}/BatchComplete_{b}.xml"),
-                content: Content::Bytes(Vec::new()),
-            })
-        {
+    // Batch markers land last, and are recorded: a batch left open by a dead apply is
+    // completed by the next one.
+    let open: Vec<(String, String)> = state
+        .open_batches
+        .iter()
+        .map(|(d, b)| (d.clone(), b.clone()))
+        .collect();
+    for (dsp_id, b) in open {
+        let Some(t) = transports.get_mut(&dsp_id) else {
+            continue;
+        };
+        if let Err(e) = t.upload_all(&[OutFile {
+            path: format!("{b}/BatchComplete_{b}.xml"),
+            content: Content::Bytes(Vec::new()),
+        }]) {
             return fail(
                 printer,
                 "E0512",
                 "delivery-failed",
                 &format!("batch marker to {}: {e}", t.describe()),
-                "run `sleeve apply` again",
+                "run `sleeve apply` again: the batch stays open until its marker arrives",
             );
+        }
+        state.open_batches.remove(&dsp_id);
+        if let Err(e) = save(&mut state, format!("batch {dsp_id} {b} complete"), &mut tip) {
+            return e;
         }
     }
     printer.err(&format!(
@@ -558,6 +621,10 @@ pub fn log(args: PathArgs, printer: &Printer) -> Exit {
         Ok(entries) => {
             for (id, time, message) in entries {
                 let first = message.lines().next().unwrap_or_default();
+                // An upload's intent is followed by its result; the result is the entry.
+                if first.ends_with("(in flight)") {
+                    continue;
+                }
                 printer.out(&format!(
                     "{} {} {first}\n",
                     id.get(..10).unwrap_or(&id),

@@ -17,8 +17,26 @@ pub struct State {
     pub version: u32,
     pub lineage: String,
     pub serial: u64,
-    /// Keyed by `<dsp>/<UPC>`.
+    /// Keyed by `<dsp>/<UPC>`: what each DSP has.
     pub deliveries: BTreeMap<String, Delivery>,
+    /// Keyed by `<dsp>/<UPC>`: uploads started but not known to have finished. Recorded
+    /// before the first byte goes out, so a resumed apply sends the same package to the same
+    /// folder (overwriting in place) instead of delivering it twice.
+    #[serde(default)]
+    pub in_flight: BTreeMap<String, InFlight>,
+    /// DSP → batch id of a batch whose `BatchComplete_` marker is not yet delivered.
+    #[serde(default)]
+    pub open_batches: BTreeMap<String, String>,
+}
+
+/// An upload in progress.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InFlight {
+    /// Folder on the transport, relative to its root.
+    pub folder: String,
+    /// `+`, `~`, `-` or `!`, and the content hash: the same change resumes in the same folder.
+    pub change: String,
+    pub started_at: String,
 }
 
 impl State {
@@ -28,6 +46,8 @@ impl State {
             lineage,
             serial: 0,
             deliveries: BTreeMap::new(),
+            in_flight: BTreeMap::new(),
+            open_batches: BTreeMap::new(),
         }
     }
 }

@@ -898,10 +898,9 @@ fn apply_killed_mid_delivery_resumes_exactly_once() {
 }
 
 /// Kill `sleeve apply` the moment a message lands, before the state records it: the window
-/// between the final rename and the state commit. On resume the package is sent again (to a
-/// new timestamped folder): at-least-once, not exactly-once. Kept to measure a fix.
+/// between the final rename and the state commit. The upload was recorded as in flight
+/// first, so the resumed apply sends it to the same folder: still exactly once.
 #[test]
-#[ignore = "known gap: a package delivered but not yet recorded is delivered again on resume"]
 fn apply_killed_between_delivery_and_record() {
     let _g = serial();
     let server = Server::start("publickey");
