@@ -97,6 +97,7 @@ pub fn build(cat: &Catalogue, label: &Label, media: &MediaTable, now: i64) -> Ou
         label,
         media,
         now,
+        sequence: 0,
     };
     Output {
         packages: units(cat)

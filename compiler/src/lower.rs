@@ -158,6 +158,9 @@ pub struct Lowering<'a> {
     pub media: &'a MediaTable,
     /// Unix seconds, for the header.
     pub now: i64,
+    /// Mixed into message ids: `apply` passes the state's serial, so every delivery gets a
+    /// new id even when the clock is fixed (`SOURCE_DATE_EPOCH`); `build` passes 0.
+    pub sequence: u64,
 }
 
 impl Lowering<'_> {
@@ -191,7 +194,7 @@ impl Lowering<'_> {
             title: title.to_string(),
             display_artist_name: artist.to_string(),
         };
-        let hash = content_hash(&(&dsp.party_id.as_str(), &purge, self.now));
+        let hash = content_hash(&(&dsp.party_id.as_str(), &purge, self.now, self.sequence));
         let header = Header {
             thread_id: upc.to_string(),
             message_id: format!("SLV-{}", hash.get(..24).unwrap_or(&hash)),
@@ -214,7 +217,7 @@ impl Lowering<'_> {
         let hash = content_hash(&(&dsp.party_id.as_str(), &body));
         // The id also covers the clock, so content that returns to an earlier state is
         // still a new message; `content_hash` alone is what `plan` compares.
-        let id = content_hash(&(&hash, self.now));
+        let id = content_hash(&(&hash, self.now, self.sequence));
         let sent_on_behalf_of = match &rel.owner {
             Owner::Client(c) => self.cat.clients.get(c).and_then(|c| {
                 c.party_id.as_ref().map(|p| MessageParty {

@@ -64,6 +64,7 @@ pub fn run(args: Args, printer: &Printer) -> Exit {
         label,
         media: &checked.media,
         now: world.now(),
+        sequence: 0,
     };
     let out = args.out.clone().unwrap_or_else(|| args.path.join("out"));
     let result = write(&lowering, &args.path, &out, args.copy, printer);

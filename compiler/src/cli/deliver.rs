@@ -113,6 +113,7 @@ fn lowering<'a>(s: &'a Session) -> Option<Lowering<'a>> {
         label: s.checked.catalogue.label.as_ref()?,
         media: &s.checked.media,
         now: s.world.now(),
+        sequence: 0,
     })
 }
 
@@ -151,15 +152,68 @@ fn make_plan(s: &Session, state: Option<&State>) -> Option<Plan> {
     ))
 }
 
+/// Read the DSPs' acknowledgements into `state`: each names a message id; the delivery
+/// that sent it becomes accepted or rejected (with the DSP's reason). Returns how many
+/// deliveries changed. An inbox that cannot be read is a note, not a failure.
+fn read_acks(s: &Session, state: &mut State, printer: &Printer) -> usize {
+    let cat = &s.checked.catalogue;
+    let dsps: std::collections::BTreeSet<String> =
+        state.deliveries.values().map(|d| d.dsp.clone()).collect();
+    let mut changed = 0;
+    for id in dsps {
+        let Some(dsp) = cat.dsps.get(&id) else {
+            continue;
+        };
+        let files = match transport(s.world.root(), dsp).and_then(|mut t| t.acknowledgements()) {
+            Ok(f) => f,
+            Err(e) => {
+                printer.err(&format!("note: acknowledgements of `{id}` not read: {e}\n"));
+                continue;
+            }
+        };
+        for (name, bytes) in files {
+            let known = |m: &str| state.deliveries.values().any(|d| d.message_id == m);
+            let acks = match crate::ack::parse(&name, &bytes, &known) {
+                Ok(a) => a,
+                Err(e) => {
+                    printer.err(&format!("note: acknowledgement of `{id}` skipped: {e}\n"));
+                    continue;
+                }
+            };
+            for ack in acks {
+                let status = if ack.accepted {
+                    Status::Accepted
+                } else {
+                    Status::Rejected
+                };
+                if let Some(d) = state
+                    .deliveries
+                    .values_mut()
+                    .find(|d| d.dsp == id && d.message_id == ack.message_id)
+                    && (d.status != status || d.reason != ack.reason)
+                {
+                    d.status = status;
+                    d.reason = ack.reason.clone();
+                    changed += 1;
+                }
+            }
+        }
+    }
+    changed
+}
+
 pub fn plan(args: PlanArgs, printer: &Printer) -> Exit {
     let s = match session(&args.path, printer) {
         Ok(s) => s,
         Err(e) => return e,
     };
-    let state = match s.repo.load() {
+    let mut state = match s.repo.load() {
         Ok(st) => st.map(|(st, _)| st),
         Err(e) => return state_fail(printer, &e),
     };
+    if let Some(st) = state.as_mut() {
+        read_acks(&s, st, printer);
+    }
     let Some(plan) = make_plan(&s, state.as_ref()) else {
         return Exit::Failure;
     };
@@ -277,6 +331,24 @@ fn apply_locked(args: &ApplyArgs, s: &Session, printer: &Printer) -> Exit {
         Err(e) => return state_fail(printer, &e),
     };
     let fresh = state.serial == 0 && tip.is_none();
+    // What the DSPs said since the last apply is recorded first.
+    let acked = if fresh {
+        0
+    } else {
+        read_acks(s, &mut state, printer)
+    };
+    if acked > 0 {
+        state.serial += 1;
+        match s.repo.save(
+            &state,
+            "{}\n",
+            &format!("acknowledgements: {acked} deliveries"),
+            tip,
+        ) {
+            Ok(oid) => tip = Some(oid),
+            Err(e) => return state_fail(printer, &e),
+        }
+    }
     let Some(current) = make_plan(s, (!fresh).then_some(&state)) else {
         return Exit::Failure;
     };
@@ -365,7 +437,7 @@ fn apply_locked(args: &ApplyArgs, s: &Session, printer: &Printer) -> Exit {
             current
         }
     };
-    let Some(l) = lowering(s) else {
+    let Some(mut l) = lowering(s) else {
         return Exit::Failure;
     };
     let cat: &Catalogue = &s.checked.catalogue;
@@ -442,6 +514,8 @@ fn apply_locked(args: &ApplyArgs, s: &Session, printer: &Printer) -> Exit {
             },
         };
         let rel = cat.releases.get(&change.release);
+        // A new message id for every delivery, even with a fixed clock.
+        l.sequence = state.serial;
         let (files, summary, message_id, hash) = match (change.action, rel) {
             (Action::Purge, _) | (_, None) => {
                 let prior = state.deliveries.get(&key);

@@ -1,7 +1,7 @@
 //! The `folder` transport: a local directory (the DSP's watch folder, or a staging area).
 #![allow(clippy::disallowed_methods, reason = "IO edge")]
 
-use super::{Content, OutFile, Transport};
+use super::{Content, INBOX, OutFile, Transport};
 use std::path::PathBuf;
 
 pub struct Folder {
@@ -31,5 +31,24 @@ impl Transport for Folder {
         written.map_err(|e| format!("cannot write `{}`: {e}", tmp.display()))?;
         std::fs::rename(&tmp, &dest)
             .map_err(|e| format!("cannot rename into `{}`: {e}", dest.display()))
+    }
+
+    fn acknowledgements(&mut self) -> Result<Vec<(String, Vec<u8>)>, String> {
+        let dir = self.root.join(INBOX);
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            return Ok(Vec::new());
+        };
+        let mut out = Vec::new();
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if name.starts_with('.') || !e.path().is_file() {
+                continue;
+            }
+            let bytes = std::fs::read(e.path())
+                .map_err(|err| format!("cannot read `{}`: {err}", e.path().display()))?;
+            out.push((name, bytes));
+        }
+        out.sort();
+        Ok(out)
     }
 }

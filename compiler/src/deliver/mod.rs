@@ -33,4 +33,12 @@ pub trait Transport {
     fn upload_all(&mut self, files: &[OutFile]) -> Result<(), String> {
         files.iter().try_for_each(|f| self.upload(f))
     }
+    /// The files the DSP left in `acknowledgements/` under the root: (name, bytes), sorted
+    /// by name. Nothing there is not an error.
+    fn acknowledgements(&mut self) -> Result<Vec<(String, Vec<u8>)>, String> {
+        Ok(Vec::new())
+    }
 }
+
+/// The folder DSPs write acknowledgements into, under a transport's root.
+pub const INBOX: &str = "acknowledgements";

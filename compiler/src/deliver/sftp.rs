@@ -406,6 +406,51 @@ impl Transport for Sftp {
         self.upload_all(std::slice::from_ref(file))
     }
 
+    /// Download `acknowledgements/` (one batch: a recursive `get`, ignored when the folder
+    /// does not exist) into a private temporary folder and read it.
+    fn acknowledgements(&mut self) -> Result<Vec<(String, Vec<u8>)>, String> {
+        let local = temp_path("acks");
+        std::fs::create_dir_all(&local)
+            .map_err(|e| format!("cannot create `{}`: {e}", local.display()))?;
+        let local_str = local.to_string_lossy().into_owned();
+        let steps = vec![
+            Step {
+                line: format!(
+                    "-get -r {} {}",
+                    arg(&self.remote(super::INBOX))?,
+                    arg(&local_str)?
+                ),
+                file: None,
+                verb: "download",
+            },
+            Step {
+                line: "pwd".to_string(),
+                file: None,
+                verb: "check",
+            },
+        ];
+        let mut temps = TempFiles(Vec::new());
+        let askpass = self.askpass(&mut temps)?;
+        let result = self.run(&steps, askpass.as_deref());
+        drop(temps);
+        let mut out = Vec::new();
+        let inbox = local.join(super::INBOX);
+        if let Ok(entries) = std::fs::read_dir(&inbox) {
+            for e in entries.flatten() {
+                let name = e.file_name().to_string_lossy().into_owned();
+                if let Ok(bytes) = std::fs::read(e.path())
+                    && !name.starts_with('.')
+                {
+                    out.push((name, bytes));
+                }
+            }
+        }
+        let _ = std::fs::remove_dir_all(&local);
+        result?;
+        out.sort();
+        Ok(out)
+    }
+
     /// One sftp session for the whole package: the folders, then each file put under
     /// `.name.part` and renamed into place, in order (the message last, as given).
     fn upload_all(&mut self, files: &[OutFile]) -> Result<(), String> {
@@ -465,24 +510,28 @@ impl Transport for Sftp {
                 verb: "rename into place",
             });
         }
-        let askpass = match &self.password {
-            Some(_) => {
-                let p = temp_path("askpass");
-                let mut out = create_private(&p, true)
-                    .map_err(|e| format!("cannot write `{}`: {e}", p.display()))?;
-                temps.0.push(p.clone());
-                out.write_all(
-                    format!("#!/bin/sh\nprintf '%s\\n' \"${PASSWORD_VAR}\"\n").as_bytes(),
-                )
-                .map_err(|e| format!("cannot write `{}`: {e}", p.display()))?;
-                drop(out);
-                Some(p)
-            }
-            None => None,
-        };
+        let askpass = self.askpass(&mut temps)?;
         let result = self.run(&steps, askpass.as_deref());
         drop(temps);
         result
+    }
+}
+
+impl Sftp {
+    /// With a password, a private askpass script that prints it from the child's
+    /// environment (the password itself is never written to disk).
+    fn askpass(&self, temps: &mut TempFiles) -> Result<Option<PathBuf>, String> {
+        if self.password.is_none() {
+            return Ok(None);
+        }
+        let p = temp_path("askpass");
+        let mut out =
+            create_private(&p, true).map_err(|e| format!("cannot write `{}`: {e}", p.display()))?;
+        temps.0.push(p.clone());
+        out.write_all(format!("#!/bin/sh\nprintf '%s\\n' \"${PASSWORD_VAR}\"\n").as_bytes())
+            .map_err(|e| format!("cannot write `{}`: {e}", p.display()))?;
+        drop(out);
+        Ok(Some(p))
     }
 }
 

@@ -170,6 +170,7 @@ fn takedown_and_purge_messages_validate() {
         label,
         media: &checked.media,
         now: 1_764_028_800,
+        sequence: 0,
     };
     let rel = checked
         .catalogue

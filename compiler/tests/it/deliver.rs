@@ -289,3 +289,65 @@ fn lock_outside_git_and_corrupt_state_are_diagnostics() {
         o.stderr
     );
 }
+
+/// A DSP's rejection (a DDEX acknowledgement in its inbox) shows in `plan` as an update with
+/// the DSP's reason; `apply` records it and redelivers; an acceptance changes nothing.
+#[test]
+fn acknowledgements_reject_and_accept() {
+    let dir = repo_with_catalogue("deliver-ack");
+    let d = dir.path();
+    assert_eq!(run(d, &["apply", ".", "--yes"]).code, 0);
+    let sent = |dsp: &str, upc: &str| -> String {
+        let xml = delivered_xml(d)
+            .into_iter()
+            .rfind(|p| p.contains(&format!("/{dsp}/")) && p.ends_with(&format!("{upc}.xml")))
+            .expect("delivered");
+        let text = std::fs::read_to_string(xml).expect("read");
+        let start = text.find("<MessageId>").expect("id") + "<MessageId>".len();
+        let end = text[start..].find('<').expect("end") + start;
+        text[start..end].to_string()
+    };
+    let rejected = sent("spotify", "0840000000019");
+    let accepted = sent("apple-music", "0840000000019");
+    let inbox = d.join("out/deliveries/spotify/acknowledgements");
+    std::fs::create_dir_all(&inbox).expect("mkdir");
+    std::fs::write(
+        inbox.join(format!("ACK_{rejected}_20251125.xml")),
+        format!(
+            "<echo:AcknowledgementMessage xmlns:echo=\"http://ddex.net/xml/echo/17\">\
+             <Acknowledgement><MessageId>{rejected}</MessageId>\
+             <MessageStatus>ResourceMissing</MessageStatus>\
+             <ErrorText>cover art was not delivered</ErrorText></Acknowledgement>\
+             </echo:AcknowledgementMessage>"
+        ),
+    )
+    .expect("write");
+    let apple = d.join("out/deliveries/apple-music/acknowledgements");
+    std::fs::create_dir_all(&apple).expect("mkdir");
+    std::fs::write(
+        apple.join("status.json"),
+        format!("{{\"message_id\": \"{accepted}\", \"status\": \"accepted\"}}"),
+    )
+    .expect("write");
+
+    let plan = plan_json(d);
+    let changes = plan["changes"].as_array().expect("changes");
+    assert_eq!(changes.len(), 1, "{plan:#}");
+    assert_eq!(changes[0]["dsp"], "spotify");
+    assert_eq!(changes[0]["action"], "update");
+    assert!(
+        changes[0]["reason"]
+            .as_str()
+            .is_some_and(|r| r.contains("ResourceMissing") && r.contains("cover art")),
+        "{plan:#}"
+    );
+    let o = run(d, &["apply", ".", "--yes"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert_eq!(run(d, &["plan", ".", "--detailed-exitcode"]).code, 0);
+    let o = run(d, &["log", "."]);
+    assert!(
+        o.stdout.contains("acknowledgements: 2 deliveries"),
+        "{}",
+        o.stdout
+    );
+}
