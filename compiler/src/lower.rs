@@ -152,6 +152,7 @@ fn territories(t: &crate::model::Territories) -> MsgTerritories {
 }
 
 /// Everything needed to lower one release for one DSP.
+#[derive(Clone, Copy)]
 pub struct Lowering<'a> {
     pub cat: &'a Catalogue,
     pub label: &'a Label,

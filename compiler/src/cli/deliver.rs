@@ -16,6 +16,7 @@ use crate::state::{Delivery, InFlight, State, Status, summarise};
 use crate::world::World;
 use std::io::IsTerminal;
 use std::path::PathBuf;
+use std::sync::Mutex;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum PlanFormat {
@@ -49,6 +50,9 @@ pub struct ApplyArgs {
     /// Do not ask for confirmation (CI).
     #[arg(long)]
     yes: bool,
+    /// Deliver to this many DSPs at once.
+    #[arg(long, default_value_t = 2)]
+    parallelism: usize,
 }
 
 #[derive(Debug, clap::Args)]
@@ -437,7 +441,7 @@ fn apply_locked(args: &ApplyArgs, s: &Session, printer: &Printer) -> Exit {
             current
         }
     };
-    let Some(mut l) = lowering(s) else {
+    let Some(l) = lowering(s) else {
         return Exit::Failure;
     };
     let cat: &Catalogue = &s.checked.catalogue;
@@ -478,173 +482,86 @@ fn apply_locked(args: &ApplyArgs, s: &Session, printer: &Printer) -> Exit {
             }
         }
     }
-    let save =
-        |state: &mut State, message: String, tip: &mut Option<git2::Oid>| -> Result<(), Exit> {
-            state.serial += 1;
-            match s.repo.save(state, &plan_json, &message, *tip) {
-                Ok(oid) => {
-                    *tip = Some(oid);
-                    Ok(())
-                }
-                Err(e) => Err(state_fail(printer, &e)),
-            }
-        };
-
-    let total = plan.changes.len();
-    for (i, change) in plan.changes.iter().enumerate() {
-        let (Some(dsp), Some(t)) = (cat.dsps.get(&change.dsp), transports.get_mut(&change.dsp))
-        else {
-            return Exit::Failure;
-        };
-        let key = format!("{}/{}", change.dsp, change.upc);
-        let identity = format!("{} {}", change.action.symbol(), change.content_hash);
-        // The same change that an earlier apply started goes to the same folder.
-        let folder = match state.in_flight.get(&key) {
-            Some(f) if f.change == identity => f.folder.clone(),
-            _ => match crate::build::batch_of(dsp, l.now) {
-                Some(fresh) => {
-                    let b = state
-                        .open_batches
-                        .entry(change.dsp.clone())
-                        .or_insert(fresh)
-                        .clone();
-                    format!("{b}/{}", change.upc)
-                }
-                None => format!("{}_{stamp}", change.upc),
-            },
-        };
-        let rel = cat.releases.get(&change.release);
-        // A new message id for every delivery, even with a fixed clock.
-        l.sequence = state.serial;
-        let (files, summary, message_id, hash) = match (change.action, rel) {
-            (Action::Purge, _) | (_, None) => {
-                let prior = state.deliveries.get(&key);
-                let (title, artist) = prior.map_or((String::new(), String::new()), |d| {
-                    (d.summary.title.clone(), d.summary.display_artist.clone())
-                });
-                let xml = l.purge(dsp, &change.upc, &title, &artist);
-                let summary = prior.map(|d| d.summary.clone()).unwrap_or_default();
-                let id = crate::lower::hex(&sha2_digest(&xml));
-                (
-                    vec![OutFile {
-                        path: format!("{folder}/{}.xml", change.upc),
-                        content: Content::Bytes(xml),
-                    }],
-                    summary,
-                    format!("SLV-purge-{}", id.get(..16).unwrap_or(&id)),
-                    String::new(),
-                )
-            }
-            (_, Some(rel)) => {
-                let msg = match l.message(rel, dsp) {
-                    Some(m) => m,
-                    None => l.takedown(rel, dsp),
+    // The state and its repository, shared by the workers: every write is one commit.
+    let writer = match StateRepo::open(&args.path) {
+        Ok(repo) => Mutex::new(Writer {
+            repo,
+            state,
+            tip,
+            plan_json: plan_json.clone(),
+        }),
+        Err(e) => return state_fail(printer, &e),
+    };
+    // One queue per DSP, in plan order; DSPs are delivered side by side.
+    let mut queues: Vec<(String, Vec<&crate::plan::Change>, Box<dyn Transport>)> = Vec::new();
+    for change in &plan.changes {
+        match queues.iter_mut().find(|(d, _, _)| *d == change.dsp) {
+            Some((_, list, _)) => list.push(change),
+            None => {
+                let Some(t) = transports.remove(&change.dsp) else {
+                    return Exit::Failure;
                 };
-                let mut files: Vec<OutFile> = msg
-                    .body
-                    .sound_recordings
-                    .iter()
-                    .filter_map(|r| r.technical.as_ref().map(|t| &t.file))
-                    .chain(
-                        msg.body
-                            .images
-                            .iter()
-                            .filter_map(|i| i.technical.as_ref().map(|t| &t.file)),
-                    )
-                    .map(|f| OutFile {
-                        path: format!("{folder}/{}", f.uri),
-                        content: Content::File(args.path.join(&f.source)),
-                    })
-                    .collect();
-                // Resources first, then the message: a DSP never sees a message before its files.
-                files.push(OutFile {
-                    path: format!("{folder}/{}.xml", change.upc),
-                    content: Content::Bytes(crate::ddex::ern43::write(&msg)),
-                });
-                (
-                    files,
-                    summarise(&msg),
-                    msg.header.message_id.clone(),
-                    msg.content_hash.clone(),
-                )
+                queues.push((change.dsp.clone(), vec![change], t));
             }
-        };
-
-        // Intent first: if this process dies during or right after the upload, the next
-        // apply resumes into the same folder.
-        state.in_flight.insert(
-            key.clone(),
-            InFlight {
-                folder: folder.clone(),
-                change: identity,
-                started_at: timestamp(l.now),
-            },
-        );
-        if let Err(e) = save(
-            &mut state,
-            format!(
-                "{} {} {} (in flight)\n\nfolder {folder}",
-                change.action.symbol(),
-                change.dsp,
-                change.upc
-            ),
-            &mut tip,
-        ) {
-            return e;
         }
-        if let Err(e) = t.upload_all(&files) {
-            return fail(
-                printer,
-                "E0512",
-                "delivery-failed",
-                &format!("{} to {}: {e}", change.upc, t.describe()),
-                "fix the cause and run `sleeve apply` again: what was delivered is recorded, the rest resumes",
-            );
-        }
-        state.in_flight.remove(&key);
-        state.deliveries.insert(
-            key,
-            Delivery {
-                dsp: change.dsp.clone(),
-                release: change.release.clone(),
-                upc: change.upc.clone(),
-                message_id: message_id.clone(),
-                content_hash: if hash.is_empty() {
-                    change.content_hash.clone()
-                } else {
-                    hash
-                },
-                summary,
-                delivered_at: timestamp(l.now),
-                status: Status::Delivered,
-                reason: None,
-                taken_down: change.action == Action::Takedown || change.action == Action::Purge,
-                purged: change.action == Action::Purge,
-            },
-        );
-        let message = format!(
-            "{} {} {} {}\n\nmessage {message_id}\nfolder {folder}\nplan {}",
-            change.action.symbol(),
-            change.dsp,
-            change.release,
-            change.upc,
-            plan_hash.get(..16).unwrap_or_default()
-        );
-        if let Err(e) = save(&mut state, message, &mut tip) {
-            return e;
-        }
-        printer.err(&format!(
-            "[{}/{total}] {} {} {} → {}\n",
-            i + 1,
-            change.action.symbol(),
-            change.dsp,
-            change.upc,
-            t.describe()
-        ));
     }
+    let progress = Progress::new(printer, &queues);
+    let queue = Mutex::new(queues.into_iter().enumerate().collect::<Vec<_>>());
+    let failed: Mutex<Option<Exit>> = Mutex::new(None);
+    let returned: Mutex<Vec<(String, Box<dyn Transport>)>> = Mutex::new(Vec::new());
+    let ctx = Ctx {
+        l,
+        cat,
+        root: &args.path,
+        stamp: &stamp,
+        plan_hash: &plan_hash,
+        writer: &writer,
+        printer,
+    };
+    let workers = args.parallelism.max(1);
+    std::thread::scope(|sc| {
+        for _ in 0..workers {
+            sc.spawn(|| {
+                loop {
+                    let next = queue.lock().ok().and_then(|mut q| q.pop());
+                    let Some((bar, (dsp_id, changes, mut t))) = next else {
+                        break;
+                    };
+                    for change in changes {
+                        if failed.lock().is_ok_and(|f| f.is_some()) {
+                            return;
+                        }
+                        match deliver_one(&ctx, change, t.as_mut()) {
+                            Ok(()) => progress.step(bar, change, t.as_ref()),
+                            Err(exit) => {
+                                if let Ok(mut f) = failed.lock() {
+                                    f.get_or_insert(exit);
+                                }
+                                return;
+                            }
+                        }
+                    }
+                    // Hand the transport back for the batch markers.
+                    if let Ok(mut back) = returned.lock() {
+                        back.push((dsp_id, t));
+                    }
+                }
+            });
+        }
+    });
+    progress.finish();
+    if let Some(exit) = failed.into_inner().ok().flatten() {
+        return exit;
+    }
+    let Ok(mut w) = writer.into_inner() else {
+        return Exit::Failure;
+    };
+    transports.extend(returned.into_inner().unwrap_or_default());
+    let total = plan.changes.len();
     // Batch markers land last, and are recorded: a batch left open by a dead apply is
     // completed by the next one.
-    let open: Vec<(String, String)> = state
+    let open: Vec<(String, String)> = w
+        .state
         .open_batches
         .iter()
         .map(|(d, b)| (d.clone(), b.clone()))
@@ -665,16 +582,273 @@ fn apply_locked(args: &ApplyArgs, s: &Session, printer: &Printer) -> Exit {
                 "run `sleeve apply` again: the batch stays open until its marker arrives",
             );
         }
-        state.open_batches.remove(&dsp_id);
-        if let Err(e) = save(&mut state, format!("batch {dsp_id} {b} complete"), &mut tip) {
-            return e;
+        w.state.open_batches.remove(&dsp_id);
+        if let Err(e) = w.save(&format!("batch {dsp_id} {b} complete")) {
+            return state_fail(printer, &e);
         }
     }
     printer.err(&format!(
         "applied {total} changes; state serial {}\n",
-        state.serial
+        w.state.serial
     ));
     Exit::Success
+}
+
+/// The state and its repository, behind one lock: every write is one commit.
+struct Writer {
+    repo: StateRepo,
+    state: State,
+    tip: Option<git2::Oid>,
+    plan_json: String,
+}
+
+impl Writer {
+    fn save(&mut self, message: &str) -> Result<(), StateError> {
+        self.state.serial += 1;
+        let oid = self
+            .repo
+            .save(&self.state, &self.plan_json, message, self.tip)?;
+        self.tip = Some(oid);
+        Ok(())
+    }
+}
+
+/// What every delivery worker shares.
+struct Ctx<'a> {
+    l: Lowering<'a>,
+    cat: &'a Catalogue,
+    root: &'a std::path::Path,
+    stamp: &'a str,
+    plan_hash: &'a str,
+    writer: &'a Mutex<Writer>,
+    printer: &'a Printer,
+}
+
+/// Deliver one change: record the intent, upload the files, record the result.
+fn deliver_one(
+    ctx: &Ctx<'_>,
+    change: &crate::plan::Change,
+    t: &mut dyn Transport,
+) -> Result<(), Exit> {
+    let printer = ctx.printer;
+    let Some(dsp) = ctx.cat.dsps.get(&change.dsp) else {
+        return Err(Exit::Failure);
+    };
+    let lock_failed = || {
+        fail(
+            printer,
+            "E0505",
+            "git-failed",
+            "the state lock was poisoned",
+            "run `sleeve apply` again",
+        )
+    };
+    let key = format!("{}/{}", change.dsp, change.upc);
+    let identity = format!("{} {}", change.action.symbol(), change.content_hash);
+    // Decide the folder and record the intent, under the state lock.
+    let (folder, files, summary, message_id, hash) = {
+        let mut w = ctx.writer.lock().map_err(|_| lock_failed())?;
+        // The same change that an earlier apply started goes to the same folder.
+        let folder = match w.state.in_flight.get(&key) {
+            Some(f) if f.change == identity => f.folder.clone(),
+            _ => match crate::build::batch_of(dsp, ctx.l.now) {
+                Some(fresh) => {
+                    let b = w
+                        .state
+                        .open_batches
+                        .entry(change.dsp.clone())
+                        .or_insert(fresh)
+                        .clone();
+                    format!("{b}/{}", change.upc)
+                }
+                None => format!("{}_{}", change.upc, ctx.stamp),
+            },
+        };
+        // A new message id for every delivery, even with a fixed clock.
+        let mut l = ctx.l;
+        l.sequence = w.state.serial;
+        let (files, summary, message_id, hash) =
+            match (change.action, ctx.cat.releases.get(&change.release)) {
+                (Action::Purge, _) | (_, None) => {
+                    let prior = w.state.deliveries.get(&key);
+                    let (title, artist) = prior.map_or((String::new(), String::new()), |d| {
+                        (d.summary.title.clone(), d.summary.display_artist.clone())
+                    });
+                    let xml = l.purge(dsp, &change.upc, &title, &artist);
+                    let summary = prior.map(|d| d.summary.clone()).unwrap_or_default();
+                    let id = crate::lower::hex(&sha2_digest(&xml));
+                    (
+                        vec![OutFile {
+                            path: format!("{folder}/{}.xml", change.upc),
+                            content: Content::Bytes(xml),
+                        }],
+                        summary,
+                        format!("SLV-purge-{}", id.get(..16).unwrap_or(&id)),
+                        String::new(),
+                    )
+                }
+                (_, Some(rel)) => {
+                    let msg = match l.message(rel, dsp) {
+                        Some(m) => m,
+                        None => l.takedown(rel, dsp),
+                    };
+                    let mut files: Vec<OutFile> = msg
+                        .body
+                        .sound_recordings
+                        .iter()
+                        .filter_map(|r| r.technical.as_ref().map(|t| &t.file))
+                        .chain(
+                            msg.body
+                                .images
+                                .iter()
+                                .filter_map(|i| i.technical.as_ref().map(|t| &t.file)),
+                        )
+                        .map(|f| OutFile {
+                            path: format!("{folder}/{}", f.uri),
+                            content: Content::File(ctx.root.join(&f.source)),
+                        })
+                        .collect();
+                    // Resources first, then the message: a DSP never sees a message before its files.
+                    files.push(OutFile {
+                        path: format!("{folder}/{}.xml", change.upc),
+                        content: Content::Bytes(crate::ddex::ern43::write(&msg)),
+                    });
+                    (
+                        files,
+                        summarise(&msg),
+                        msg.header.message_id.clone(),
+                        msg.content_hash.clone(),
+                    )
+                }
+            };
+        // Intent first: if this process dies during or right after the upload, the next
+        // apply resumes into the same folder.
+        w.state.in_flight.insert(
+            key.clone(),
+            InFlight {
+                folder: folder.clone(),
+                change: identity,
+                started_at: timestamp(ctx.l.now),
+            },
+        );
+        w.save(&format!(
+            "{} {} {} (in flight)\n\nfolder {folder}",
+            change.action.symbol(),
+            change.dsp,
+            change.upc
+        ))
+        .map_err(|e| state_fail(printer, &e))?;
+        (folder, files, summary, message_id, hash)
+    };
+    t.upload_all(&files).map_err(|e| {
+        fail(
+            printer,
+            "E0512",
+            "delivery-failed",
+            &format!("{} to {}: {e}", change.upc, t.describe()),
+            "fix the cause and run `sleeve apply` again: what was delivered is recorded, the rest resumes",
+        )
+    })?;
+    let mut w = ctx.writer.lock().map_err(|_| lock_failed())?;
+    w.state.in_flight.remove(&key);
+    w.state.deliveries.insert(
+        key,
+        Delivery {
+            dsp: change.dsp.clone(),
+            release: change.release.clone(),
+            upc: change.upc.clone(),
+            message_id: message_id.clone(),
+            content_hash: if hash.is_empty() {
+                change.content_hash.clone()
+            } else {
+                hash
+            },
+            summary,
+            delivered_at: timestamp(ctx.l.now),
+            status: Status::Delivered,
+            reason: None,
+            taken_down: change.action == Action::Takedown || change.action == Action::Purge,
+            purged: change.action == Action::Purge,
+        },
+    );
+    let message = format!(
+        "{} {} {} {}\n\nmessage {message_id}\nfolder {folder}\nplan {}",
+        change.action.symbol(),
+        change.dsp,
+        change.release,
+        change.upc,
+        ctx.plan_hash.get(..16).unwrap_or_default()
+    );
+    w.save(&message).map_err(|e| state_fail(printer, &e))
+}
+
+/// Progress: a bar per DSP on a terminal, a plain line per delivery otherwise.
+struct Progress<'a> {
+    printer: &'a Printer,
+    bars: Option<(indicatif::MultiProgress, Vec<indicatif::ProgressBar>)>,
+    done: std::sync::atomic::AtomicUsize,
+    total: usize,
+}
+
+impl<'a> Progress<'a> {
+    fn new(
+        printer: &'a Printer,
+        queues: &[(String, Vec<&crate::plan::Change>, Box<dyn Transport>)],
+    ) -> Self {
+        let total = queues.iter().map(|(_, c, _)| c.len()).sum();
+        let bars = printer.stderr_is_tty.then(|| {
+            let multi = indicatif::MultiProgress::new();
+            let style = indicatif::ProgressStyle::with_template(
+                "{prefix:>12} [{bar:30}] {pos}/{len} {msg}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> ");
+            let bars = queues
+                .iter()
+                .map(|(dsp, changes, _)| {
+                    let b = multi.add(indicatif::ProgressBar::new(changes.len() as u64));
+                    b.set_style(style.clone());
+                    b.set_prefix(dsp.clone());
+                    b
+                })
+                .collect();
+            (multi, bars)
+        });
+        Progress {
+            printer,
+            bars,
+            done: std::sync::atomic::AtomicUsize::new(0),
+            total,
+        }
+    }
+
+    fn step(&self, bar: usize, change: &crate::plan::Change, t: &dyn Transport) {
+        let n = self.done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        match &self.bars {
+            Some((_, bars)) => {
+                if let Some(b) = bars.get(bar) {
+                    b.set_message(format!("{} {}", change.action.symbol(), change.upc));
+                    b.inc(1);
+                }
+            }
+            None => self.printer.err(&format!(
+                "[{n}/{}] {} {} {} → {}\n",
+                self.total,
+                change.action.symbol(),
+                change.dsp,
+                change.upc,
+                t.describe()
+            )),
+        }
+    }
+
+    fn finish(&self) {
+        if let Some((_, bars)) = &self.bars {
+            for b in bars {
+                b.finish();
+            }
+        }
+    }
 }
 
 fn sha2_digest(bytes: &[u8]) -> Vec<u8> {

@@ -23,7 +23,7 @@ pub struct OutFile {
 
 /// Where packages go. Each upload must be atomic for the receiver: written under a
 /// temporary name, then renamed, so a DSP never sees a partial file.
-pub trait Transport {
+pub trait Transport: Send {
     /// For messages: `folder out/deliveries/spotify`, `sftp user@host:22/incoming`.
     fn describe(&self) -> String;
     /// Upload one file. Errors say what happened and are shown as they are.
