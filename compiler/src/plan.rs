@@ -57,6 +57,9 @@ pub struct Change {
     /// Why, when not obvious (a rejection's reason).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// Hash of the inputs of the message (recorded with the delivery).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub input: String,
 }
 
 /// A saved plan. `apply` refuses it when `lineage`, `serial` or `catalogue` no longer match.
@@ -89,6 +92,8 @@ pub struct Intended {
     pub summary: Summary,
     /// Every deal has ended.
     pub takedown: bool,
+    /// Hash of the message's inputs (see `Delivery::input`).
+    pub input: String,
 }
 
 fn list_diff(field: &str, before: &[String], after: &[String], out: &mut Vec<FieldChange>) {
@@ -166,6 +171,7 @@ pub fn diff(
             content_hash: p.content_hash.clone(),
             fields,
             reason,
+            input: p.input.clone(),
         };
         match state.deliveries.get(&key) {
             None => changes.push(change(Action::Deliver, Vec::new(), None)),
@@ -207,6 +213,7 @@ pub fn diff(
                         after: "none for this DSP".into(),
                     }],
                     reason: None,
+                    input: String::new(),
                 });
             }
         } else {
@@ -218,6 +225,7 @@ pub fn diff(
                 content_hash: String::new(),
                 fields: Vec::new(),
                 reason: Some("the release is no longer in the catalogue".into()),
+                input: String::new(),
             });
         }
     }

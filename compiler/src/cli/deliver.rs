@@ -121,11 +121,97 @@ fn lowering<'a>(s: &'a Session) -> Option<Lowering<'a>> {
     })
 }
 
-fn intended(l: &Lowering<'_>) -> Vec<Intended> {
+/// A hash of everything a (DSP, release) message is made from: the files of the label, the
+/// DSP profile, the release, its recordings and their parties, the media files' hashes, and
+/// the day (deals end by date). Equal inputs give an equal message, so an unchanged release
+/// is planned without building its message.
+fn input_hash(
+    s: &Session,
+    file_hashes: &[String],
+    dsp: &Dsp,
+    rel: &crate::model::Release,
+    today: crate::model::date::Date,
+) -> String {
+    let cat = &s.checked.catalogue;
+    let file =
+        |id: crate::source::FileId| file_hashes.get(id.0 as usize).map_or("", String::as_str);
+    let mut parts: Vec<&str> = Vec::new();
+    if let Some(label) = &cat.label {
+        parts.push(file(label.file));
+    }
+    parts.push(file(dsp.file));
+    parts.push(file(rel.file));
+    let mut parties: Vec<&str> = rel.artists.iter().map(|a| a.value.as_str()).collect();
+    let mut media: Vec<&str> = Vec::new();
+    if let Some(a) = &rel.artwork {
+        media.push(
+            s.checked
+                .media
+                .images
+                .get(&a.path)
+                .map_or("missing", |m| m.md5.as_str()),
+        );
+    }
+    for (_, _, t) in rel.tracks() {
+        if let Some(r) = cat.recordings.get(&t.value) {
+            parts.push(file(r.file));
+            parties.extend(
+                r.artists
+                    .iter()
+                    .chain(&r.featuring)
+                    .map(|a| a.value.as_str()),
+            );
+            parties.extend(r.credits.iter().map(|c| c.party.value.as_str()));
+            if let Some(a) = &r.audio {
+                media.push(
+                    s.checked
+                        .media
+                        .audio
+                        .get(&a.path)
+                        .map_or("missing", |m| m.md5.as_str()),
+                );
+            }
+        }
+    }
+    parties.sort_unstable();
+    parties.dedup();
+    for p in parties {
+        if let Some(party) = cat.parties.get(p) {
+            parts.push(file(party.file));
+        }
+    }
+    content_hash(&(parts, media, today.to_string()))
+}
+
+fn intended(s: &Session, l: &Lowering<'_>, state: Option<&State>) -> Vec<Intended> {
     let today = crate::model::date::Date::from_unix(l.now);
+    let file_hashes: Vec<String> = s
+        .checked
+        .sources
+        .files()
+        .map(|(_, f)| crate::lower::hex(&sha2_digest(f.text.as_bytes())))
+        .collect();
     crate::build::units(l.cat)
         .into_iter()
         .filter_map(|(dsp, rel)| {
+            let input = input_hash(s, &file_hashes, dsp, rel, today);
+            let key = format!("{}/{}", dsp.id.value, rel.upc.value.as_str());
+            // Unchanged inputs: what the DSP has is what it would get.
+            if let Some(d) = state.and_then(|st| st.deliveries.get(&key))
+                && d.input == input
+                && !d.purged
+                && d.status != Status::Rejected
+            {
+                return Some(Intended {
+                    dsp: dsp.id.value.clone(),
+                    release: rel.id.value.clone(),
+                    upc: rel.upc.value.as_str().to_string(),
+                    content_hash: d.content_hash.clone(),
+                    summary: d.summary.clone(),
+                    takedown: d.taken_down,
+                    input,
+                });
+            }
             let msg = l.message(rel, dsp)?;
             let takedown = msg.body.deals.iter().all(|d| {
                 d.end
@@ -140,6 +226,7 @@ fn intended(l: &Lowering<'_>) -> Vec<Intended> {
                 content_hash: msg.content_hash.clone(),
                 summary: summarise(&msg),
                 takedown,
+                input,
             })
         })
         .collect()
@@ -150,7 +237,7 @@ fn make_plan(s: &Session, state: Option<&State>) -> Option<Plan> {
     let cat = &s.checked.catalogue;
     Some(crate::plan::diff(
         state,
-        &intended(&l),
+        &intended(s, &l, state),
         &|id| cat.releases.contains_key(id),
         &s.hash,
     ))
@@ -159,11 +246,11 @@ fn make_plan(s: &Session, state: Option<&State>) -> Option<Plan> {
 /// Read the DSPs' acknowledgements into `state`: each names a message id; the delivery
 /// that sent it becomes accepted or rejected (with the DSP's reason). Returns how many
 /// deliveries changed. An inbox that cannot be read is a note, not a failure.
-fn read_acks(s: &Session, state: &mut State, printer: &Printer) -> usize {
+fn read_acks(s: &Session, state: &mut State, printer: &Printer) -> Vec<String> {
     let cat = &s.checked.catalogue;
     let dsps: std::collections::BTreeSet<String> =
         state.deliveries.values().map(|d| d.dsp.clone()).collect();
-    let mut changed = 0;
+    let mut changed = Vec::new();
     for id in dsps {
         let Some(dsp) = cat.dsps.get(&id) else {
             continue;
@@ -190,15 +277,15 @@ fn read_acks(s: &Session, state: &mut State, printer: &Printer) -> usize {
                 } else {
                     Status::Rejected
                 };
-                if let Some(d) = state
+                if let Some((key, d)) = state
                     .deliveries
-                    .values_mut()
-                    .find(|d| d.dsp == id && d.message_id == ack.message_id)
+                    .iter_mut()
+                    .find(|(_, d)| d.dsp == id && d.message_id == ack.message_id)
                     && (d.status != status || d.reason != ack.reason)
                 {
                     d.status = status;
                     d.reason = ack.reason.clone();
-                    changed += 1;
+                    changed.push(key.clone());
                 }
             }
         }
@@ -337,16 +424,17 @@ fn apply_locked(args: &ApplyArgs, s: &Session, printer: &Printer) -> Exit {
     let fresh = state.serial == 0 && tip.is_none();
     // What the DSPs said since the last apply is recorded first.
     let acked = if fresh {
-        0
+        Vec::new()
     } else {
         read_acks(s, &mut state, printer)
     };
-    if acked > 0 {
+    if !acked.is_empty() {
         state.serial += 1;
         match s.repo.save(
             &state,
-            "{}\n",
-            &format!("acknowledgements: {acked} deliveries"),
+            &acked,
+            None,
+            &format!("acknowledgements: {} deliveries", acked.len()),
             tip,
         ) {
             Ok(oid) => tip = Some(oid),
@@ -488,7 +576,7 @@ fn apply_locked(args: &ApplyArgs, s: &Session, printer: &Printer) -> Exit {
             repo,
             state,
             tip,
-            plan_json: plan_json.clone(),
+            plan_json: Some(plan_json.clone()),
         }),
         Err(e) => return state_fail(printer, &e),
     };
@@ -583,7 +671,7 @@ fn apply_locked(args: &ApplyArgs, s: &Session, printer: &Printer) -> Exit {
             );
         }
         w.state.open_batches.remove(&dsp_id);
-        if let Err(e) = w.save(&format!("batch {dsp_id} {b} complete")) {
+        if let Err(e) = w.save(&[], &format!("batch {dsp_id} {b} complete")) {
             return state_fail(printer, &e);
         }
     }
@@ -599,15 +687,22 @@ struct Writer {
     repo: StateRepo,
     state: State,
     tip: Option<git2::Oid>,
-    plan_json: String,
+    /// Written with the first commit of the apply, then shared by the later ones.
+    plan_json: Option<String>,
 }
 
 impl Writer {
-    fn save(&mut self, message: &str) -> Result<(), StateError> {
+    /// One commit: `changed` deliveries (none for intent and batch records) and the meta.
+    fn save(&mut self, changed: &[String], message: &str) -> Result<(), StateError> {
         self.state.serial += 1;
-        let oid = self
-            .repo
-            .save(&self.state, &self.plan_json, message, self.tip)?;
+        let oid = self.repo.save(
+            &self.state,
+            changed,
+            self.plan_json.as_deref(),
+            message,
+            self.tip,
+        )?;
+        self.plan_json = None;
         self.tip = Some(oid);
         Ok(())
     }
@@ -731,12 +826,15 @@ fn deliver_one(
                 started_at: timestamp(ctx.l.now),
             },
         );
-        w.save(&format!(
-            "{} {} {} (in flight)\n\nfolder {folder}",
-            change.action.symbol(),
-            change.dsp,
-            change.upc
-        ))
+        w.save(
+            &[],
+            &format!(
+                "{} {} {} (in flight)\n\nfolder {folder}",
+                change.action.symbol(),
+                change.dsp,
+                change.upc
+            ),
+        )
         .map_err(|e| state_fail(printer, &e))?;
         (folder, files, summary, message_id, hash)
     };
@@ -751,6 +849,7 @@ fn deliver_one(
     })?;
     let mut w = ctx.writer.lock().map_err(|_| lock_failed())?;
     w.state.in_flight.remove(&key);
+    let key_done = key.clone();
     w.state.deliveries.insert(
         key,
         Delivery {
@@ -763,6 +862,7 @@ fn deliver_one(
             } else {
                 hash
             },
+            input: change.input.clone(),
             summary,
             delivered_at: timestamp(ctx.l.now),
             status: Status::Delivered,
@@ -779,7 +879,8 @@ fn deliver_one(
         change.upc,
         ctx.plan_hash.get(..16).unwrap_or_default()
     );
-    w.save(&message).map_err(|e| state_fail(printer, &e))
+    w.save(std::slice::from_ref(&key_done), &message)
+        .map_err(|e| state_fail(printer, &e))
 }
 
 /// Progress: a bar per DSP on a terminal, a plain line per delivery otherwise.

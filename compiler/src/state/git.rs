@@ -86,6 +86,11 @@ impl StateRepo {
     }
 
     /// The current state and the commit it was read from; `None` before the first apply.
+    ///
+    /// A commit's tree holds `meta.json` (version, lineage, serial, uploads in flight, open
+    /// batches), one `deliveries/<dsp>/<UPC prefix>/<UPC>.json` per delivered package, and
+    /// the `plan.json` being applied. Sharding keeps each commit small: a delivery rewrites
+    /// one blob and the trees above it, not the whole state.
     pub fn load(&self) -> Result<Option<(State, Oid)>, StateError> {
         let reference = match self.repo.find_reference(&self.state_ref) {
             Ok(r) => r,
@@ -100,48 +105,126 @@ impl StateRepo {
             .peel_to_commit()
             .map_err(|e| corrupt(format!("it does not point at a commit ({})", e.message())))?;
         let tree = commit.tree()?;
-        let entry = tree
-            .get_name("state.json")
-            .ok_or_else(|| corrupt("its commit has no `state.json`".into()))?;
-        let blob = self
-            .repo
-            .find_blob(entry.id())
-            .map_err(|_| corrupt("`state.json` is not a file".into()))?;
-        let state: State = serde_json::from_slice(blob.content())
-            .map_err(|e| corrupt(format!("`state.json` does not parse: {e}")))?;
+        let blob_of = |path: &str| -> Result<Vec<u8>, StateError> {
+            let entry = tree
+                .get_path(Path::new(path))
+                .map_err(|_| corrupt(format!("its commit has no `{path}`")))?;
+            let blob = self
+                .repo
+                .find_blob(entry.id())
+                .map_err(|_| corrupt(format!("`{path}` is not a file")))?;
+            Ok(blob.content().to_vec())
+        };
+        let mut state: State = serde_json::from_slice(&blob_of("meta.json")?)
+            .map_err(|e| corrupt(format!("`meta.json` does not parse: {e}")))?;
         if state.version != super::STATE_VERSION {
             return Err(corrupt(format!("unknown state version {}", state.version)));
+        }
+        if let Ok(entry) = tree.get_path(Path::new("deliveries")) {
+            let mut bad: Option<String> = None;
+            let deliveries = self
+                .repo
+                .find_tree(entry.id())
+                .map_err(|_| corrupt("`deliveries` is not a folder".into()))?;
+            deliveries
+                .walk(git2::TreeWalkMode::PreOrder, |dir, e| {
+                    if e.kind() != Some(git2::ObjectType::Blob) {
+                        return git2::TreeWalkResult::Ok;
+                    }
+                    let name = format!("deliveries/{dir}{}", e.name().unwrap_or_default());
+                    let parsed =
+                        self.repo.find_blob(e.id()).ok().and_then(|b| {
+                            serde_json::from_slice::<super::Delivery>(b.content()).ok()
+                        });
+                    match parsed {
+                        Some(d) => {
+                            state.deliveries.insert(format!("{}/{}", d.dsp, d.upc), d);
+                            git2::TreeWalkResult::Ok
+                        }
+                        None => {
+                            bad = Some(name);
+                            git2::TreeWalkResult::Abort
+                        }
+                    }
+                })
+                .ok();
+            if let Some(name) = bad {
+                return Err(corrupt(format!("`{name}` does not parse")));
+            }
         }
         Ok(Some((state, commit.id())))
     }
 
-    /// Write `state` (and the plan being applied) as a new commit on the state ref, moving it
-    /// only if it still points at `parent` (compare-and-swap).
+    /// The tree path of a delivery.
+    fn delivery_path(key: &str) -> String {
+        let (dsp, upc) = key.split_once('/').unwrap_or(("unknown", key));
+        let shard = upc.get(upc.len().saturating_sub(3)..).unwrap_or(upc);
+        format!("deliveries/{dsp}/{shard}/{upc}.json")
+    }
+
+    /// Write a new commit on the state ref, moving it only if it still points at `parent`
+    /// (compare-and-swap). Only `changed` deliveries (keys `<dsp>/<UPC>`), `meta.json` and,
+    /// when given, `plan.json` are written; the rest of the tree is shared with the parent.
     pub fn save(
         &self,
         state: &State,
-        plan_json: &str,
+        changed: &[String],
+        plan_json: Option<&str>,
         message: &str,
         parent: Option<Oid>,
     ) -> Result<Oid, StateError> {
-        let state_json = serde_json::to_string_pretty(state).unwrap_or_default() + "\n";
-        let mut tb = self.repo.treebuilder(None)?;
-        tb.insert(
-            "state.json",
-            self.repo.blob(state_json.as_bytes())?,
-            0o100644,
-        )?;
-        tb.insert("plan.json", self.repo.blob(plan_json.as_bytes())?, 0o100644)?;
-        let tree = self.repo.find_tree(tb.write()?)?;
-        let sig = signature(&self.repo)?;
-        let parents: Vec<git2::Commit<'_>> = match parent {
-            Some(p) => vec![self.repo.find_commit(p)?],
-            None => Vec::new(),
+        let meta = State {
+            deliveries: Default::default(),
+            ..state.clone()
         };
-        let parent_refs: Vec<&git2::Commit<'_>> = parents.iter().collect();
+        let meta_json = serde_json::to_string_pretty(&meta).unwrap_or_default() + "\n";
+        let mut update = git2::build::TreeUpdateBuilder::new();
+        update.upsert(
+            "meta.json",
+            self.repo.blob(meta_json.as_bytes())?,
+            git2::FileMode::Blob,
+        );
+        if let Some(plan) = plan_json {
+            update.upsert(
+                "plan.json",
+                self.repo.blob(plan.as_bytes())?,
+                git2::FileMode::Blob,
+            );
+        }
+        let parent_commit = match parent {
+            Some(p) => Some(self.repo.find_commit(p)?),
+            None => None,
+        };
+        // A first commit writes every delivery; later ones only what changed.
+        let keys: Vec<&String> = if parent_commit.is_some() {
+            changed.iter().collect()
+        } else {
+            state.deliveries.keys().collect()
+        };
+        for key in keys {
+            let path = Self::delivery_path(key);
+            match state.deliveries.get(key.as_str()) {
+                Some(d) => {
+                    let json = serde_json::to_string_pretty(d).unwrap_or_default() + "\n";
+                    update.upsert(path, self.repo.blob(json.as_bytes())?, git2::FileMode::Blob);
+                }
+                None => {
+                    update.remove(path);
+                }
+            }
+        }
+        let baseline = match &parent_commit {
+            Some(c) => c.tree()?,
+            None => self.repo.find_tree(self.repo.treebuilder(None)?.write()?)?,
+        };
+        let tree = self
+            .repo
+            .find_tree(update.create_updated(&self.repo, &baseline)?)?;
+        let sig = signature(&self.repo)?;
+        let parents: Vec<&git2::Commit<'_>> = parent_commit.iter().collect();
         let oid = self
             .repo
-            .commit(None, &sig, &sig, message, &tree, &parent_refs)?;
+            .commit(None, &sig, &sig, message, &tree, &parents)?;
         let moved = match parent {
             Some(p) => self
                 .repo

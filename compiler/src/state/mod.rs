@@ -71,6 +71,10 @@ pub struct Delivery {
     pub message_id: String,
     /// Hash of the message without its header.
     pub content_hash: String,
+    /// Hash of the catalogue files and media the message was made from: when it is
+    /// unchanged, `plan` need not build the message again.
+    #[serde(default)]
+    pub input: String,
     pub summary: Summary,
     /// `YYYY-MM-DDThh:mm:ssZ`.
     pub delivered_at: String,
