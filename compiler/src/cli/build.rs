@@ -76,7 +76,7 @@ pub fn run(args: Args, printer: &Printer) -> Exit {
         }
         Err(e) => {
             printer.err(&format!(
-                "error[E0501] write-failed: {e}\n  help: check that the output folder's parent exists, is writable and has free space\n"
+                "error[E0506] write-failed: {e}\n  help: check that the output folder's parent exists, is writable and has free space\n"
             ));
             Exit::Failure
         }

@@ -7,6 +7,7 @@ use super::check::report;
 use super::printer::Printer;
 use super::system_world::SystemWorld;
 use crate::deliver::{Content, OutFile, Transport, folder::Folder, sftp::Sftp};
+use crate::diag::codes::{self, Code};
 use crate::diag::render::Format;
 use crate::lower::{Lowering, content_hash, timestamp};
 use crate::model::{Catalogue, Dsp, Transport as TransportSpec};
@@ -62,21 +63,23 @@ pub struct PathArgs {
     path: PathBuf,
 }
 
-fn fail(printer: &Printer, code: &str, name: &str, message: &str, help: &str) -> Exit {
+/// Report a delivery failure: `error[E05xx] name: message` and a help line.
+fn fail(printer: &Printer, code: &'static Code, message: &str, help: &str) -> Exit {
     printer.err(&format!(
-        "error[{code}] {name}: {message}\n  help: {help}\n"
+        "error[{}] {}: {message}\n  help: {help}\n",
+        code.code, code.name
     ));
     Exit::Failure
 }
 
 fn state_fail(printer: &Printer, e: &StateError) -> Exit {
-    let (code, name) = match e {
-        StateError::NotARepository(_) => ("E0501", "not-a-repository"),
-        StateError::Corrupt { .. } => ("E0502", "state-corrupt"),
-        StateError::Moved(_) => ("E0504", "state-moved"),
-        StateError::Git(_) => ("E0505", "git-failed"),
+    let code = match e {
+        StateError::NotARepository(_) => codes::NOT_A_REPOSITORY,
+        StateError::Corrupt { .. } => codes::STATE_CORRUPT,
+        StateError::Moved(_) => codes::STATE_MOVED,
+        StateError::Git(_) => codes::GIT_FAILED,
     };
-    fail(printer, code, name, &e.to_string(), &e.help())
+    fail(printer, code, &e.to_string(), &e.help())
 }
 
 /// Everything plan and apply share: the checked catalogue, its hash, the state.
@@ -314,8 +317,7 @@ pub fn plan(args: PlanArgs, printer: &Printer) -> Exit {
     {
         return fail(
             printer,
-            "E0506",
-            "write-failed",
+            codes::WRITE_FAILED,
             &format!("cannot write `{}`: {e}", out.display()),
             "check that the folder exists and is writable",
         );
@@ -391,8 +393,7 @@ pub fn apply(args: ApplyArgs, printer: &Printer) -> Exit {
         Ok(Err(other)) => {
             return fail(
                 printer,
-                "E0507",
-                "state-locked",
+                codes::STATE_LOCKED,
                 &format!(
                     "another apply holds the lock: {} since {}",
                     other.holder, other.since
@@ -454,8 +455,7 @@ fn apply_locked(args: &ApplyArgs, s: &Session, printer: &Printer) -> Exit {
                 Err(e) => {
                     return fail(
                         printer,
-                        "E0508",
-                        "plan-unreadable",
+                        codes::PLAN_UNREADABLE,
                         &format!("cannot read plan `{}`: {e}", file.display()),
                         "make a new one with `sleeve plan --out plan.json`",
                     );
@@ -482,8 +482,7 @@ fn apply_locked(args: &ApplyArgs, s: &Session, printer: &Printer) -> Exit {
             if saved.lineage != state_lineage || saved.serial != state.serial {
                 return fail(
                     printer,
-                    "E0503",
-                    "stale-plan",
+                    codes::STALE_PLAN,
                     &format!(
                         "the plan was made against state serial {} but the state is now at serial {}",
                         saved.serial, state.serial
@@ -494,8 +493,7 @@ fn apply_locked(args: &ApplyArgs, s: &Session, printer: &Printer) -> Exit {
             if saved.catalogue != s.hash {
                 return fail(
                     printer,
-                    "E0503",
-                    "stale-plan",
+                    codes::STALE_PLAN,
                     "the catalogue changed after the plan was made",
                     "run `sleeve plan` again and review the new plan",
                 );
@@ -512,8 +510,7 @@ fn apply_locked(args: &ApplyArgs, s: &Session, printer: &Printer) -> Exit {
                 if !std::io::stdin().is_terminal() {
                     return fail(
                         printer,
-                        "E0509",
-                        "not-confirmed",
+                        codes::NOT_CONFIRMED,
                         "refusing to apply without confirmation",
                         "pass `--yes` (CI), or run `sleeve apply` in a terminal",
                     );
@@ -549,8 +546,7 @@ fn apply_locked(args: &ApplyArgs, s: &Session, printer: &Printer) -> Exit {
         let Some(dsp) = cat.dsps.get(id) else {
             return fail(
                 printer,
-                "E0510",
-                "unknown-dsp",
+                codes::DSP_GONE,
                 &format!("the plan names DSP `{id}`, which has no profile any more"),
                 "run `sleeve plan` again",
             );
@@ -562,8 +558,7 @@ fn apply_locked(args: &ApplyArgs, s: &Session, printer: &Printer) -> Exit {
             Err(e) => {
                 return fail(
                     printer,
-                    "E0511",
-                    "transport-unavailable",
+                    codes::TRANSPORT_UNAVAILABLE,
                     &e,
                     "change the DSP profile's transport",
                 );
@@ -664,8 +659,7 @@ fn apply_locked(args: &ApplyArgs, s: &Session, printer: &Printer) -> Exit {
         }]) {
             return fail(
                 printer,
-                "E0512",
-                "delivery-failed",
+                codes::DELIVERY_FAILED,
                 &format!("batch marker to {}: {e}", t.describe()),
                 "run `sleeve apply` again: the batch stays open until its marker arrives",
             );
@@ -732,8 +726,7 @@ fn deliver_one(
     let lock_failed = || {
         fail(
             printer,
-            "E0505",
-            "git-failed",
+            codes::GIT_FAILED,
             "the state lock was poisoned",
             "run `sleeve apply` again",
         )
@@ -841,8 +834,7 @@ fn deliver_one(
     t.upload_all(&files).map_err(|e| {
         fail(
             printer,
-            "E0512",
-            "delivery-failed",
+            codes::DELIVERY_FAILED,
             &format!("{} to {}: {e}", change.upc, t.describe()),
             "fix the cause and run `sleeve apply` again: what was delivered is recorded, the rest resumes",
         )

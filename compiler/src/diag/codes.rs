@@ -301,6 +301,54 @@ codes! {
         "A password or private key written into a DSP profile. Catalogue files live in git; secrets must come from environment variables.",
         "Remove the secret and name an environment variable instead (`password-env = \"SLEEVE_SFTP_PASSWORD\"`)."
     }
+    NOT_A_REPOSITORY = "E0501" "not-a-repository" Error {
+        "The catalogue is not inside a git repository, where the delivered state is kept.",
+        "Run `git init` in the catalogue, or point at a catalogue inside a repository."
+    }
+    STATE_CORRUPT = "E0502" "state-corrupt" Error {
+        "The state ref does not point at a commit with a readable `meta.json` and deliveries: it was edited by hand or damaged.",
+        "Inspect it with `git log refs/sleeve/state/...` and reset it to a good commit with `git update-ref`."
+    }
+    STALE_PLAN = "E0503" "stale-plan" Error {
+        "A saved plan was made against another state (lineage or serial) or another catalogue than the current one, so it may no longer say what would happen.",
+        "Run `sleeve plan` again and review the new plan."
+    }
+    STATE_MOVED = "E0504" "state-moved" Error {
+        "Another apply wrote the state while this one ran (the compare-and-swap failed).",
+        "Run `sleeve plan` again: the delivered state changed."
+    }
+    GIT_FAILED = "E0505" "git-failed" Error {
+        "The git repository could not be read or written.",
+        "Check the repository with `git status` and `git fsck`."
+    }
+    WRITE_FAILED = "E0506" "write-failed" Error {
+        "An output file or folder (`build --out`, `plan --out`) could not be written, or is one Sleeve must not replace.",
+        "Choose a writable output path that is not the catalogue itself."
+    }
+    STATE_LOCKED = "E0507" "state-locked" Error {
+        "Another apply holds the lock on this catalogue's state; the message names the holder and since when.",
+        "Wait for it to finish; if it died, run `sleeve force-unlock`."
+    }
+    PLAN_UNREADABLE = "E0508" "plan-unreadable" Error {
+        "The saved plan file cannot be read or is not a plan.",
+        "Make a new one with `sleeve plan --out plan.json`."
+    }
+    NOT_CONFIRMED = "E0509" "not-confirmed" Error {
+        "`apply` without a saved plan needs a confirmation: `--yes`, or an answer in a terminal.",
+        "Pass `--yes` in CI, or run `sleeve apply` in a terminal."
+    }
+    DSP_GONE = "E0510" "dsp-gone" Error {
+        "The plan names a DSP that has no profile any more.",
+        "Run `sleeve plan` again."
+    }
+    TRANSPORT_UNAVAILABLE = "E0511" "transport-unavailable" Error {
+        "A DSP profile's transport cannot be used: an environment variable it names is not set, or its settings are incomplete.",
+        "Set the environment variable, or correct the profile's `[transport]`."
+    }
+    DELIVERY_FAILED = "E0512" "delivery-failed" Error {
+        "A file could not be delivered: the host is unreachable, its key is unknown or changed, the credentials are wrong, or the server refused the file. What was delivered is recorded.",
+        "Fix the cause and run `sleeve apply` again: it resumes where it stopped."
+    }
 }
 
 /// Look a code up by its code (`E0302`) or name (`split-shares-not-100`), case-insensitively.

@@ -27,7 +27,9 @@ pub fn generate() -> String {
          Every problem Sleeve reports has a stable code and a kebab-case name. `E` codes are errors \
          (exit 1); `W` codes are warnings (exit 0 unless `--deny warnings`; a DSP profile can make \
          a quality rule an error with `deny`). The hundreds follow the pipeline stage: `01xx` loading \
-         and syntax, `02xx` references, `03xx` catalogue rules, `04xx` DSP profiles.\n\n\
+         and syntax, `02xx` references, `03xx` catalogue rules, `04xx` DSP profiles and media, \
+         `05xx` plan and delivery (reported by `plan`, `apply`, `build`; tested in \
+         `compiler/tests/it/deliver.rs` and `sftp.rs`).\n\n\
          `sleeve explain CODE` prints the same text. This page is generated from \
          `compiler/src/diag/codes.rs` and the golden cases in `golden/check/` \
          (`SLEEVE_BLESS=1 cargo test` regenerates it): each example is the smallest catalogue that \

@@ -47,12 +47,14 @@ fn golden_check_cases() {
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
-/// Every diagnostic code has a golden case named after it, whose output shows that code.
+/// Every diagnostic code of `check` has a golden case named after it, whose output shows that
+/// code. (Delivery codes, `E05xx`, need a git state and a transport: `deliver.rs` and
+/// `sftp.rs` test them.)
 #[test]
 fn every_code_has_a_golden_case() {
     let cases = cases();
     let mut missing = Vec::new();
-    for c in codes::ALL {
+    for c in codes::ALL.iter().filter(|c| !c.code[1..].starts_with("05")) {
         let name = format!("{}-{}", c.code, c.name);
         let found = cases
             .iter()
