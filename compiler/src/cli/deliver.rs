@@ -200,20 +200,26 @@ fn intended(s: &Session, l: &Lowering<'_>, state: Option<&State>) -> Vec<Intende
             let input = input_hash(s, &file_hashes, dsp, rel, today);
             let key = format!("{}/{}", dsp.id.value, rel.upc.value.as_str());
             // Unchanged inputs: what the DSP has is what it would get.
+            let intended = |content_hash: String, summary, takedown, input| Intended {
+                dsp: dsp.id.value.clone(),
+                release: rel.id.value.clone(),
+                upc: rel.upc.value.as_str().to_string(),
+                content_hash,
+                summary,
+                takedown,
+                input,
+            };
             if let Some(d) = state.and_then(|st| st.deliveries.get(&key))
                 && d.input == input
                 && !d.purged
                 && d.status != Status::Rejected
             {
-                return Some(Intended {
-                    dsp: dsp.id.value.clone(),
-                    release: rel.id.value.clone(),
-                    upc: rel.upc.value.as_str().to_string(),
-                    content_hash: d.content_hash.clone(),
-                    summary: d.summary.clone(),
-                    takedown: d.taken_down,
+                return Some(intended(
+                    d.content_hash.clone(),
+                    d.summary.clone(),
+                    d.taken_down,
                     input,
-                });
+                ));
             }
             let msg = l.message(rel, dsp)?;
             let takedown = msg.body.deals.iter().all(|d| {
@@ -222,15 +228,12 @@ fn intended(s: &Session, l: &Lowering<'_>, state: Option<&State>) -> Vec<Intende
                     .and_then(crate::model::date::Date::parse)
                     .is_some_and(|e| e < today)
             });
-            Some(Intended {
-                dsp: dsp.id.value.clone(),
-                release: rel.id.value.clone(),
-                upc: rel.upc.value.as_str().to_string(),
-                content_hash: msg.content_hash.clone(),
-                summary: summarise(&msg),
+            Some(intended(
+                msg.content_hash.clone(),
+                summarise(&msg),
                 takedown,
                 input,
-            })
+            ))
         })
         .collect()
 }

@@ -1119,17 +1119,21 @@ impl Builder<'_> {
         });
     }
 
-    fn imprint(&mut self, name: &str) -> Owner {
-        if let Some(i) = self.cat.imprints.iter().find(|i| i.name == name) {
-            return Owner::Imprint(i.id.clone());
-        }
-        let mut taken: BTreeSet<String> = self
-            .cat
+    /// Ids already given to imprints and clients (they share `sleeve.toml`'s namespace).
+    fn owner_ids(&self) -> BTreeSet<String> {
+        self.cat
             .imprints
             .iter()
             .map(|i| i.id.clone())
             .chain(self.cat.clients.iter().map(|c| c.id.clone()))
-            .collect();
+            .collect()
+    }
+
+    fn imprint(&mut self, name: &str) -> Owner {
+        if let Some(i) = self.cat.imprints.iter().find(|i| i.name == name) {
+            return Owner::Imprint(i.id.clone());
+        }
+        let mut taken = self.owner_ids();
         let id = unique(&slug(name), &mut taken);
         self.cat.imprints.push(ImprintOut {
             id: id.clone(),
@@ -1143,13 +1147,7 @@ impl Builder<'_> {
         if let Some(c) = self.cat.clients.iter().find(|c| c.name == name) {
             return Owner::Client(c.id.clone());
         }
-        let mut taken: BTreeSet<String> = self
-            .cat
-            .imprints
-            .iter()
-            .map(|i| i.id.clone())
-            .chain(self.cat.clients.iter().map(|c| c.id.clone()))
-            .collect();
+        let mut taken = self.owner_ids();
         let id = unique(&slug(name), &mut taken);
         let payee = unique(&slug(name), &mut self.party_ids);
         self.cat.parties.push(PartyOut {
