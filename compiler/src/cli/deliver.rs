@@ -249,6 +249,45 @@ fn make_plan(s: &Session, state: Option<&State>) -> Option<Plan> {
     ))
 }
 
+/// W0412: a release delivered for the first time anywhere whose release date is past.
+fn warn_past_release_dates(s: &Session, state: Option<&State>, plan: &Plan, printer: &Printer) {
+    let today = crate::model::date::Date::from_unix(s.world.now());
+    let delivered: std::collections::BTreeSet<&str> = state
+        .map(|st| st.deliveries.values().map(|d| d.upc.as_str()).collect())
+        .unwrap_or_default();
+    let mut warned = std::collections::BTreeSet::new();
+    let paths = crate::diag::render::PathStyle::new(&s.world.root().to_string_lossy());
+    for c in plan.changes.iter().filter(|c| c.action == Action::Deliver) {
+        let Some(rel) = s.checked.catalogue.releases.get(&c.release) else {
+            continue;
+        };
+        if delivered.contains(c.upc.as_str())
+            || rel.original_release_date.is_some()
+            || rel.release_date.value >= today
+            || !warned.insert(c.release.as_str())
+        {
+            continue;
+        }
+        let d = crate::diag::Diagnostic::new(
+            codes::RELEASE_DATE_PAST,
+            rel.release_date.span,
+            format!(
+                "`{}` is delivered for the first time, but its release date {} is past",
+                c.release, rel.release_date.value
+            ),
+        )
+        .label("already past")
+        .help(codes::RELEASE_DATE_PAST.fix);
+        printer.err(&crate::diag::render::human(
+            &d,
+            &s.checked.sources,
+            &paths,
+            printer.color,
+            80,
+        ));
+    }
+}
+
 /// Read the DSPs' acknowledgements into `state`: each names a message id; the delivery
 /// that sent it becomes accepted or rejected (with the DSP's reason). Returns how many
 /// deliveries changed. An inbox that cannot be read is a note, not a failure.
@@ -324,6 +363,10 @@ pub fn plan(args: PlanArgs, printer: &Printer) -> Exit {
             &format!("cannot write `{}`: {e}", out.display()),
             "check that the folder exists and is writable",
         );
+    }
+    // Machine-readable output stays clean: the warnings are for people.
+    if args.format != PlanFormat::Json {
+        warn_past_release_dates(&s, state.as_ref(), &plan, printer);
     }
     match args.format {
         PlanFormat::Human => printer.out(&crate::plan::render_human(&plan)),

@@ -260,6 +260,7 @@ impl Sftp {
             .filter(|l| {
                 let noise = l.is_empty()
                     || l.starts_with("Connection closed")
+                    || l.contains("closed by remote host")
                     || (l.starts_with("remote mkdir") && l.ends_with(": Failure"));
                 !noise
             })
@@ -267,6 +268,7 @@ impl Sftp {
         let has = |needle: &str| errors.iter().any(|l| l.contains(needle));
         let detail = errors.join("; ");
         let lost = stderr.contains("Connection closed")
+            || stderr.contains("closed by remote host")
             || stderr.contains("Broken pipe")
             || stderr.contains("Connection reset")
             || stderr.contains("Timeout, server");

@@ -297,6 +297,10 @@ codes! {
         "A release with no P-line or C-line and no copyright owner to derive one from (`copyright-owner` of the label, imprint or client).",
         "Add `p-line` and `c-line` to the release, or `copyright-owner` to the label, imprint or client."
     }
+    RELEASE_DATE_PAST = "W0412" "release-date-past" Warning {
+        "A release is about to be delivered for the first time, but its `release-date` is already past and it has no `original-release-date`: DSPs will list it as released on that date, below newer releases. Reported by `plan` (only the delivered state knows a release is new).",
+        "Move `release-date` to the day it should go live, or, for a catalogue release that came out before, set `original-release-date`."
+    }
     SECRET_IN_CATALOGUE = "E0401" "secret-in-catalogue" Error {
         "A password or private key written into a DSP profile. Catalogue files live in git; secrets must come from environment variables.",
         "Remove the secret and name an environment variable instead (`password-env = \"SLEEVE_SFTP_PASSWORD\"`)."

@@ -108,6 +108,13 @@ fn plan_apply_plan_is_empty_and_edits_plan_exactly() {
     let o = run(d, &["plan", ".", "--detailed-exitcode"]);
     assert_eq!(o.code, 2, "{}{}", o.stdout, o.stderr);
     assert!(o.stdout.contains("52 to deliver"), "{}", o.stdout);
+    // First deliveries of releases dated in the past (without an original release date).
+    assert!(o.stderr.contains("W0412 release-date-past"), "{}", o.stderr);
+    assert!(
+        !o.stderr.contains("`harbour-lights-deluxe` is delivered"),
+        "{}",
+        o.stderr
+    );
 
     let o = run(d, &["apply", ".", "--yes"]);
     assert_eq!(o.code, 0, "{}", o.stderr);
@@ -116,6 +123,7 @@ fn plan_apply_plan_is_empty_and_edits_plan_exactly() {
     let o = run(d, &["plan", ".", "--detailed-exitcode"]);
     assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
     assert!(o.stdout.contains("no changes"), "{}", o.stdout);
+    assert!(!o.stderr.contains("W0412"), "{}", o.stderr);
 
     // Applying again without changes is a no-op.
     let o = run(d, &["apply", ".", "--yes"]);
