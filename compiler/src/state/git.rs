@@ -88,7 +88,7 @@ impl StateRepo {
     /// The current state and the commit it was read from; `None` before the first apply.
     ///
     /// A commit's tree holds `meta.json` (version, lineage, serial, uploads in flight, open
-    /// batches), one `deliveries/<dsp>/<UPC prefix>/<UPC>.json` per delivered package, and
+    /// batches), one `deliveries/<dsp>/<..>/<..>/<UPC>.json` per delivered package, and
     /// the `plan.json` being applied. Sharding keeps each commit small: a delivery rewrites
     /// one blob and the trees above it, not the whole state.
     pub fn load(&self) -> Result<Option<(State, Oid)>, StateError> {
@@ -155,11 +155,13 @@ impl StateRepo {
         Ok(Some((state, commit.id())))
     }
 
-    /// The tree path of a delivery.
+    /// The tree path of a delivery: two levels of 100 folders under each DSP, by the UPC's
+    /// last four digits, so no tree a commit rewrites holds more than ~100 entries.
     fn delivery_path(key: &str) -> String {
         let (dsp, upc) = key.split_once('/').unwrap_or(("unknown", key));
-        let shard = upc.get(upc.len().saturating_sub(3)..).unwrap_or(upc);
-        format!("deliveries/{dsp}/{shard}/{upc}.json")
+        let tail = upc.get(upc.len().saturating_sub(4)..).unwrap_or(upc);
+        let (a, b) = tail.split_at(tail.len() / 2);
+        format!("deliveries/{dsp}/{a}/{b}/{upc}.json")
     }
 
     /// Write a new commit on the state ref, moving it only if it still points at `parent`
@@ -173,11 +175,8 @@ impl StateRepo {
         message: &str,
         parent: Option<Oid>,
     ) -> Result<Oid, StateError> {
-        let meta = State {
-            deliveries: Default::default(),
-            ..state.clone()
-        };
-        let meta_json = serde_json::to_string_pretty(&meta).unwrap_or_default() + "\n";
+        // `deliveries` is not serialised into meta.json: each has its own file.
+        let meta_json = serde_json::to_string_pretty(state).unwrap_or_default() + "\n";
         let mut update = git2::build::TreeUpdateBuilder::new();
         update.upsert(
             "meta.json",

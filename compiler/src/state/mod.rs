@@ -17,7 +17,9 @@ pub struct State {
     pub version: u32,
     pub lineage: String,
     pub serial: u64,
-    /// Keyed by `<dsp>/<UPC>`: what each DSP has.
+    /// Keyed by `<dsp>/<UPC>`: what each DSP has. Stored one file per delivery, not in
+    /// `meta.json` (see `git.rs`).
+    #[serde(default, skip_serializing)]
     pub deliveries: BTreeMap<String, Delivery>,
     /// Keyed by `<dsp>/<UPC>`: uploads started but not known to have finished. Recorded
     /// before the first byte goes out, so a resumed apply sends the same package to the same
