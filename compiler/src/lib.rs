@@ -18,6 +18,7 @@ pub mod message;
 pub mod model;
 pub mod plan;
 pub mod resolve;
+pub mod royalties;
 pub mod schema;
 pub mod source;
 pub mod state;

@@ -1,0 +1,4 @@
+//! Royalties (issue 6, in progress): from DSP sales reports to statements. Only the
+//! allocation arithmetic exists so far.
+
+pub mod alloc;
