@@ -359,3 +359,89 @@ fn acknowledgements_reject_and_accept() {
         o.stdout
     );
 }
+
+/// A full disk: the folder transport's target is a 256 KiB tmpfs (mounted for the test; the
+/// tests run as root, as CI does). Apply fails with a clear message, leaves no partial file
+/// under its final name, the state stays readable, and the next apply resumes.
+#[test]
+fn full_disk_is_a_clear_error_and_resumable() {
+    let dir = repo_with_catalogue("deliver-full");
+    let d = dir.path();
+    let target = d.join("tiny");
+    std::fs::create_dir_all(&target).expect("mkdir");
+    let mount = Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=256k", "tmpfs"])
+        .arg(&target)
+        .output()
+        .expect("mount must be available (tests run as root in CI)");
+    assert!(
+        mount.status.success(),
+        "mount tmpfs: {}",
+        String::from_utf8_lossy(&mount.stderr)
+    );
+    struct Unmount(std::path::PathBuf);
+    impl Drop for Unmount {
+        fn drop(&mut self) {
+            let _ = Command::new("umount").arg(&self.0).output();
+        }
+    }
+    let guard = Unmount(target.clone());
+    let profile = d.join("dsps/spotify.toml");
+    let text = std::fs::read_to_string(&profile).expect("read");
+    let start = text.find("path = ").expect("path");
+    let end = text[start..].find('\n').expect("eol") + start;
+    let moved = format!(
+        "{}path = \"{}\"{}",
+        &text[..start],
+        target.display(),
+        &text[end..]
+    );
+    std::fs::write(&profile, moved).expect("write");
+    git(d, &["commit", "-qam", "spotify on a small disk"]);
+
+    let o = run(d, &["apply", ".", "--yes"]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(
+        o.stderr.contains("E0512] delivery-failed") && o.stderr.contains("No space left on device"),
+        "{}",
+        o.stderr
+    );
+    // Nothing half-written under a final name: only `.part` files may be left.
+    fn walk(p: &Path, out: &mut Vec<std::path::PathBuf>) {
+        for e in std::fs::read_dir(p).into_iter().flatten().flatten() {
+            if e.path().is_dir() {
+                walk(&e.path(), out);
+            } else {
+                out.push(e.path());
+            }
+        }
+    }
+    let mut files = Vec::new();
+    walk(&target, &mut files);
+    for f in &files {
+        let name = f.file_name().expect("name").to_string_lossy().into_owned();
+        if name.ends_with(".xml") && !name.starts_with('.') {
+            let text = std::fs::read_to_string(f).expect("read");
+            assert!(
+                text.trim_end().ends_with("</ern:NewReleaseMessage>"),
+                "a message under its final name is incomplete: {}",
+                f.display()
+            );
+        }
+    }
+    // The state is consistent: plan works and still proposes the Spotify deliveries.
+    let plan = plan_json(d);
+    assert!(
+        plan["changes"]
+            .as_array()
+            .expect("changes")
+            .iter()
+            .any(|c| c["dsp"] == "spotify"),
+        "{plan:#}"
+    );
+    // With room again, apply resumes and finishes.
+    drop(guard);
+    let o = run(d, &["apply", ".", "--yes"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert_eq!(run(d, &["plan", ".", "--detailed-exitcode"]).code, 0);
+}
