@@ -483,6 +483,7 @@ fn apply_locked(args: &ApplyArgs, s: &Session, printer: &Printer) -> Exit {
             None,
             &format!("acknowledgements: {} deliveries", acked.len()),
             tip,
+            true,
         ) {
             Ok(oid) => tip = Some(oid),
             Err(e) => return state_fail(printer, &e),
@@ -715,6 +716,10 @@ fn apply_locked(args: &ApplyArgs, s: &Session, printer: &Printer) -> Exit {
             return state_fail(printer, &e);
         }
     }
+    // One file with every delivery, so the next plan reads the state in one go.
+    if let Err(e) = w.snapshot(&format!("snapshot after {total} changes")) {
+        return state_fail(printer, &e);
+    }
     printer.err(&format!(
         "applied {total} changes; state serial {}\n",
         w.state.serial
@@ -734,6 +739,20 @@ struct Writer {
 impl Writer {
     /// One commit: `changed` deliveries (none for intent and batch records) and the meta.
     fn save(&mut self, changed: &[String], message: &str) -> Result<(), StateError> {
+        self.commit(changed, message, false)
+    }
+
+    /// A commit that also rewrites the one-file snapshot of every delivery (end of apply).
+    fn snapshot(&mut self, message: &str) -> Result<(), StateError> {
+        self.commit(&[], message, true)
+    }
+
+    fn commit(
+        &mut self,
+        changed: &[String],
+        message: &str,
+        snapshot: bool,
+    ) -> Result<(), StateError> {
         self.state.serial += 1;
         let oid = self.repo.save(
             &self.state,
@@ -741,7 +760,11 @@ impl Writer {
             self.plan_json.as_deref(),
             message,
             self.tip,
+            snapshot,
         )?;
+        if snapshot {
+            self.state.snapshot = self.state.serial;
+        }
         self.plan_json = None;
         self.tip = Some(oid);
         Ok(())
@@ -1009,7 +1032,8 @@ pub fn log(args: PathArgs, printer: &Printer) -> Exit {
             for (id, time, message) in entries {
                 let first = message.lines().next().unwrap_or_default();
                 // An upload's intent is followed by its result; the result is the entry.
-                if first.ends_with("(in flight)") {
+                // Snapshots are bookkeeping.
+                if first.ends_with("(in flight)") || first.starts_with("snapshot after") {
                     continue;
                 }
                 printer.out(&format!(

@@ -120,6 +120,18 @@ impl StateRepo {
         if state.version != super::STATE_VERSION {
             return Err(corrupt(format!("unknown state version {}", state.version)));
         }
+        // A current snapshot holds every delivery in one file: one read instead of one per
+        // delivery.
+        if state.snapshot == state.serial
+            && let Ok(bytes) = blob_of("snapshot.json")
+        {
+            let list: Vec<super::Delivery> = serde_json::from_slice(&bytes)
+                .map_err(|e| corrupt(format!("`snapshot.json` does not parse: {e}")))?;
+            for d in list {
+                state.deliveries.insert(format!("{}/{}", d.dsp, d.upc), d);
+            }
+            return Ok(Some((state, commit.id())));
+        }
         if let Ok(entry) = tree.get_path(Path::new("deliveries")) {
             let mut bad: Option<String> = None;
             let deliveries = self
@@ -167,6 +179,9 @@ impl StateRepo {
     /// Write a new commit on the state ref, moving it only if it still points at `parent`
     /// (compare-and-swap). Only `changed` deliveries (keys `<dsp>/<UPC>`), `meta.json` and,
     /// when given, `plan.json` are written; the rest of the tree is shared with the parent.
+    /// With `snapshot`, also writes `snapshot.json` (every delivery in one file), which
+    /// `load` then reads alone while no later commit changed the state.
+    #[allow(clippy::too_many_arguments, reason = "one commit's parts")]
     pub fn save(
         &self,
         state: &State,
@@ -174,10 +189,24 @@ impl StateRepo {
         plan_json: Option<&str>,
         message: &str,
         parent: Option<Oid>,
+        snapshot: bool,
     ) -> Result<Oid, StateError> {
         // `deliveries` is not serialised into meta.json: each has its own file.
-        let meta_json = serde_json::to_string_pretty(state).unwrap_or_default() + "\n";
+        let mut meta = serde_json::to_value(state).unwrap_or_default();
+        if snapshot && let Some(m) = meta.as_object_mut() {
+            m.insert("snapshot".into(), state.serial.into());
+        }
+        let meta_json = serde_json::to_string_pretty(&meta).unwrap_or_default() + "\n";
         let mut update = git2::build::TreeUpdateBuilder::new();
+        if snapshot {
+            let all: Vec<&super::Delivery> = state.deliveries.values().collect();
+            let json = serde_json::to_vec(&all).unwrap_or_default();
+            update.upsert(
+                "snapshot.json",
+                self.repo.blob(&json)?,
+                git2::FileMode::Blob,
+            );
+        }
         update.upsert(
             "meta.json",
             self.repo.blob(meta_json.as_bytes())?,

@@ -29,6 +29,10 @@ pub struct State {
     /// DSP → batch id of a batch whose `BatchComplete_` marker is not yet delivered.
     #[serde(default)]
     pub open_batches: BTreeMap<String, String>,
+    /// The serial at which `snapshot.json` (every delivery in one file) was last written;
+    /// when it equals `serial`, the snapshot is current and loading reads it alone.
+    #[serde(default)]
+    pub snapshot: u64,
 }
 
 /// An upload in progress.
@@ -50,6 +54,7 @@ impl State {
             deliveries: BTreeMap::new(),
             in_flight: BTreeMap::new(),
             open_batches: BTreeMap::new(),
+            snapshot: 0,
         }
     }
 }
