@@ -77,6 +77,7 @@ fn state_fail(printer: &Printer, e: &StateError) -> Exit {
         StateError::NotARepository(_) => codes::NOT_A_REPOSITORY,
         StateError::Corrupt { .. } => codes::STATE_CORRUPT,
         StateError::Moved(_) => codes::STATE_MOVED,
+        StateError::StaleGitLock(_) => codes::STATE_LOCKED,
         StateError::Git(_) => codes::GIT_FAILED,
     };
     fail(printer, code, &e.to_string(), &e.help())
@@ -1053,6 +1054,12 @@ pub fn force_unlock(args: PathArgs, printer: &Printer) -> Exit {
         Ok(r) => r,
         Err(e) => return state_fail(printer, &e),
     };
+    // A crash while git wrote the state ref leaves git's own lock file: remove it too.
+    match repo.remove_stale_git_lock() {
+        Ok(true) => printer.err("removed a stale git lock file on the state ref\n"),
+        Ok(false) => {}
+        Err(e) => return state_fail(printer, &e),
+    }
     match repo.unlock() {
         Ok(true) => {
             printer.err("warning: lock removed; if an apply was still running, its deliveries are recorded up to where it stopped, and two applies may now overlap\n");

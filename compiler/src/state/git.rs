@@ -16,6 +16,8 @@ pub enum StateError {
     Corrupt { reference: String, why: String },
     #[error("another apply moved `{0}` while this one ran")]
     Moved(String),
+    #[error("git's lock file `{0}` on the state ref is left from a process that died")]
+    StaleGitLock(String),
     #[error("git: {0}")]
     Git(#[from] git2::Error),
 }
@@ -26,6 +28,7 @@ impl StateError {
             StateError::NotARepository(_) => "run `git init` in the catalogue (state is kept in its repository), or point at a catalogue inside one".into(),
             StateError::Corrupt { reference, .. } => format!("inspect it with `git log {reference}`; reset it to a good commit with `git update-ref {reference} <commit>`"),
             StateError::Moved(_) => "run `sleeve plan` again: the delivered state changed".into(),
+            StateError::StaleGitLock(_) => "make sure no apply is running, then run `sleeve force-unlock`, which removes it".into(),
             StateError::Git(_) => "check the repository with `git status` and `git fsck`".into(),
         }
     }
@@ -257,13 +260,19 @@ impl StateRepo {
             Some(p) => self
                 .repo
                 .reference_matching(&self.state_ref, oid, true, p, message)
-                .is_err(),
+                .err(),
             None => self
                 .repo
                 .reference(&self.state_ref, oid, false, message)
-                .is_err(),
+                .err(),
         };
-        if moved {
+        if let Some(e) = moved {
+            // A process killed while git wrote the ref leaves its `.lock` file behind.
+            if e.code() == ErrorCode::Locked {
+                return Err(StateError::StaleGitLock(
+                    self.git_lock_file().display().to_string(),
+                ));
+            }
             return Err(StateError::Moved(self.state_ref.clone()));
         }
         Ok(oid)
@@ -306,6 +315,33 @@ impl StateRepo {
             Err(e) if e.code() == ErrorCode::NotFound => Ok(false),
             Err(e) => Err(e.into()),
         }
+    }
+
+    /// The file git locks the state ref with while writing it.
+    fn git_lock_file(&self) -> std::path::PathBuf {
+        self.repo.path().join(format!("{}.lock", self.state_ref))
+    }
+
+    /// After a crash: remove the lock file git left on the state ref, if any (only safe when
+    /// no apply runs, which `force-unlock` warns about). Returns whether there was one.
+    pub fn remove_stale_git_lock(&self) -> Result<bool, StateError> {
+        let mut removed = false;
+        for file in [
+            self.git_lock_file(),
+            self.repo.path().join(format!("{}.lock", self.lock_ref)),
+        ] {
+            match std::fs::remove_file(&file) {
+                Ok(()) => removed = true,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => {
+                    return Err(StateError::StaleGitLock(format!(
+                        "{} ({e})",
+                        file.display()
+                    )));
+                }
+            }
+        }
+        Ok(removed)
     }
 
     /// Every state commit, newest first: (commit id, time, message).

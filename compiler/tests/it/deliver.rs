@@ -280,6 +280,25 @@ fn lock_outside_git_and_corrupt_state_are_diagnostics() {
     assert!(o.stderr.contains("warning"), "{}", o.stderr);
     assert_eq!(run(d, &["apply", ".", "--yes"]).code, 0);
 
+    // A process killed while git wrote the state ref leaves git's lock file: apply says so,
+    // and force-unlock removes it.
+    let git_lock = d.join(".git/refs/sleeve/state/root.lock");
+    std::fs::write(&git_lock, "").expect("write");
+    let rel = d.join("releases/night-bus.toml");
+    let text = std::fs::read_to_string(&rel).expect("read");
+    std::fs::write(&rel, text.replacen("title = \"", "title = \"The ", 1)).expect("write");
+    let o = run(d, &["apply", ".", "--yes"]);
+    assert_eq!(o.code, 1);
+    assert!(
+        o.stderr.contains("lock file") && o.stderr.contains("force-unlock"),
+        "{}",
+        o.stderr
+    );
+    assert_eq!(run(d, &["force-unlock", "."]).code, 0);
+    assert!(!git_lock.exists());
+    let o = run(d, &["apply", ".", "--yes"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+
     // A hand-edited state ref is reported, not trusted.
     git(d, &["update-ref", "refs/sleeve/state/root", &oid]);
     let o = run(d, &["plan", "."]);
