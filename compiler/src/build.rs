@@ -142,12 +142,7 @@ fn package(
         }))
         .collect();
     resources.sort();
-    let takedown = msg.body.deals.iter().all(|d| {
-        d.end
-            .as_deref()
-            .and_then(crate::model::date::Date::parse)
-            .is_some_and(|e| e < today)
-    });
+    let takedown = msg.body.all_deals_ended(today);
     Package {
         dsp: dsp.id.value.clone(),
         release: rel.id.value.clone(),

@@ -218,6 +218,19 @@ pub struct Deal {
     pub pre_order: bool,
 }
 
+impl Body {
+    /// Every deal has ended before `today` (none is live or to come): the message takes the
+    /// release down.
+    pub fn all_deals_ended(&self, today: crate::model::date::Date) -> bool {
+        self.deals.iter().all(|d| {
+            d.end
+                .as_deref()
+                .and_then(crate::model::date::Date::parse)
+                .is_some_and(|e| e < today)
+        })
+    }
+}
+
 /// A purge: remove the release and its files.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct Purge {

@@ -87,6 +87,9 @@ fn state_fail(printer: &Printer, e: &StateError) -> Exit {
 struct Session {
     world: SystemWorld,
     checked: crate::Checked,
+    /// SHA-256 of each source file, by `FileId`: the inputs of release hashes.
+    file_hashes: Vec<String>,
+    /// Hash of every catalogue file (paths and contents): what a saved plan was made from.
     hash: String,
     repo: StateRepo,
 }
@@ -100,16 +103,22 @@ fn session(path: &std::path::Path, printer: &Printer) -> Result<Session, Exit> {
         printer.err("error: the catalogue has errors; fix them before planning a delivery\n");
         return Err(Exit::Failure);
     }
-    let files: Vec<(&str, &str)> = checked
+    let file_hashes: Vec<String> = checked
         .sources
         .files()
-        .map(|(_, f)| (f.path.as_str(), f.text.as_str()))
+        .map(|(_, f)| crate::lower::hex(&sha2_digest(f.text.as_bytes())))
         .collect();
-    let hash = content_hash(&files);
+    let paths: Vec<&str> = checked
+        .sources
+        .files()
+        .map(|(_, f)| f.path.as_str())
+        .collect();
+    let hash = content_hash(&(paths, &file_hashes));
     let repo = StateRepo::open(path).map_err(|e| state_fail(printer, &e))?;
     Ok(Session {
         world,
         checked,
+        file_hashes,
         hash,
         repo,
     })
@@ -131,14 +140,13 @@ fn lowering<'a>(s: &'a Session) -> Option<Lowering<'a>> {
 /// is planned without building its message.
 fn input_hash(
     s: &Session,
-    file_hashes: &[String],
     dsp: &Dsp,
     rel: &crate::model::Release,
     today: crate::model::date::Date,
 ) -> String {
     let cat = &s.checked.catalogue;
     let file =
-        |id: crate::source::FileId| file_hashes.get(id.0 as usize).map_or("", String::as_str);
+        |id: crate::source::FileId| s.file_hashes.get(id.0 as usize).map_or("", String::as_str);
     let mut parts: Vec<&str> = Vec::new();
     if let Some(label) = &cat.label {
         parts.push(file(label.file));
@@ -189,16 +197,10 @@ fn input_hash(
 
 fn intended(s: &Session, l: &Lowering<'_>, state: Option<&State>) -> Vec<Intended> {
     let today = crate::model::date::Date::from_unix(l.now);
-    let file_hashes: Vec<String> = s
-        .checked
-        .sources
-        .files()
-        .map(|(_, f)| crate::lower::hex(&sha2_digest(f.text.as_bytes())))
-        .collect();
     crate::build::units(l.cat)
         .into_iter()
         .filter_map(|(dsp, rel)| {
-            let input = input_hash(s, &file_hashes, dsp, rel, today);
+            let input = input_hash(s, dsp, rel, today);
             let key = format!("{}/{}", dsp.id.value, rel.upc.value.as_str());
             // Unchanged inputs: what the DSP has is what it would get.
             let intended = |content_hash: String, summary, takedown, input| Intended {
@@ -223,12 +225,7 @@ fn intended(s: &Session, l: &Lowering<'_>, state: Option<&State>) -> Vec<Intende
                 ));
             }
             let msg = l.message(rel, dsp)?;
-            let takedown = msg.body.deals.iter().all(|d| {
-                d.end
-                    .as_deref()
-                    .and_then(crate::model::date::Date::parse)
-                    .is_some_and(|e| e < today)
-            });
+            let takedown = msg.body.all_deals_ended(today);
             Some(intended(
                 msg.content_hash.clone(),
                 summarise(&msg),

@@ -152,6 +152,20 @@ fn party(n: &Node, tag: &str) -> Option<MsgParty> {
     })
 }
 
+/// A resource's `File`: its hash and size are what `build` writes again (marked as read);
+/// the first `URI` found is the file to copy.
+fn file_element(f: &Node, file_uri: &mut Option<String>) {
+    if let Some(h) = f.child("HashSum") {
+        h.mark_all();
+    }
+    if let Some(s) = f.child("FileSize") {
+        s.mark();
+    }
+    if file_uri.is_none() {
+        *file_uri = f.text_of("URI");
+    }
+}
+
 fn line(n: &Node, tag: &str, text_tag: &str) -> Option<Line> {
     let l = n.child(tag)?;
     let text = l.text_of(text_tag).unwrap_or_default();
@@ -295,15 +309,7 @@ pub fn read(file: &str, bytes: &[u8], notes: &mut Vec<Note>) -> Result<Msg, Stri
                             }
                         }
                         if let Some(f) = df.child("File") {
-                            if let Some(h) = f.child("HashSum") {
-                                h.mark_all();
-                            }
-                            if let Some(s) = f.child("FileSize") {
-                                s.mark();
-                            }
-                            if file_uri.is_none() {
-                                file_uri = f.text_of("URI");
-                            }
+                            file_element(f, &mut file_uri);
                         }
                     }
                 }
@@ -372,15 +378,7 @@ pub fn read(file: &str, bytes: &[u8], notes: &mut Vec<Note>) -> Result<Msg, Stri
                     }
                 }
                 if let Some(f) = td.child("File") {
-                    if let Some(h) = f.child("HashSum") {
-                        h.mark_all();
-                    }
-                    if let Some(s) = f.child("FileSize") {
-                        s.mark();
-                    }
-                    if file_uri.is_none() {
-                        file_uri = f.text_of("URI");
-                    }
+                    file_element(f, &mut file_uri);
                 }
             }
             images.push(ImgIn {

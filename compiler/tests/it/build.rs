@@ -19,26 +19,10 @@ fn build(out: &Path) -> crate::support::Output {
     crate::support::sleeve_at(&repo_root(), &args, EPOCH)
 }
 
-fn files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .expect("read dir")
-        .map(|e| e.expect("entry").path())
-        .collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            files(&p, out);
-        } else {
-            out.push(p);
-        }
-    }
-}
-
 /// `path size md5` of every file, one per line.
 fn tree(dir: &Path) -> String {
-    let mut list = Vec::new();
-    files(dir, &mut list);
-    list.iter()
+    crate::support::files_under(dir)
+        .iter()
         .map(|p| {
             let bytes = std::fs::read(p).expect("read");
             format!(
@@ -74,8 +58,7 @@ fn builds_valid_deterministic_packages() {
     );
 
     // One xmllint call over every message.
-    let mut all = Vec::new();
-    files(&out_a, &mut all);
+    let all = crate::support::files_under(&out_a);
     let xml: Vec<&PathBuf> = all
         .iter()
         .filter(|p| p.extension().is_some_and(|e| e == "xml"))

@@ -58,25 +58,16 @@ fn run(dir: &Path, args: &[&str]) -> Output {
 }
 
 fn delivered_xml(dir: &Path) -> Vec<String> {
-    fn walk(p: &Path, out: &mut Vec<String>) {
-        let Ok(rd) = std::fs::read_dir(p) else { return };
-        for e in rd.flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                walk(&p, out);
-            } else if p.extension().is_some_and(|x| x == "xml")
+    crate::support::files_under(&dir.join("out/deliveries"))
+        .into_iter()
+        .filter(|p| {
+            p.extension().is_some_and(|x| x == "xml")
                 && !p
                     .file_name()
                     .is_some_and(|n| n.to_string_lossy().starts_with("BatchComplete"))
-            {
-                out.push(p.display().to_string());
-            }
-        }
-    }
-    let mut out = Vec::new();
-    walk(&dir.join("out/deliveries"), &mut out);
-    out.sort();
-    out
+        })
+        .map(|p| p.display().to_string())
+        .collect()
 }
 
 /// The JSON plan, checked against the published contract `schemas/plan.schema.json`.
@@ -426,17 +417,7 @@ fn full_disk_is_a_clear_error_and_resumable() {
         o.stderr
     );
     // Nothing half-written under a final name: only `.part` files may be left.
-    fn walk(p: &Path, out: &mut Vec<std::path::PathBuf>) {
-        for e in std::fs::read_dir(p).into_iter().flatten().flatten() {
-            if e.path().is_dir() {
-                walk(&e.path(), out);
-            } else {
-                out.push(e.path());
-            }
-        }
-    }
-    let mut files = Vec::new();
-    walk(&target, &mut files);
+    let files = crate::support::files_under(&target);
     for f in &files {
         let name = f.file_name().expect("name").to_string_lossy().into_owned();
         if name.ends_with(".xml") && !name.starts_with('.') {

@@ -266,19 +266,11 @@ fn refuses_to_overwrite() {
     assert!(!into.join("releases").exists());
 }
 
-fn xml_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .expect("read dir")
-        .map(|e| e.expect("entry").path())
-        .collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            xml_files(&p, out);
-        } else if p.extension().is_some_and(|e| e == "xml") {
-            out.push(p);
-        }
-    }
+fn xml_files(dir: &Path) -> Vec<PathBuf> {
+    crate::support::files_under(dir)
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "xml"))
+        .collect()
 }
 
 #[test]
@@ -313,10 +305,8 @@ fn build_import_build_is_a_fixed_point() {
     let o = run(&[os("build"), b.as_os_str(), os("--out"), c.as_os_str()]);
     assert_eq!(o.code, 0, "{}", o.stderr);
 
-    let mut xa = Vec::new();
-    xml_files(&a, &mut xa);
-    let mut xc = Vec::new();
-    xml_files(&c, &mut xc);
+    let xa = xml_files(&a);
+    let xc = xml_files(&c);
     let rel = |base: &Path, v: &[PathBuf]| -> Vec<PathBuf> {
         v.iter()
             .map(|p| p.strip_prefix(base).expect("under").to_path_buf())

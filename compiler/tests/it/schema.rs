@@ -16,24 +16,22 @@ fn committed_schemas_match_the_types() {
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
-fn toml_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
-    for e in std::fs::read_dir(dir).expect("read dir") {
-        let p = e.expect("entry").path();
-        if p.is_dir() {
-            if p.file_name().is_some_and(|n| n != "out") {
-                toml_files(&p, out);
-            }
-        } else if p.extension().is_some_and(|x| x == "toml") {
-            out.push(p);
-        }
-    }
+/// The catalogue files under `root`, without build output.
+fn toml_files(root: &std::path::Path) -> Vec<std::path::PathBuf> {
+    crate::support::files_under(root)
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .filter(|p| {
+            !p.strip_prefix(root)
+                .is_ok_and(|r| r.components().any(|c| c.as_os_str() == "out"))
+        })
+        .collect()
 }
 
 #[test]
 fn example_files_declare_their_schema() {
     let root = repo_root().join("catalog-example");
-    let mut files = Vec::new();
-    toml_files(&root, &mut files);
+    let files = toml_files(&root);
     assert!(files.len() > 20, "catalog-example has too few files");
     let mut failures = Vec::new();
     for f in files {
@@ -91,8 +89,7 @@ fn to_json(v: &toml::Value) -> serde_json::Value {
 #[test]
 fn example_files_validate_against_their_schema() {
     let root = repo_root().join("catalog-example");
-    let mut files = Vec::new();
-    toml_files(&root, &mut files);
+    let files = toml_files(&root);
     let mut failures = Vec::new();
     for f in files {
         let rel = f

@@ -78,3 +78,21 @@ pub fn compare_file(path: &Path, actual: &str) -> Option<String> {
             .join("\n"),
     ))
 }
+
+/// Every file under `dir`, recursively, sorted; nothing when `dir` does not exist.
+pub fn files_under(dir: &Path) -> Vec<PathBuf> {
+    fn walk(p: &Path, out: &mut Vec<PathBuf>) {
+        for e in std::fs::read_dir(p).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                walk(&p, out);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(dir, &mut out);
+    out.sort();
+    out
+}
