@@ -2,3 +2,4 @@
 //! allocation arithmetic exists so far.
 
 pub mod alloc;
+pub mod facts;
