@@ -3,3 +3,4 @@
 
 pub mod alloc;
 pub mod facts;
+pub mod ledger;
