@@ -546,6 +546,10 @@ impl<'a> Reader<'a> {
                             format!("{k} has {} cells, not at least 8", cells.len()),
                             text,
                         );
+                        // Its summary (when the cell is there) lost a line of unknown weight.
+                        if let Some(&pool) = summaries.get(cell(2)) {
+                            unknown_weight.push((pool, line_no));
+                        }
                         continue;
                     }
                     let Some(&pool) = summaries.get(cell(2)) else {
