@@ -11,6 +11,8 @@ pub mod facts;
 pub mod input;
 pub mod ledger;
 pub mod output;
+#[cfg(test)]
+mod proptests;
 pub mod rates;
 pub mod run;
 pub mod statement;
