@@ -167,6 +167,7 @@ fn write(
     let old = out.with_file_name(format!(".{name}.old-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&tmp);
     let written = write_into(lowering, root, &tmp, copy, printer).and_then(|w| {
+        write_tables(lowering.cat, &tmp)?;
         std::fs::write(
             tmp.join(MARKER),
             "written by `sleeve build`; replaced by the next build\n",
@@ -334,4 +335,34 @@ fn symlink_dir(_target: &Path, link: &Path) -> Result<(), String> {
         "cannot link `{}`: use `--copy` on this system",
         link.display()
     ))
+}
+
+/// `out/rates/` (the compiled rate table, CSV and JSON) and `out/statements/` (one statement
+/// configuration per payee): what `sleeve royalties` will apply, for review.
+fn write_tables(cat: &crate::model::Catalogue, dir: &Path) -> Result<(), String> {
+    let table = crate::royalties::rates::compile(cat);
+    let rates = dir.join("rates");
+    std::fs::create_dir_all(&rates).map_err(|e| io_err(&rates, e))?;
+    let put = |p: PathBuf, text: String| std::fs::write(&p, text).map_err(|e| io_err(&p, e));
+    put(
+        rates.join("rates.csv"),
+        crate::royalties::rates::to_csv(&table),
+    )?;
+    put(
+        rates.join("rates.json"),
+        crate::royalties::rates::to_json(&table),
+    )?;
+    let statements = dir.join("statements");
+    std::fs::create_dir_all(&statements).map_err(|e| io_err(&statements, e))?;
+    let period = cat
+        .label
+        .as_ref()
+        .map_or("quarterly", |l| l.statement_period.as_str());
+    for (i, p) in table.payees.iter().enumerate() {
+        put(
+            statements.join(format!("{}.json", p.id)),
+            crate::royalties::rates::statement_config(&table, i as u32, period),
+        )?;
+    }
+    Ok(())
 }

@@ -36,7 +36,7 @@ pub struct Args {
     /// Report files or folders (read recursively); `.gz` files are gunzipped.
     #[arg(long, num_args = 1.., required = true)]
     reports: Vec<PathBuf>,
-    /// Where statements go; default `PATH/out/royalties/<period>`.
+    /// Where statements go; default `PATH/statements/<period>` (beside `out/`, which `build` replaces).
     #[arg(long)]
     out: Option<PathBuf>,
     #[arg(long, value_enum, default_value = "human")]
@@ -553,7 +553,7 @@ pub fn run(args: Args, printer: &Printer) -> Exit {
     let out = args
         .out
         .clone()
-        .unwrap_or_else(|| args.path.join("out").join("royalties").join(&pname));
+        .unwrap_or_else(|| args.path.join("statements").join(&pname));
     let written = match write_outputs(&out, &result, &loaded.reader, &label.name) {
         Ok(w) => w,
         Err(e) => {

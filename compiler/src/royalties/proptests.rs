@@ -13,6 +13,9 @@ use crate::world::MemoryWorld;
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 
+/// A DSR summary: pool in pence, lines (recording or unknown, weight).
+type TestPool = (i64, Vec<(Option<usize>, i64)>);
+
 #[derive(Debug, Clone)]
 struct Case {
     /// Per recording: split shares in percent (each row sums to 100) over payees 0..3.
@@ -22,7 +25,7 @@ struct Case {
     /// Client fee in percent for odd recordings' release.
     fee: u32,
     /// DSR summaries: (pool in pence, lines (recording or unknown, weight)).
-    pools: Vec<(i64, Vec<(Option<usize>, i64)>)>,
+    pools: Vec<TestPool>,
     /// CSV rows: (recording or unknown, amount in ten-thousandths, may be negative).
     rows: Vec<(Option<usize>, i64)>,
     /// Add a malformed usage line to the first pool.

@@ -118,6 +118,28 @@ fn builds_valid_deterministic_packages() {
             failures.push(d);
         }
     }
+    // The compiled rate table and statement configurations royalties will apply.
+    for file in [
+        "rates/rates.csv",
+        "statements/the-lantern-choir.json",
+        "statements/juno-okafor.json",
+        "statements/harbour-sound-collective.json",
+    ] {
+        let actual = std::fs::read_to_string(out_a.join(file)).expect("rate table");
+        if let Some(d) = compare_file(&golden.join(file), &actual) {
+            failures.push(d);
+        }
+    }
+    let rates_json: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(out_a.join("rates/rates.json")).expect("rates.json"),
+    )
+    .expect("rates.json is JSON");
+    let csv_rows = std::fs::read_to_string(out_a.join("rates/rates.csv"))
+        .expect("rates.csv")
+        .lines()
+        .count()
+        - 1;
+    assert_eq!(rates_json.as_array().map(Vec::len), Some(csv_rows));
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 

@@ -46,7 +46,7 @@ pub fn git(dir: &Path, args: &[&str]) {
 pub fn repo_with_catalogue(tag: &str) -> Dir {
     let dir = Dir::new(tag);
     copy_dir(&repo_root().join("catalog-example"), dir.path());
-    std::fs::write(dir.path().join(".gitignore"), "out/\n").expect("write");
+    std::fs::write(dir.path().join(".gitignore"), "out/\nstatements/\n").expect("write");
     git(dir.path(), &["init", "-q", "-b", "main"]);
     git(dir.path(), &["add", "-A"]);
     git(dir.path(), &["commit", "-qm", "catalogue"]);

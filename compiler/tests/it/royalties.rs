@@ -94,7 +94,7 @@ fn two_quarters_continue_and_balance() {
     );
 
     // Outputs, byte for byte.
-    let out = dir.path().join("out/royalties/2025-Q2");
+    let out = dir.path().join("statements/2025-Q2");
     let mut diffs = Vec::new();
     for rel in [
         "reconciliation.json",
@@ -262,7 +262,7 @@ fn suspense_is_released_when_the_catalogue_is_fixed() {
         mara_q3 > mara_q2,
         "released income reaches Mara Vell: {mara_q3}"
     );
-    let csv = std::fs::read_to_string(dir.path().join("out/royalties/2025-Q3/suspense.csv"))
+    let csv = std::fs::read_to_string(dir.path().join("statements/2025-Q3/suspense.csv"))
         .expect("suspense.csv");
     assert!(csv.contains("released,"), "{csv}");
 }
@@ -367,7 +367,7 @@ FOOT\t10\t10\t1\t1\t1\n";
     );
     let csv = std::fs::read_to_string(
         dir.path()
-            .join("out/royalties/2025-Q2/statements/the-lantern-choir.csv"),
+            .join("statements/2025-Q2/statements/the-lantern-choir.csv"),
     )
     .expect("csv");
     assert!(
@@ -469,7 +469,7 @@ FOOT\t99\t99\t2\t1\t1\n"
     // plus the CSV rows whose amount could be read (0.30 and 0.20).
     assert_eq!(gbp["rejected"], "6.50", "{v}");
     assert_eq!(gbp["gross"], "11.00");
-    let rejects = std::fs::read_to_string(dir.path().join("out/royalties/2025-Q2/rejects.tsv"))
+    let rejects = std::fs::read_to_string(dir.path().join("statements/2025-Q2/rejects.tsv"))
         .expect("rejects");
     assert_eq!(rejects.lines().count(), 1 + 9, "{rejects}");
     assert!(
