@@ -11,7 +11,7 @@ use crate::model::period::Period;
 use crate::model::{Catalogue, ReportFormat};
 use crate::royalties::engine::Accounts;
 use crate::royalties::input::{ProblemKind, Reader, SourceFile};
-use crate::royalties::ledger::{Ledger, LedgerError, facts_csv};
+use crate::royalties::ledger::{Ledger, LedgerError};
 use crate::royalties::rates::{self, RateTable};
 use crate::royalties::run::{self, RunResult};
 use crate::royalties::{output, statement};
@@ -47,6 +47,9 @@ pub struct Args {
     /// Compute and write statements, but do not record the run in the ledger.
     #[arg(long)]
     dry_run: bool,
+    /// Print the time each stage took (for benchmarks).
+    #[arg(long, hide = true)]
+    timings: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -79,6 +82,17 @@ fn ledger_fail(printer: &Printer, e: &LedgerError) -> Exit {
         _ => codes::LEDGER_FAILED,
     };
     fail(printer, code, &e.to_string(), &e.help())
+}
+
+/// Maps of the catalogue that can be emptied once the rate table is compiled.
+trait Clear {
+    fn clear_all(&mut self);
+}
+
+impl<K, V> Clear for std::collections::BTreeMap<K, V> {
+    fn clear_all(&mut self) {
+        self.clear();
+    }
 }
 
 /// Where a report's hash and size land once it has been read.
@@ -393,6 +407,16 @@ fn report_problems(reader: &Reader<'_>, printer: &Printer) -> bool {
 }
 
 pub fn run(args: Args, printer: &Printer) -> Exit {
+    let mut clock = std::time::Instant::now();
+    let mut stage = |name: &str| {
+        if args.timings {
+            printer.err(&format!(
+                "timing {name}: {:.3} s\n",
+                clock.elapsed().as_secs_f64()
+            ));
+            clock = std::time::Instant::now();
+        }
+    };
     let world = SystemWorld::new(args.path.clone());
     let mut checked = crate::check_catalogue(&world);
     let errors = checked.diagnostics.error_count();
@@ -474,8 +498,23 @@ pub fn run(args: Args, printer: &Printer) -> Exit {
         }
         head.balances.clone()
     };
+    stage("check");
+    let table = rates::compile(&checked.catalogue);
+    // The rate table holds what the run needs: free the catalogue's files and entities
+    // before the reports are read (peak memory is what a large run is bounded by).
+    let catalogue_files = checked.sources.len();
+    checked.sources = crate::source::SourceMap::default();
+    checked.media = Default::default();
+    for map in [
+        &mut checked.catalogue.parties as &mut dyn Clear,
+        &mut checked.catalogue.recordings,
+        &mut checked.catalogue.releases,
+        &mut checked.catalogue.contracts,
+    ] {
+        map.clear_all();
+    }
     let cat = &checked.catalogue;
-    let table = rates::compile(cat);
+    stage("rate table");
     let files = match collect(&args.reports) {
         Ok(f) if !f.is_empty() => f,
         Ok(_) => {
@@ -508,6 +547,7 @@ pub fn run(args: Args, printer: &Printer) -> Exit {
         Ok(l) => l,
         Err(e) => return e,
     };
+    stage("read and account");
     if report_problems(&loaded.reader, printer) {
         printer.err("error: a report could not be read; nothing was recorded\n");
         return Exit::Failure;
@@ -554,7 +594,9 @@ pub fn run(args: Args, printer: &Printer) -> Exit {
         .out
         .clone()
         .unwrap_or_else(|| args.path.join("statements").join(&pname));
-    let written = match write_outputs(&out, &result, &loaded.reader, &label.name) {
+    stage("close");
+    let written = match write_outputs(&out, &result, &loaded.accounts, &loaded.reader, &label.name)
+    {
         Ok(w) => w,
         Err(e) => {
             return fail(
@@ -565,6 +607,7 @@ pub fn run(args: Args, printer: &Printer) -> Exit {
             );
         }
     };
+    stage("write");
     let mut commit = None;
     if !args.dry_run {
         let run_json = serde_json::json!({
@@ -572,7 +615,7 @@ pub fn run(args: Args, printer: &Printer) -> Exit {
             "period": pname,
             "replaced": args.replace && head.balances.periods.contains(&pname),
             "reports": loaded.reader.files,
-            "catalogue": checked.sources.len(),
+            "catalogue_files": catalogue_files,
             "reconciliation": output::reconciliation_json(&result.reconciliation),
         });
         let files = vec![
@@ -580,7 +623,10 @@ pub fn run(args: Args, printer: &Printer) -> Exit {
                 "run.json".to_string(),
                 (serde_json::to_string_pretty(&run_json).unwrap_or_default() + "\n").into_bytes(),
             ),
-            ("facts.csv".to_string(), facts_csv(&result.facts)),
+            (
+                "facts.csv".to_string(),
+                run::facts_csv(&result, &pname, &loaded.accounts, &loaded.reader),
+            ),
             (
                 "statements.json".to_string(),
                 (serde_json::to_string_pretty(&result.statements).unwrap_or_default() + "\n")
@@ -625,6 +671,7 @@ pub fn run(args: Args, printer: &Printer) -> Exit {
 fn write_outputs(
     out: &Path,
     r: &RunResult,
+    accounts: &Accounts,
     reader: &Reader<'_>,
     label: &str,
 ) -> Result<usize, String> {
@@ -648,17 +695,19 @@ fn write_outputs(
         Ok(())
     };
     for s in &r.statements {
+        let lines = statement::lines(s, reader.table, accounts, reader);
         put(
             format!("statements/{}.csv", s.payee),
-            &output::statement_csv(s),
+            &output::statement_csv(s, &lines),
         )?;
         put(
             format!("statements/{}.html", s.payee),
-            output::statement_html(s, label).as_bytes(),
+            output::statement_html(s, &lines, label).as_bytes(),
         )?;
+        let full = statement::Statement { lines, ..s.clone() };
         put(
             format!("statements/{}.json", s.payee),
-            (serde_json::to_string_pretty(s).unwrap_or_default() + "\n").as_bytes(),
+            (serde_json::to_string_pretty(&full).unwrap_or_default() + "\n").as_bytes(),
         )?;
     }
     put("label-summary.csv".into(), &output::label_summary_csv(r))?;
@@ -667,7 +716,10 @@ fn write_outputs(
         &output::suspense_csv(&r.suspense_new, &r.released),
     )?;
     put("rejects.tsv".into(), &output::rejects_tsv(reader))?;
-    put("facts.csv".into(), &facts_csv(&r.facts))?;
+    put(
+        "facts.csv".into(),
+        &run::facts_csv(r, &r.period, accounts, reader),
+    )?;
     let recon = serde_json::json!({ "period": r.statements.first().map(|s| s.period.clone()), "reconciliation": output::reconciliation_json(&r.reconciliation) });
     put(
         "reconciliation.json".into(),

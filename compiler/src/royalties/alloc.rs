@@ -64,6 +64,77 @@ pub fn allocate(pool: i128, weights: &[i128]) -> Result<Vec<i128>, AllocError> {
     Ok(parts)
 }
 
+/// [`allocate`] into `out` (cleared first), reusing its memory: the engine calls this for
+/// every line, twice.
+pub fn allocate_into(pool: i128, weights: &[i128], out: &mut Vec<i128>) -> Result<(), AllocError> {
+    out.clear();
+    if weights.iter().any(|w| *w < 0) {
+        return Err(AllocError::NegativeWeight);
+    }
+    let sign = if pool < 0 { -1 } else { 1 };
+    let pool = pool.checked_abs().ok_or(AllocError::Overflow)?;
+    let total = weights
+        .iter()
+        .try_fold(0i128, |acc, w| acc.checked_add(*w))
+        .ok_or(AllocError::Overflow)?;
+    if total == 0 {
+        if pool == 0 {
+            out.resize(weights.len(), 0);
+            return Ok(());
+        }
+        return Err(AllocError::NothingToShareOver(pool * sign));
+    }
+    let mut given = 0i128;
+    for w in weights {
+        let floor = pool.checked_mul(*w).ok_or(AllocError::Overflow)? / total;
+        out.push(floor);
+        given += floor;
+    }
+    // Leftover units, one each to the largest remainders (ties to the earlier weight): a
+    // selection per unit, as there are fewer leftovers than parts and parts are few.
+    let mut leftover = pool - given;
+    if leftover > 0 {
+        let rem = |i: usize| (pool * weights[i]) % total;
+        // Parts already given a unit: a bit mask for the usual handful, a list beyond 64.
+        let mut mask: u64 = 0;
+        let mut many: Vec<bool> = if weights.len() > 64 {
+            vec![false; weights.len()]
+        } else {
+            Vec::new()
+        };
+        while leftover > 0 {
+            let mut best: Option<usize> = None;
+            for i in 0..weights.len() {
+                let taken = if i < 64 && many.is_empty() {
+                    mask & (1 << i) != 0
+                } else {
+                    many[i]
+                };
+                if taken {
+                    continue;
+                }
+                if best.is_none_or(|b| rem(i) > rem(b)) {
+                    best = Some(i);
+                }
+            }
+            let Some(b) = best else { break };
+            if many.is_empty() {
+                mask |= 1 << b;
+            } else {
+                many[b] = true;
+            }
+            out[b] += 1;
+            leftover -= 1;
+        }
+    }
+    if sign < 0 {
+        for p in out.iter_mut() {
+            *p = -*p;
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -90,6 +161,17 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn allocate_into_equals_allocate(
+            pool in -10_000_000i128..10_000_000,
+            weights in prop::collection::vec(0i128..1_000_000, 1..12),
+        ) {
+            let mut out = Vec::new();
+            let a = allocate(pool, &weights);
+            let b = allocate_into(pool, &weights, &mut out).map(|()| out.clone());
+            prop_assert_eq!(a, b);
+        }
+
         #[test]
         fn never_creates_or_loses_a_unit(
             pool in -10_000_000_000i128..10_000_000_000,

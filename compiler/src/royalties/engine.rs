@@ -9,8 +9,9 @@ use crate::model::Channel;
 use crate::model::date::Date;
 use crate::model::ratio::Ratio;
 use rust_decimal::Decimal;
+use rustc_hash::FxHashMap as HashMap;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 /// A payee's earnings on one track, territory, service, month and channel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -166,6 +167,8 @@ pub struct Accounts {
     pub lines: u64,
     /// Ledger suspense items released in this run (their index in the open list).
     pub released: Vec<usize>,
+    /// Reused by allocations, so accounting a line allocates nothing.
+    scratch: Vec<i128>,
 }
 
 fn channel_ix(c: Channel) -> u8 {
@@ -374,20 +377,26 @@ impl Accounts {
                 weights,
                 shares,
             } => {
-                let (net, fee_amount) = match allocate(gross, fee) {
-                    Ok(v) => (
-                        v.first().copied().unwrap_or(gross),
-                        v.get(1).copied().unwrap_or(0),
-                    ),
-                    Err(_) => (gross, 0),
+                let mut buf = std::mem::take(&mut self.scratch);
+                let (net, fee_amount) = if fee[1] == 0 {
+                    (gross, 0)
+                } else {
+                    match super::alloc::allocate_into(gross, fee, &mut buf) {
+                        Ok(()) => (
+                            buf.first().copied().unwrap_or(gross),
+                            buf.get(1).copied().unwrap_or(0),
+                        ),
+                        Err(_) => (gross, 0),
+                    }
                 };
-                let split = allocate(net, weights).unwrap_or_else(|_| {
-                    let mut v = vec![0; weights.len()];
-                    if let Some(l) = v.last_mut() {
+                if super::alloc::allocate_into(net, weights, &mut buf).is_err() {
+                    buf.clear();
+                    buf.resize(weights.len(), 0);
+                    if let Some(l) = buf.last_mut() {
                         *l = net;
                     }
-                    v
-                });
+                }
+                let split = &buf;
                 let label = split.last().copied().unwrap_or(0);
                 let paid: i128 = split.iter().take(parts.len()).sum();
                 let b = self.buckets.entry(ctx.currency).or_default();
@@ -395,7 +404,7 @@ impl Accounts {
                 b.payees += paid;
                 b.label += label;
                 for ((payee, contract), (royalty, share)) in
-                    parts.iter().zip(split.iter().zip(shares))
+                    parts.iter().zip(split.iter().zip(shares.iter()))
                 {
                     let d = self
                         .detail

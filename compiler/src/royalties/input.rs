@@ -13,7 +13,7 @@ use crate::model::ident::{Isrc, Upc};
 use crate::model::iso;
 use crate::model::{Channel, ReportFormat};
 use rust_decimal::Decimal;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::io::BufRead;
 
 /// What a usage line is matched to.
@@ -183,7 +183,7 @@ impl<'a> Reader<'a> {
         Reader {
             table,
             fallback_title_artist,
-            dsp_by_party: HashMap::new(),
+            dsp_by_party: HashMap::default(),
             files: Vec::new(),
             pools: Vec::new(),
             rejects: Vec::new(),
@@ -282,10 +282,10 @@ impl<'a> Reader<'a> {
     pub fn read_dsr(&mut self, mut source: SourceFile, input: &mut dyn BufRead) {
         let file = self.files.len() as u32;
         source.format = "dsr".into();
-        let mut summaries: HashMap<String, usize> = HashMap::new();
+        let mut summaries: HashMap<String, usize> = HashMap::default();
         // block id → resource reference → target
-        let mut blocks: HashMap<String, HashMap<String, Target>> = HashMap::new();
-        let mut block_release: HashMap<String, (String, String, String)> = HashMap::new();
+        let mut blocks: HashMap<String, HashMap<String, Target>> = HashMap::default();
+        let mut block_release: HashMap<String, (String, String, String)> = HashMap::default();
         let mut dsp = self.dsps.get("unknown");
         let mut usage = Date::new(1970, 1, 1).unwrap_or(Date {
             year: 1970,
@@ -302,7 +302,7 @@ impl<'a> Reader<'a> {
         // Pools with a usage line of unknown weight: `(pool, line)`.
         let mut unknown_weight: Vec<(usize, u32)> = Vec::new();
         // Pool → the summary's declared `Usages`.
-        let mut declared_map: HashMap<usize, i64> = HashMap::new();
+        let mut declared_map: HashMap<usize, i64> = HashMap::default();
         loop {
             buf.clear();
             match input.read_line(&mut buf) {
@@ -324,7 +324,19 @@ impl<'a> Reader<'a> {
                 continue;
             }
             lines += 1;
-            let cells: Vec<&str> = text.split('\t').collect();
+            // Cells without allocating: DSR records have fewer than 32.
+            let mut store = [""; 32];
+            let mut count = 0usize;
+            for c in text.split('\t') {
+                if let Some(slot) = store.get_mut(count) {
+                    *slot = c;
+                }
+                count += 1;
+            }
+            let cells = Cells {
+                cells: store.get(..count.min(32)).unwrap_or_default(),
+                count,
+            };
             let kind = cells.first().copied().unwrap_or("");
             let cell = |i: usize| cells.get(i).copied().unwrap_or("").trim();
             if foot.is_some() {
@@ -634,7 +646,7 @@ impl<'a> Reader<'a> {
         let file_pools = first_pool..self.pools.len();
         // Lines of unknown weight: their share is the summary's declared usages not on other
         // lines; without a declared total, the whole pool is rejected.
-        let mut counted_unknown: HashMap<usize, u32> = HashMap::new();
+        let mut counted_unknown: HashMap<usize, u32> = HashMap::default();
         for (pool, _) in &unknown_weight {
             *counted_unknown.entry(*pool).or_default() += 1;
         }
@@ -980,6 +992,31 @@ impl<'a> Reader<'a> {
         }
         source.lines = lines;
         self.files.push(source);
+    }
+}
+
+/// The cells of one DSR line, and how many there were (more than were kept, for a
+/// malformed line).
+struct Cells<'a> {
+    cells: &'a [&'a str],
+    count: usize,
+}
+
+impl<'a> Cells<'a> {
+    fn len(&self) -> usize {
+        self.count
+    }
+
+    fn first(&self) -> Option<&&'a str> {
+        self.cells.first()
+    }
+
+    fn get(&self, i: usize) -> Option<&&'a str> {
+        self.cells.get(i)
+    }
+
+    fn iter(&self) -> std::slice::Iter<'_, &'a str> {
+        self.cells.iter()
     }
 }
 

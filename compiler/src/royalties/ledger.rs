@@ -136,15 +136,6 @@ fn pretty<T: serde::Serialize>(v: &T) -> Vec<u8> {
     s.into_bytes()
 }
 
-/// Facts as CSV, header first.
-pub fn facts_csv(facts: &[Fact]) -> Vec<u8> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    for f in facts {
-        let _ = w.serialize(f);
-    }
-    w.into_inner().unwrap_or_default()
-}
-
 /// The facts of every period in the ledger from `from` to `to` (inclusive, statement period
 /// names such as `2025-Q1`; `None` for open ends), in period order.
 pub fn read_facts(

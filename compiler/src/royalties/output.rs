@@ -4,7 +4,10 @@
 use super::engine::SuspenseItem;
 use super::input::Reader;
 use super::run::{Reconciliation, RunResult};
-use super::statement::Statement;
+use super::statement::{Statement, StatementLine};
+
+/// Detail rows an HTML statement shows (largest first); the CSV has them all.
+const HTML_DETAIL_ROWS: usize = 1000;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -16,7 +19,7 @@ fn csv_bytes<F: FnOnce(&mut csv::Writer<Vec<u8>>) -> csv::Result<()>>(f: F) -> V
 }
 
 /// `statements/<payee>.csv`: one row per track × territory × service × month × channel.
-pub fn statement_csv(s: &Statement) -> Vec<u8> {
+pub fn statement_csv(s: &Statement, lines: &[StatementLine]) -> Vec<u8> {
     csv_bytes(|w| {
         w.write_record([
             "period",
@@ -39,7 +42,7 @@ pub fn statement_csv(s: &Statement) -> Vec<u8> {
             "currency",
             "royalty",
         ])?;
-        for l in &s.lines {
+        for l in lines {
             w.write_record([
                 s.period.as_str(),
                 &l.contract,
@@ -331,12 +334,12 @@ fn bars(title: &str, rows: &[(String, Decimal)], cur: &str) -> String {
 }
 
 /// `statements/<payee>.html`: one self-contained page.
-pub fn statement_html(s: &Statement, label: &str) -> String {
+pub fn statement_html(s: &Statement, lines: &[StatementLine], label: &str) -> String {
     let cur = s.currency.as_str();
     let mut by_territory: BTreeMap<String, Decimal> = BTreeMap::new();
     let mut by_service: BTreeMap<String, Decimal> = BTreeMap::new();
     let mut by_track: BTreeMap<String, Decimal> = BTreeMap::new();
-    for l in &s.lines {
+    for l in lines {
         *by_territory.entry(l.territory.clone()).or_default() += l.royalty;
         *by_service
             .entry(format!("{} {}", l.dsp, l.service).trim().to_string())
@@ -423,7 +426,11 @@ figure{{margin:1rem 0}}figcaption{{font-weight:600;margin-bottom:.3rem}}svg .b{{
     h.push_str(&bars("Earnings by territory", &top(by_territory), cur));
     h.push_str(&bars("Earnings by service", &top(by_service), cur));
     h.push_str("<h2>Detail</h2><table><thead><tr><th>Track</th><th>ISRC</th><th>Territory</th><th>Service</th><th>Month</th><th>Channel</th><th class=\"n\">Units</th><th class=\"n\">Net receipts</th><th class=\"n\">Share</th><th class=\"n\">Royalty</th></tr></thead><tbody>");
-    for l in &s.lines {
+    // The largest lines; the CSV has every one.
+    let mut shown: Vec<&StatementLine> = lines.iter().collect();
+    shown.sort_by_key(|l| std::cmp::Reverse(l.royalty));
+    shown.truncate(HTML_DETAIL_ROWS);
+    for l in &shown {
         let _ = write!(
             h,
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{} {}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
@@ -440,6 +447,15 @@ figure{{margin:1rem 0}}figcaption{{font-weight:600;margin-bottom:.3rem}}svg .b{{
             money(l.royalty, cur)
         );
     }
-    h.push_str("</tbody></table></body></html>\n");
+    h.push_str("</tbody></table>");
+    if lines.len() > HTML_DETAIL_ROWS {
+        let _ = write!(
+            h,
+            "<p class=\"sub\">The {HTML_DETAIL_ROWS} largest of {} lines; every line is in <code>{}.csv</code>.</p>",
+            lines.len(),
+            esc(&s.payee)
+        );
+    }
+    h.push_str("</body></html>\n");
     h
 }

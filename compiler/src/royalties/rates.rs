@@ -8,6 +8,7 @@ use crate::model::iso;
 use crate::model::ratio::Ratio;
 use crate::model::{Catalogue, Channel, Owner, Scope};
 use rust_decimal::Decimal;
+use rustc_hash::FxHashMap;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
 
@@ -19,11 +20,11 @@ pub struct RateTable {
     pub label_currency: String,
     pub recordings: Vec<RecRates>,
     /// Compact ISRC → recording.
-    pub by_isrc: HashMap<String, Ix>,
+    pub by_isrc: FxHashMap<String, Ix>,
     /// GTIN-14 of the UPC → release.
-    pub by_upc: HashMap<String, Ix>,
+    pub by_upc: FxHashMap<String, Ix>,
     /// Normalised "title|artist" → recording; `None` when several recordings share it.
-    pub by_title_artist: HashMap<String, Option<Ix>>,
+    pub by_title_artist: FxHashMap<String, Option<Ix>>,
     pub releases: Vec<ReleaseInfo>,
     pub payees: Vec<PayeeInfo>,
     pub contracts: Vec<ContractInfo>,
@@ -323,7 +324,7 @@ pub fn compile(cat: &Catalogue) -> RateTable {
         .map(|(i, id)| (id.as_str(), i as Ix))
         .collect();
     let mut releases = Vec::new();
-    let mut by_upc = HashMap::new();
+    let mut by_upc = FxHashMap::default();
     let mut first_release: HashMap<&str, (Ix, &Owner)> = HashMap::new();
     for r in cat.releases.values() {
         let ix = releases.len() as Ix;
@@ -348,8 +349,9 @@ pub fn compile(cat: &Catalogue) -> RateTable {
     let contract_list: Vec<&crate::model::Contract> =
         cat.contracts.values().map(|b| &**b).collect();
     let mut recordings = Vec::with_capacity(rec_ids.len());
-    let mut by_isrc = HashMap::with_capacity(rec_ids.len());
-    let mut by_title_artist: HashMap<String, Option<Ix>> = HashMap::new();
+    let mut by_isrc = FxHashMap::default();
+    by_isrc.reserve(rec_ids.len());
+    let mut by_title_artist: FxHashMap<String, Option<Ix>> = FxHashMap::default();
     for (ix, (id, rec)) in cat.recordings.iter().enumerate() {
         let artist = rec.display_artist.clone().unwrap_or_else(|| {
             rec.artists

@@ -1,8 +1,7 @@
 //! Finishing a run: prove conservation, close the period, convert facts to the label's
 //! currency, and compute the balances the ledger will carry.
 
-use super::engine::{Accounts, Subject, SuspenseItem, channel_of_ix};
-use super::facts::Fact;
+use super::engine::{Accounts, FactKey, Subject, SuspenseItem, channel_of_ix};
 use super::input::{Reader, from_minor};
 use super::statement::{self, Balances, CloseError, Statement, convert_spread, fx_rate};
 use crate::model::FxRate;
@@ -40,8 +39,11 @@ impl Reconciliation {
 }
 
 pub struct RunResult {
+    pub period: String,
     pub statements: Vec<Statement>,
-    pub facts: Vec<Fact>,
+    /// Facts in compact form, amounts in the label's minor units (gross, fees, payees,
+    /// label, suspense); named when written by [`facts_csv`].
+    pub facts: Vec<(FactKey, [i128; 5])>,
     /// Suspense booked in this run.
     pub suspense_new: Vec<SuspenseItem>,
     /// Items from earlier periods released in this run.
@@ -169,64 +171,7 @@ pub fn finish(
             }
         }
     }
-    let facts = keys
-        .iter()
-        .zip(&conv)
-        .map(|(k, c)| {
-            let v = accounts.facts.get(k).cloned().unwrap_or_default();
-            let (isrc, upc, release, recording, title, artist, owner) = match k.subject {
-                Subject::Recording(r) => {
-                    let rec = table.recordings.get(r as usize);
-                    let rel = rec
-                        .and_then(|x| x.release)
-                        .and_then(|x| table.releases.get(x as usize));
-                    (
-                        rec.map_or(String::new(), |x| x.isrc.clone()),
-                        rel.map_or(String::new(), |x| x.upc.clone()),
-                        rel.map_or(String::new(), |x| x.id.clone()),
-                        rec.map_or(String::new(), |x| x.id.clone()),
-                        rec.map_or(String::new(), |x| x.title.clone()),
-                        rec.map_or(String::new(), |x| x.artist.clone()),
-                        rec.map_or(String::new(), |x| x.owner.clone()),
-                    )
-                }
-                Subject::Unmatched(u) => match reader.unmatched_key(u) {
-                    Some(m) => (
-                        m.isrc.clone(),
-                        m.upc.clone(),
-                        String::new(),
-                        String::new(),
-                        m.title.clone(),
-                        m.artist.clone(),
-                        String::new(),
-                    ),
-                    None => Default::default(),
-                },
-            };
-            let f = |x: i128| from_minor(x, lmu);
-            Fact {
-                period: pname.clone(),
-                usage_month: format!("{:04}-{:02}", k.month / 100, k.month % 100),
-                dsp: reader.dsps.name(k.dsp).to_string(),
-                service: reader.services.name(k.service).to_string(),
-                territory: iso::territory_code(k.territory).unwrap_or("").to_string(),
-                channel: channel_of_ix(k.channel).as_str().to_string(),
-                isrc,
-                upc,
-                release,
-                recording,
-                title,
-                artist,
-                owner,
-                units: v.units,
-                gross: f(c[0]),
-                fees: f(c[1]),
-                payees: f(c[2]),
-                label: f(c[3]),
-                suspense: f(c[4]),
-            }
-        })
-        .collect();
+    let facts: Vec<(FactKey, [i128; 5])> = keys.into_iter().zip(conv).collect();
 
     let suspense_new = accounts.suspense_items(reader, &pname);
     let mut released = Vec::new();
@@ -247,6 +192,7 @@ pub fn finish(
         balances.reports.insert(h.clone(), pname.clone());
     }
     Ok(RunResult {
+        period: pname.clone(),
         statements,
         facts,
         suspense_new,
@@ -254,4 +200,119 @@ pub fn finish(
         reconciliation,
         balances,
     })
+}
+
+/// One row of `facts.csv`, borrowed: the same columns as [`super::facts::Fact`].
+#[derive(Serialize)]
+struct FactRow<'a> {
+    period: &'a str,
+    usage_month: String,
+    dsp: &'a str,
+    service: &'a str,
+    territory: &'a str,
+    channel: &'a str,
+    isrc: &'a str,
+    upc: &'a str,
+    release: &'a str,
+    recording: &'a str,
+    title: &'a str,
+    artist: &'a str,
+    owner: &'a str,
+    units: i64,
+    gross: Decimal,
+    fees: Decimal,
+    payees: Decimal,
+    label: Decimal,
+    suspense: Decimal,
+}
+
+/// `facts.csv`, written row by row from the compact facts.
+pub fn facts_csv(
+    run: &RunResult,
+    period: &str,
+    accounts: &Accounts,
+    reader: &Reader<'_>,
+) -> Vec<u8> {
+    let table = reader.table;
+    let lmu = mu(&table.label_currency);
+    let mut w = csv::Writer::from_writer(Vec::new());
+    if run.facts.is_empty() {
+        // The header alone, so an empty run still reads back.
+        let _ = w.write_record([
+            "period",
+            "usage_month",
+            "dsp",
+            "service",
+            "territory",
+            "channel",
+            "isrc",
+            "upc",
+            "release",
+            "recording",
+            "title",
+            "artist",
+            "owner",
+            "units",
+            "gross",
+            "fees",
+            "payees",
+            "label",
+            "suspense",
+        ]);
+    }
+    for (k, c) in &run.facts {
+        let units = accounts.facts.get(k).map_or(0, |v| v.units);
+        let (isrc, upc, release, recording, title, artist, owner) = match k.subject {
+            Subject::Recording(r) => {
+                let rec = table.recordings.get(r as usize);
+                let rel = rec
+                    .and_then(|x| x.release)
+                    .and_then(|x| table.releases.get(x as usize));
+                (
+                    rec.map_or("", |x| x.isrc.as_str()),
+                    rel.map_or("", |x| x.upc.as_str()),
+                    rel.map_or("", |x| x.id.as_str()),
+                    rec.map_or("", |x| x.id.as_str()),
+                    rec.map_or("", |x| x.title.as_str()),
+                    rec.map_or("", |x| x.artist.as_str()),
+                    rec.map_or("", |x| x.owner.as_str()),
+                )
+            }
+            Subject::Unmatched(u) => match reader.unmatched_key(u) {
+                Some(m) => (
+                    m.isrc.as_str(),
+                    m.upc.as_str(),
+                    "",
+                    "",
+                    m.title.as_str(),
+                    m.artist.as_str(),
+                    "",
+                ),
+                None => ("", "", "", "", "", "", ""),
+            },
+        };
+        let f = |x: i128| from_minor(x, lmu);
+        let _ = w.serialize(FactRow {
+            period,
+            usage_month: format!("{:04}-{:02}", k.month / 100, k.month % 100),
+            dsp: reader.dsps.name(k.dsp),
+            service: reader.services.name(k.service),
+            territory: iso::territory_code(k.territory).unwrap_or(""),
+            channel: channel_of_ix(k.channel).as_str(),
+            isrc,
+            upc,
+            release,
+            recording,
+            title,
+            artist,
+            owner,
+            units,
+            gross: f(c[0]),
+            fees: f(c[1]),
+            payees: f(c[2]),
+            label: f(c[3]),
+            suspense: f(c[4]),
+        });
+    }
+    w.into_inner().unwrap_or_default()
 }

@@ -58,7 +58,12 @@ pub struct Statement {
     pub period: String,
     pub minimum_payout: Decimal,
     pub groups: Vec<GroupStatement>,
+    /// Filled by [`lines`] when a statement is written out; empty in the ledger's summary.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub lines: Vec<StatementLine>,
+    /// The detail in compact form: key and royalty in the payee's minor units.
+    #[serde(skip)]
+    pub detail: Vec<(super::engine::DetailKey, i128)>,
     pub earnings: Decimal,
     pub paid: Decimal,
     /// Balance carried to the next period (sum of group closings).
@@ -199,17 +204,24 @@ pub fn close(
 ) -> Result<Vec<Statement>, CloseError> {
     let pname = period.to_string();
     // Detail lines per payee, in a stable order.
+    let mut contracts_of: std::collections::HashMap<u32, Vec<usize>> = Default::default();
+    for (ci, c) in table.contracts.iter().enumerate() {
+        contracts_of.entry(c.payee).or_default().push(ci);
+    }
     let mut keys: Vec<_> = accounts.detail.keys().copied().collect();
     keys.sort();
     let mut statements = Vec::new();
     for (pi, payee) in table.payees.iter().enumerate() {
         let pi = pi as u32;
-        let mine: Vec<_> = keys.iter().filter(|k| k.payee == pi).copied().collect();
+        // Keys are sorted by payee first: this payee's are one slice.
+        let from = keys.partition_point(|k| k.payee < pi);
+        let to = keys.partition_point(|k| k.payee <= pi);
+        let mine: &[super::engine::DetailKey] = keys.get(from..to).unwrap_or_default();
         let mut fx_used = BTreeSet::new();
         // Convert per source currency: one conversion of the total, spread over the lines.
         let mut converted: BTreeMap<super::engine::DetailKey, i128> = BTreeMap::new();
         let mut by_cur: BTreeMap<u32, Vec<super::engine::DetailKey>> = BTreeMap::new();
-        for k in &mine {
+        for k in mine {
             by_cur.entry(k.currency).or_default().push(*k);
         }
         for (cur, ks) in &by_cur {
@@ -229,10 +241,18 @@ pub fn close(
                 converted.insert(*k, v);
             }
         }
+        // The converted lines of each contract.
+        let mut by_contract: BTreeMap<u32, Vec<(super::engine::DetailKey, i128)>> = BTreeMap::new();
+        for (k, v) in &converted {
+            by_contract.entry(k.contract).or_default().push((*k, *v));
+        }
         // Group the payee's contracts.
         let mut groups: BTreeMap<String, Vec<u32>> = BTreeMap::new();
-        for (ci, c) in table.contracts.iter().enumerate() {
-            if c.payee == pi {
+        for &ci in contracts_of.get(&pi).into_iter().flatten() {
+            let Some(c) = table.contracts.get(ci) else {
+                continue;
+            };
+            {
                 let head = table
                     .contracts
                     .get(c.group as usize)
@@ -288,7 +308,7 @@ pub fn close(
             let mut withheld_by_contract: Vec<(u32, i128)> = Vec::new();
             for ci in contracts {
                 let mut returnable = 0i128;
-                for (k, v) in converted.iter().filter(|(k, _)| k.contract == *ci) {
+                for (k, v) in by_contract.get(ci).into_iter().flatten() {
                     earnings += *v;
                     let ch = channel_of_ix(k.channel);
                     if matches!(
@@ -441,39 +461,9 @@ pub fn close(
                 from_minor(converted_total, pmu)
             )));
         }
-        let lines = mine
+        let detail: Vec<(super::engine::DetailKey, i128)> = mine
             .iter()
-            .map(|k| {
-                let d = accounts.detail.get(k).cloned().unwrap_or_default();
-                let rec = table.recordings.get(k.rec as usize);
-                let rel = rec
-                    .and_then(|r| r.release)
-                    .and_then(|r| table.releases.get(r as usize));
-                let scur = reader.currencies.name(k.currency).to_string();
-                let smu = mu(&scur);
-                StatementLine {
-                    contract: table
-                        .contracts
-                        .get(k.contract as usize)
-                        .map_or(String::new(), |c| c.id.clone()),
-                    isrc: rec.map_or(String::new(), |r| r.isrc.clone()),
-                    title: rec.map_or(String::new(), |r| r.title.clone()),
-                    release: rel.map_or(String::new(), |r| r.title.clone()),
-                    upc: rel.map_or(String::new(), |r| r.upc.clone()),
-                    territory: iso::territory_code(k.territory).unwrap_or("").to_string(),
-                    dsp: reader.dsps.name(k.dsp).to_string(),
-                    service: reader.services.name(k.service).to_string(),
-                    usage_month: format!("{:04}-{:02}", k.month / 100, k.month % 100),
-                    channel: channel_of_ix(k.channel).as_str().to_string(),
-                    units: d.units,
-                    gross: from_minor(d.gross, smu),
-                    net: from_minor(d.net, smu),
-                    share: d.share.map_or(String::new(), |s| s.exact_string()),
-                    royalty_source: from_minor(d.royalty, smu),
-                    royalty: from_minor(converted.get(k).copied().unwrap_or(0), pmu),
-                    source_currency: scur,
-                }
-            })
+            .map(|k| (*k, converted.get(k).copied().unwrap_or(0)))
             .collect();
         let sc = |d: Decimal| {
             let mut d = d;
@@ -504,7 +494,8 @@ pub fn close(
             period: pname.clone(),
             minimum_payout: sc(payee.minimum_payout),
             groups: out_groups,
-            lines,
+            lines: Vec::new(),
+            detail,
             earnings: earnings_total,
             paid,
             carried,
@@ -513,6 +504,50 @@ pub fn close(
         });
     }
     Ok(statements)
+}
+
+/// The statement's detail lines, named and in decimals (one payee at a time, when writing).
+pub fn lines(
+    s: &Statement,
+    table: &RateTable,
+    accounts: &Accounts,
+    reader: &Reader<'_>,
+) -> Vec<StatementLine> {
+    let pmu = mu(&s.currency);
+    s.detail
+        .iter()
+        .map(|(k, royalty)| {
+            let d = accounts.detail.get(k).cloned().unwrap_or_default();
+            let rec = table.recordings.get(k.rec as usize);
+            let rel = rec
+                .and_then(|r| r.release)
+                .and_then(|r| table.releases.get(r as usize));
+            let scur = reader.currencies.name(k.currency).to_string();
+            let smu = mu(&scur);
+            StatementLine {
+                contract: table
+                    .contracts
+                    .get(k.contract as usize)
+                    .map_or(String::new(), |c| c.id.clone()),
+                isrc: rec.map_or(String::new(), |r| r.isrc.clone()),
+                title: rec.map_or(String::new(), |r| r.title.clone()),
+                release: rel.map_or(String::new(), |r| r.title.clone()),
+                upc: rel.map_or(String::new(), |r| r.upc.clone()),
+                territory: iso::territory_code(k.territory).unwrap_or("").to_string(),
+                dsp: reader.dsps.name(k.dsp).to_string(),
+                service: reader.services.name(k.service).to_string(),
+                usage_month: format!("{:04}-{:02}", k.month / 100, k.month % 100),
+                channel: channel_of_ix(k.channel).as_str().to_string(),
+                units: d.units,
+                gross: from_minor(d.gross, smu),
+                net: from_minor(d.net, smu),
+                share: d.share.map_or(String::new(), |s| s.exact_string()),
+                royalty_source: from_minor(d.royalty, smu),
+                royalty: from_minor(*royalty, pmu),
+                source_currency: scur,
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]
