@@ -367,6 +367,7 @@ fn trends(out: &mut String, r: &Report) {
     let chart = svg::columns(
         "chart-streams",
         "Streams by period",
+        "c1",
         &r.periods,
         &streams,
         &|d| int(d.trunc().try_into().unwrap_or(0)),
@@ -386,6 +387,7 @@ fn trends(out: &mut String, r: &Report) {
     let chart = svg::columns(
         "chart-suspense",
         &format!("Suspense by period ({c})"),
+        "c4",
         &r.periods,
         &held,
         &|d| two(d),
@@ -424,10 +426,10 @@ fn bars_of(
     let mut points = Vec::new();
     for r in rows.iter().take(MAX_BARS) {
         let Some(v) = get(&r.measures) else { continue };
-        labels.push(if r.name == r.key || r.name.is_empty() {
+        labels.push(if r.name.is_empty() {
             r.key.clone()
         } else {
-            format!("{} · {}", r.name, r.key)
+            r.name.clone()
         });
         points.push(money_point(section, &r.key, "", m, v));
     }

@@ -83,7 +83,9 @@ const PLOT_H: i64 = 200;
 /// Axis and grid: lines at the lowest value, zero and the highest, labelled with `tick`.
 fn axis(svg: &mut String, lo: Decimal, hi: Decimal, tick: &dyn Fn(Decimal) -> String) {
     let mut marks = vec![lo, hi];
-    if lo < Decimal::ZERO {
+    // Zero gets its own line only when it is not too close to the others to read.
+    let gap = |a: Decimal, b: Decimal| (place(a, lo, hi, PLOT_H) - place(b, lo, hi, PLOT_H)).abs();
+    if lo < Decimal::ZERO && gap(Decimal::ZERO, lo) > d(14) && gap(hi, Decimal::ZERO) > d(14) {
         marks.push(Decimal::ZERO);
     }
     for m in marks {
@@ -182,10 +184,12 @@ pub fn lines(
     svg
 }
 
-/// Columns over `labels`, one per point, each labelled with its figure.
+/// Columns over `labels`, one per point, each labelled with its figure; `class` picks the
+/// colour.
 pub fn columns(
     id: &str,
     title: &str,
+    class: &str,
     labels: &[String],
     points: &[Point<'_>],
     tick: &dyn Fn(Decimal) -> String,
@@ -200,7 +204,7 @@ pub fn columns(
     open(&mut svg, id, title, TOP + PLOT_H + 28);
     axis(&mut svg, lo, hi, tick);
     x_labels(&mut svg, labels, &xs);
-    svg.push_str("<g class=\"series c4\">");
+    let _ = write!(svg, "<g class=\"series {}\">", esc(class));
     for (p, x) in points.iter().zip(&xs) {
         let y = d(TOP + PLOT_H) - place(p.value, lo, hi, PLOT_H);
         let (top, h) = if y <= zero_y {
