@@ -92,6 +92,9 @@ fn money(d: Decimal) -> Decimal {
     if d.scale() < 2 {
         d.rescale(2);
     }
+    if d.is_zero() {
+        d.set_sign_positive(true);
+    }
     d
 }
 
@@ -99,6 +102,9 @@ fn money(d: Decimal) -> Decimal {
 fn fixed(d: Decimal, dp: u32) -> Decimal {
     let mut r = d.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero);
     r.rescale(dp);
+    if r.is_zero() {
+        r.set_sign_positive(true);
+    }
     r
 }
 

@@ -29,6 +29,10 @@ pub fn int(n: i64) -> String {
 pub fn two(d: Decimal) -> String {
     let mut r = d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
     r.rescale(2);
+    if r.is_zero() {
+        // `-0.001` rounds to zero: show `0.00`, not `-0.00`.
+        r.set_sign_positive(true);
+    }
     let s = r.to_string();
     match s.split_once('.') {
         Some((whole, frac)) => format!("{}.{frac}", group(whole)),

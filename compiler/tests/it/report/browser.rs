@@ -243,6 +243,9 @@ fn shown(m: &str, v: &Value) -> String {
             let d = Decimal::from_str(s).expect("a decimal string");
             let mut r = d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
             r.rescale(2);
+            if r.is_zero() {
+                r.set_sign_positive(true);
+            }
             let text = r.to_string();
             let (whole, frac) = text.split_once('.').expect("two decimals");
             let pct = if m.ends_with("_pct") { "%" } else { "" };
