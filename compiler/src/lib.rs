@@ -17,6 +17,7 @@ pub mod media;
 pub mod message;
 pub mod model;
 pub mod plan;
+pub mod report;
 pub mod resolve;
 pub mod royalties;
 pub mod schema;

@@ -10,6 +10,7 @@ mod deliver;
 mod explain;
 mod generate;
 mod import;
+mod report;
 mod royalties;
 mod schema;
 
@@ -102,6 +103,15 @@ enum Command {
   sleeve import ddex export/ --into my-label           every message under export/
   sleeve import ddex a.xml b.xml --into my-label       named messages")]
     Import(import::Args),
+    /// Analytics from the royalty runs kept in the ledger: HTML, CSV or JSON.
+    #[command(after_help = "Examples:
+  sleeve report                                   every period, into report.html
+  sleeve report . --periods 2025-Q1..2025-Q4      one year, by quarter
+  sleeve report . --periods 2025-Q2 --format json | jq .totals
+  sleeve report . --out report.csv                one tidy CSV for a spreadsheet
+
+Exits 1 when the ledger holds no facts for the periods (nothing is written).")]
+    Report(report::Args),
     /// Print or check the JSON Schemas of the catalogue file kinds.
     #[command(hide = true)]
     Schema(schema::Args),
@@ -135,6 +145,7 @@ pub fn run(args: Vec<String>) -> Exit {
         Command::Trace(a) => royalties::trace(a, &printer),
         Command::Explain(a) => explain::run(a, &printer),
         Command::Import(a) => import::run(a, &printer),
+        Command::Report(a) => report::run(a, &printer),
         Command::Schema(a) => schema::run(a, &printer),
         Command::Generate(a) => generate::run(a, &printer),
     }

@@ -12,6 +12,7 @@ mod docs;
 mod fuzz;
 mod golden;
 mod import;
+mod report;
 mod royalties;
 mod schema;
 mod sftp;
