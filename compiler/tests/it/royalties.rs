@@ -197,6 +197,35 @@ fn two_quarters_continue_and_balance() {
         ]
     );
 
+    // The report reads the ledger: each period's gross is the sum of that run's facts.
+    let rep = run(dir.path(), &["report", ".", "--format", "json"]);
+    let rep = json(&rep);
+    for (period, folder) in [("2025-Q2", "2025-Q2"), ("2025-Q3", "2025-Q3")] {
+        let facts =
+            std::fs::read_to_string(dir.path().join(format!("statements/{folder}/facts.csv")))
+                .expect("facts");
+        let mut r = csv::Reader::from_reader(facts.as_bytes());
+        let gross_col = r
+            .headers()
+            .expect("header")
+            .iter()
+            .position(|h| h == "gross")
+            .expect("gross column");
+        let sum: Decimal = r
+            .records()
+            .map(|rec| {
+                Decimal::from_str(rec.expect("row").get(gross_col).expect("cell")).expect("gross")
+            })
+            .sum();
+        let row = rep["by_period"]
+            .as_array()
+            .expect("by_period")
+            .iter()
+            .find(|r| r["key"] == period)
+            .expect("period row");
+        assert_eq!(dec(&row["gross"]), sum, "{period}");
+    }
+
     // The trace names the source line, the allocation, the rate and split, and the balance.
     let t = run(
         dir.path(),
