@@ -16,6 +16,7 @@ pub mod lower;
 pub mod media;
 pub mod message;
 pub mod model;
+pub mod placeholder;
 pub mod plan;
 pub mod resolve;
 pub mod royalties;
