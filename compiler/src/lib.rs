@@ -20,6 +20,7 @@ pub mod placeholder;
 pub mod plan;
 pub mod resolve;
 pub mod royalties;
+pub mod scaffold;
 pub mod schema;
 pub mod source;
 pub mod state;

@@ -10,6 +10,7 @@ mod deliver;
 mod explain;
 mod generate;
 mod import;
+mod init;
 mod schema;
 
 use clap::{Parser, Subcommand};
@@ -30,6 +31,7 @@ pub enum Exit {
 
 const EXAMPLES: &str = "\
 Examples:
+  sleeve init my-label                    start a catalogue (with a git repository and CI)
   sleeve check catalog-example            check a catalogue, report every problem
   sleeve check . --format github          annotate a pull request from CI
   sleeve check . --format json | jq .     diagnostics as JSON Lines
@@ -57,6 +59,17 @@ enum Command {
   sleeve check catalog-example --deny warnings
   sleeve check . --format github          GitHub Actions annotations")]
     Check(check::Args),
+    /// Create a label's catalogue: label, artist, release, contract, DSP, CI, git repository.
+    #[command(after_help = "Examples:
+  sleeve init my-label                            the label `My Label`, in a new folder
+  sleeve init . --name \"Nightjar Records\"        here (empty, or a fresh clone)
+  sleeve init my-label && sleeve check my-label   checks clean, ready to edit
+
+Writes sleeve.toml, parties/, recordings/, releases/, contracts/, dsps/, placeholder audio
+and artwork in assets/, .gitignore, .github/workflows/sleeve.yml (check and plan on pull
+requests, apply on main) and .pre-commit-config.yaml, and runs `git init` unless the folder
+is already inside a git repository. Refuses a folder holding a catalogue or other files.")]
+    Init(init::Args),
     /// Check, then write DDEX ERN 4.3 packages: one per release per DSP.
     #[command(after_help = "Examples:
   sleeve build catalog-example            packages in catalog-example/out/
@@ -114,6 +127,7 @@ pub fn run(args: Vec<String>) -> Exit {
     let printer = Printer::new(cli.color);
     match cli.command {
         Command::Check(a) => check::run(a, &printer),
+        Command::Init(a) => init::run(a, &printer),
         Command::Build(a) => build::run(a, &printer),
         Command::Plan(a) => deliver::plan(a, &printer),
         Command::Apply(a) => deliver::apply(a, &printer),

@@ -12,6 +12,7 @@ mod docs;
 mod fuzz;
 mod golden;
 mod import;
+mod init;
 mod schema;
 mod sftp;
 mod support;
