@@ -12,6 +12,7 @@ mod generate;
 mod import;
 mod init;
 mod schema;
+mod watch;
 
 use clap::{Parser, Subcommand};
 use printer::{ColorChoice, Printer};
@@ -33,6 +34,7 @@ const EXAMPLES: &str = "\
 Examples:
   sleeve init my-label                    start a catalogue (with a git repository and CI)
   sleeve check catalog-example            check a catalogue, report every problem
+  sleeve watch                            check again on every save
   sleeve check . --format github          annotate a pull request from CI
   sleeve check . --format json | jq .     diagnostics as JSON Lines
   sleeve explain E0302                    what a diagnostic means and how to fix it
@@ -59,6 +61,15 @@ enum Command {
   sleeve check catalog-example --deny warnings
   sleeve check . --format github          GitHub Actions annotations")]
     Check(check::Args),
+    /// Check again on every save: the diagnostics of the files as they are now.
+    #[command(after_help = "Examples:
+  sleeve watch                            watch the catalogue in the current folder
+  sleeve watch catalog-example | tee watch.log        keep a log of every check
+
+On a terminal each check replaces the last on screen; otherwise a line separates them.
+Each check ends with a summary: counts, the time it took, and how many files were parsed
+again (unchanged files keep their parsed form). Stop with Ctrl-C.")]
+    Watch(watch::Args),
     /// Create a label's catalogue: label, artist, release, contract, DSP, CI, git repository.
     #[command(after_help = "Examples:
   sleeve init my-label                            the label `My Label`, in a new folder
@@ -127,6 +138,7 @@ pub fn run(args: Vec<String>) -> Exit {
     let printer = Printer::new(cli.color);
     match cli.command {
         Command::Check(a) => check::run(a, &printer),
+        Command::Watch(a) => watch::run(a, &printer),
         Command::Init(a) => init::run(a, &printer),
         Command::Build(a) => build::run(a, &printer),
         Command::Plan(a) => deliver::plan(a, &printer),

@@ -16,3 +16,4 @@ mod init;
 mod schema;
 mod sftp;
 mod support;
+mod watch;
