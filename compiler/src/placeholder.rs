@@ -15,7 +15,7 @@ const RATE: u32 = 44_100;
 const BLOCK: u64 = 4096;
 
 /// A FLAC file of `seconds` of silence: 44,100 Hz, 16-bit, stereo, with a correct MD5 of
-/// the samples and CRCs, about 17 bytes per 4096-sample frame (33 KB for three minutes).
+/// the samples and CRCs, about 15 bytes per 4096-sample frame (29 KB for three minutes).
 pub fn silent_flac(seconds: u32) -> Vec<u8> {
     let total = u64::from(seconds) * u64::from(RATE);
     let (channels, bits) = (2u64, 16u64);
