@@ -13,6 +13,7 @@ mod import;
 mod init;
 mod schema;
 mod watch;
+mod watch_world;
 
 use clap::{Parser, Subcommand};
 use printer::{ColorChoice, Printer};
@@ -64,7 +65,7 @@ enum Command {
     /// Check again on every save: the diagnostics of the files as they are now.
     #[command(after_help = "Examples:
   sleeve watch                            watch the catalogue in the current folder
-  sleeve watch catalog-example | tee watch.log        keep a log of every check
+  sleeve watch catalog-example | tee log  a log of every check
 
 On a terminal each check replaces the last on screen; otherwise a line separates them.
 Each check ends with a summary: counts, the time it took, and how many files were parsed
@@ -73,7 +74,7 @@ again (unchanged files keep their parsed form). Stop with Ctrl-C.")]
     /// Create a label's catalogue: label, artist, release, contract, DSP, CI, git repository.
     #[command(after_help = "Examples:
   sleeve init my-label                            the label `My Label`, in a new folder
-  sleeve init . --name \"Nightjar Records\"        here (empty, or a fresh clone)
+  sleeve init . --name \"Nightjar Records\"       here (empty, or a fresh clone)
   sleeve init my-label && sleeve check my-label   checks clean, ready to edit
 
 Writes sleeve.toml, parties/, recordings/, releases/, contracts/, dsps/, placeholder audio

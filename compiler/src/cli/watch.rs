@@ -4,17 +4,19 @@
 //! 50 ms, so an editor's save — write a temporary file, rename it over the old one, touch a
 //! backup — is one re-check. Whatever state the files are in then is what is checked: a file
 //! caught half-written gives diagnostics, and the next save's re-check clears them. Files
-//! that did not change keep their parsed form ([`crate::syntax::ParseCache`]).
+//! that did not change are neither read ([`WatchWorld`]) nor parsed
+//! ([`crate::syntax::ParseCache`]) again.
 #![allow(clippy::disallowed_methods, reason = "IO edge")]
 
 use super::Exit;
 use super::deliver::fail;
 use super::printer::Printer;
 use super::system_world::SystemWorld;
+use super::watch_world::WatchWorld;
 use crate::diag::codes;
 use crate::diag::render::{self, PathStyle};
 use crate::syntax::ParseCache;
-use notify::event::{AccessKind, AccessMode};
+use notify::event::{AccessKind, AccessMode, ModifyKind};
 use notify::{Event, EventKind, RecursiveMode, Watcher};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -69,7 +71,7 @@ pub fn run(args: Args, printer: &Printer) -> Exit {
     let mut watched = BTreeSet::new();
     resync(&mut watcher, &abs, &mut watched);
 
-    let world = SystemWorld::new(root.clone());
+    let world = WatchWorld::new(SystemWorld::new(root.clone()));
     let mut cache = ParseCache::new();
     let screen = Screen {
         printer,
@@ -84,9 +86,14 @@ pub fn run(args: Args, printer: &Printer) -> Exit {
     let debounce = Duration::from_millis(args.debounce_ms);
     let mut rechecks = 0usize;
     while args.exit_after.is_none_or(|n| rechecks < n) {
-        let Some(changed) = next_change(&rx, &abs, debounce) else {
+        let Some(Change {
+            paths: changed,
+            structural,
+        }) = next_change(&rx, &abs, debounce)
+        else {
             break;
         };
+        world.forget(&changed, structural);
         // Folders may have appeared or gone: watch what is there now, before reading it, so
         // nothing written from here on goes unseen.
         resync(&mut watcher, &abs, &mut watched);
@@ -141,15 +148,24 @@ fn resync(watcher: &mut impl Watcher, root: &Path, watched: &mut BTreeSet<PathBu
     }
 }
 
-/// Wait for the next relevant change and the quiet after it; the changed paths (relative to
-/// `root`), or `None` when the watcher stopped.
+/// What changed between two checks.
+#[derive(Default)]
+struct Change {
+    /// Root-relative paths; `""` for the root, or for events that were lost.
+    paths: BTreeSet<String>,
+    /// Something was created, removed or renamed: the listing changed.
+    structural: bool,
+}
+
+/// Wait for the next relevant change and the quiet after it, or `None` when the watcher
+/// stopped.
 fn next_change(
     rx: &Receiver<notify::Result<Event>>,
     root: &Path,
     debounce: Duration,
-) -> Option<BTreeSet<String>> {
-    let mut changed = BTreeSet::new();
-    while changed.is_empty() {
+) -> Option<Change> {
+    let mut changed = Change::default();
+    while changed.paths.is_empty() {
         relevant(rx.recv().ok()?, root, &mut changed);
     }
     let start = Instant::now();
@@ -167,21 +183,24 @@ fn next_change(
 }
 
 /// Add the paths of `event` that can change the check's result to `changed`. A watcher error
-/// (events lost to an overflowing queue) counts as a change of the root: check again.
-fn relevant(event: notify::Result<Event>, root: &Path, changed: &mut BTreeSet<String>) {
+/// (events lost to an overflowing queue) counts as a change of the root: read everything.
+fn relevant(event: notify::Result<Event>, root: &Path, changed: &mut Change) {
     let event = match event {
         Ok(e) => e,
         Err(_) => {
-            changed.insert(String::new());
+            changed.paths.insert(String::new());
             return;
         }
     };
-    match event.kind {
+    let structural = match event.kind {
         // Opening and reading change nothing; closing a file written to ends a save.
-        EventKind::Access(AccessKind::Close(AccessMode::Write)) => {}
+        EventKind::Access(AccessKind::Close(AccessMode::Write)) => false,
         EventKind::Access(_) => return,
-        _ => {}
-    }
+        EventKind::Modify(ModifyKind::Data(_) | ModifyKind::Metadata(_)) => false,
+        // Created, removed, renamed, or a kind the platform does not tell.
+        _ => true,
+    };
+    let mut any = false;
     for path in &event.paths {
         let rel = path.strip_prefix(root).unwrap_or(path);
         let rel = rel.to_string_lossy().replace('\\', "/");
@@ -190,9 +209,11 @@ fn relevant(event: notify::Result<Event>, root: &Path, changed: &mut BTreeSet<St
         // Hidden files (`.git`, editors' `.x.toml.swp`) and backups (`x.toml~`) never matter.
         let hidden = parts.any(|p| p.starts_with('.') || p.ends_with('~'));
         if !hidden && !SKIPPED.contains(&top) {
-            changed.insert(rel);
+            changed.paths.insert(rel);
+            any = true;
         }
     }
+    changed.structural |= structural && any;
 }
 
 /// Where a check's result is shown: standard output, redrawn on a terminal.
@@ -207,7 +228,7 @@ impl Screen<'_> {
     /// first check has nothing). Returns whether there were no errors.
     fn check(
         &self,
-        world: &SystemWorld,
+        world: &WatchWorld,
         cache: &mut ParseCache,
         changed: Option<&BTreeSet<String>>,
     ) -> bool {
