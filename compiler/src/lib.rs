@@ -16,10 +16,12 @@ pub mod lower;
 pub mod media;
 pub mod message;
 pub mod model;
+pub mod placeholder;
 pub mod plan;
 pub mod report;
 pub mod resolve;
 pub mod royalties;
+pub mod scaffold;
 pub mod schema;
 pub mod source;
 pub mod state;
@@ -47,9 +49,30 @@ pub fn check_catalogue(world: &dyn World) -> Checked {
 
 /// [`check_catalogue`], calling `stage` after each stage with its name (for `--timings`).
 pub fn check_catalogue_timed(world: &dyn World, stage: &mut dyn FnMut(&str)) -> Checked {
+    check_with(world, None, stage)
+}
+
+/// [`check_catalogue_timed`] for repeated checks of one catalogue (`sleeve watch`): files
+/// unchanged since the last call with the same `cache` are not parsed again.
+pub fn check_catalogue_cached(
+    world: &dyn World,
+    cache: &mut syntax::ParseCache,
+    stage: &mut dyn FnMut(&str),
+) -> Checked {
+    check_with(world, Some(cache), stage)
+}
+
+fn check_with(
+    world: &dyn World,
+    cache: Option<&mut syntax::ParseCache>,
+    stage: &mut dyn FnMut(&str),
+) -> Checked {
     let mut sources = SourceMap::default();
     let mut diagnostics = Diagnostics::default();
-    let syn = syntax::load(world, &mut sources, &mut diagnostics);
+    let syn = match cache {
+        Some(c) => syntax::load_cached(world, &mut sources, &mut diagnostics, c),
+        None => syntax::load(world, &mut sources, &mut diagnostics),
+    };
     stage("load");
     let catalogue = resolve::resolve(syn, &sources, &mut diagnostics);
     stage("resolve");

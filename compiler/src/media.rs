@@ -622,7 +622,7 @@ enum Header {
 }
 
 /// FLAC CRC-8: polynomial x^8 + x^2 + x + 1 (0x07), initial value 0.
-fn crc8(data: &[u8]) -> u8 {
+pub(crate) fn crc8(data: &[u8]) -> u8 {
     let mut crc = 0u8;
     for &byte in data {
         crc ^= byte;
@@ -638,7 +638,7 @@ fn crc8(data: &[u8]) -> u8 {
 }
 
 /// One step of the FLAC CRC-16: polynomial x^16 + x^15 + x^2 + 1 (0x8005), initial value 0.
-fn crc16_step(mut crc: u16, byte: u8) -> u16 {
+pub(crate) fn crc16_step(mut crc: u16, byte: u8) -> u16 {
     crc ^= u16::from(byte) << 8;
     for _ in 0..8 {
         crc = if crc & 0x8000 != 0 {

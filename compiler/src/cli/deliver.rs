@@ -64,7 +64,7 @@ pub struct PathArgs {
 }
 
 /// Report a delivery failure: `error[E05xx] name: message` and a help line.
-fn fail(printer: &Printer, code: &'static Code, message: &str, help: &str) -> Exit {
+pub(super) fn fail(printer: &Printer, code: &'static Code, message: &str, help: &str) -> Exit {
     printer.err(&format!(
         "error[{}] {}: {message}\n  help: {help}\n",
         code.code, code.name

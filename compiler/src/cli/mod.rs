@@ -10,9 +10,12 @@ mod deliver;
 mod explain;
 mod generate;
 mod import;
+mod init;
 mod report;
 mod royalties;
 mod schema;
+mod watch;
+mod watch_world;
 
 use clap::{Parser, Subcommand};
 use printer::{ColorChoice, Printer};
@@ -32,7 +35,9 @@ pub enum Exit {
 
 const EXAMPLES: &str = "\
 Examples:
+  sleeve init my-label                    start a catalogue (with a git repository and CI)
   sleeve check catalog-example            check a catalogue, report every problem
+  sleeve watch                            check again on every save
   sleeve check . --format github          annotate a pull request from CI
   sleeve check . --format json | jq .     diagnostics as JSON Lines
   sleeve explain E0302                    what a diagnostic means and how to fix it
@@ -59,6 +64,26 @@ enum Command {
   sleeve check catalog-example --deny warnings
   sleeve check . --format github          GitHub Actions annotations")]
     Check(check::Args),
+    /// Check again on every save: the diagnostics of the files as they are now.
+    #[command(after_help = "Examples:
+  sleeve watch                            watch the catalogue in the current folder
+  sleeve watch catalog-example | tee log  a log of every check
+
+On a terminal each check replaces the last on screen; otherwise a line separates them.
+Each check ends with a summary: counts, the time it took, and how many files were parsed
+again (unchanged files keep their parsed form). Stop with Ctrl-C.")]
+    Watch(watch::Args),
+    /// Create a label's catalogue: label, artist, release, contract, DSP, CI, git repository.
+    #[command(after_help = "Examples:
+  sleeve init my-label                            the label `My Label`, in a new folder
+  sleeve init . --name \"Nightjar Records\"       here (empty, or a fresh clone)
+  sleeve init my-label && sleeve check my-label   checks clean, ready to edit
+
+Writes sleeve.toml, parties/, recordings/, releases/, contracts/, dsps/, placeholder audio
+and artwork in assets/, .gitignore, .github/workflows/sleeve.yml (check and plan on pull
+requests, apply on main) and .pre-commit-config.yaml, and runs `git init` unless the folder
+is already inside a git repository. Refuses a folder holding a catalogue or other files.")]
+    Init(init::Args),
     /// Check, then write DDEX ERN 4.3 packages: one per release per DSP.
     #[command(after_help = "Examples:
   sleeve build catalog-example            packages in catalog-example/out/
@@ -136,6 +161,8 @@ pub fn run(args: Vec<String>) -> Exit {
     let printer = Printer::new(cli.color);
     match cli.command {
         Command::Check(a) => check::run(a, &printer),
+        Command::Watch(a) => watch::run(a, &printer),
+        Command::Init(a) => init::run(a, &printer),
         Command::Build(a) => build::run(a, &printer),
         Command::Plan(a) => deliver::plan(a, &printer),
         Command::Apply(a) => deliver::apply(a, &printer),

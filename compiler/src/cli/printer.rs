@@ -16,23 +16,30 @@ pub enum ColorChoice {
 }
 
 pub struct Printer {
+    /// Colours on standard error (diagnostics, progress).
     pub color: bool,
     pub stderr_is_tty: bool,
+    /// Colours on standard output (`watch`, which shows its diagnostics there).
+    pub stdout_color: bool,
+    pub stdout_is_tty: bool,
 }
 
 impl Printer {
     #[allow(clippy::disallowed_methods, reason = "IO edge: reads NO_COLOR")]
     pub fn new(choice: ColorChoice) -> Self {
         let stderr_is_tty = std::io::stderr().is_terminal();
+        let stdout_is_tty = std::io::stdout().is_terminal();
         let no_color = std::env::var("NO_COLOR").is_ok_and(|v| !v.is_empty());
-        let color = match choice {
+        let color_if = |tty: bool| match choice {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
-            ColorChoice::Auto => stderr_is_tty && !no_color,
+            ColorChoice::Auto => tty && !no_color,
         };
         Printer {
-            color,
+            color: color_if(stderr_is_tty),
             stderr_is_tty,
+            stdout_color: color_if(stdout_is_tty),
+            stdout_is_tty,
         }
     }
 

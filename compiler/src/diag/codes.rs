@@ -334,7 +334,7 @@ codes! {
         "Check the repository with `git status` and `git fsck`."
     }
     WRITE_FAILED = "E0506" "write-failed" Error {
-        "An output file or folder (`build --out`, `plan --out`) could not be written, or is one Sleeve must not replace.",
+        "An output file or folder (`build --out`, `plan --out`, `init`) could not be written, or is one Sleeve must not replace.",
         "Choose a writable output path that is not the catalogue itself."
     }
     STATE_LOCKED = "E0507" "state-locked" Error {

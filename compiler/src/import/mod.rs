@@ -11,7 +11,7 @@
 
 mod read;
 mod tree;
-mod write;
+pub(crate) mod write;
 
 use crate::model::date::Date;
 use crate::model::iso;

@@ -4,6 +4,7 @@
 //! `sleeve.toml` (the label), `parties/`, `recordings/`, `releases/`, `contracts/`, `dsps/`.
 //! Sub-folders are allowed (`releases/2025/midnight-lines.toml`).
 
+mod cache;
 pub mod contract;
 pub mod decode;
 pub mod dsp;
@@ -19,6 +20,8 @@ use crate::world::{Entry, EntryKind, World};
 use decode::{Cx, Decode, S};
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
+
+pub use cache::ParseCache;
 
 /// Kinds of catalogue files, by folder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -92,6 +95,7 @@ pub struct SyntaxCatalogue {
 }
 
 /// Boxed so that the per-file results, whatever their kind, are small to move around.
+#[derive(Clone)]
 enum Decoded {
     Label(Option<Box<label::TomlLabelFile>>),
     Party(Option<Box<party::TomlParty>>),
@@ -103,6 +107,7 @@ enum Decoded {
     Ignored,
 }
 
+#[derive(Clone)]
 struct Loaded {
     source: SourceFile,
     decoded: Decoded,
@@ -127,6 +132,26 @@ pub fn load(
     sources: &mut SourceMap,
     diags: &mut Diagnostics,
 ) -> SyntaxCatalogue {
+    load_with(world, sources, diags, None)
+}
+
+/// [`load`], re-using the parsed form of every file whose path, content and position are
+/// those of the last call with the same `cache` (`sleeve watch`); only the others are parsed.
+pub fn load_cached(
+    world: &dyn World,
+    sources: &mut SourceMap,
+    diags: &mut Diagnostics,
+    cache: &mut ParseCache,
+) -> SyntaxCatalogue {
+    load_with(world, sources, diags, Some(cache))
+}
+
+fn load_with(
+    world: &dyn World,
+    sources: &mut SourceMap,
+    diags: &mut Diagnostics,
+    mut cache: Option<&mut ParseCache>,
+) -> SyntaxCatalogue {
     let entries = match world.catalogue_entries() {
         Ok(e) => e,
         Err(e) => {
@@ -147,7 +172,8 @@ pub fn load(
     // Files differ a lot in size (a party vs an album with its recordings): threads take the
     // next file from a shared counter rather than a fixed share, so they finish together.
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let mut loaded: Vec<(usize, Loaded)> = Vec::with_capacity(entries.len());
+    let mut loaded: Vec<(usize, Loaded, Option<cache::Key>)> = Vec::with_capacity(entries.len());
+    let shared = cache.as_deref();
     std::thread::scope(|scope| {
         let handles: Vec<_> = (0..threads)
             .map(|_| {
@@ -157,7 +183,8 @@ pub fn load(
                     loop {
                         let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                         let Some(e) = entries.get(i) else { break };
-                        mine.push((i, load_one(world, e, FileId(base + i as u32))));
+                        let (l, key) = load_one(world, e, FileId(base + i as u32), shared);
+                        mine.push((i, l, key));
                     }
                     mine
                 })
@@ -170,11 +197,14 @@ pub fn load(
             }
         }
     });
-    loaded.sort_by_key(|(i, _)| *i);
+    loaded.sort_by_key(|(i, _, _)| *i);
+    if let Some(cache) = cache.as_mut() {
+        cache.keep(&loaded);
+    }
 
     let mut cat = SyntaxCatalogue::default();
     let mut inline = Vec::new();
-    for (_, l) in loaded {
+    for (_, l, _) in loaded {
         let id_text = file_id(&l.source.path);
         let file = sources.add(l.source);
         let id = S::new(id_text, Span::new(file, 0..0));
@@ -264,7 +294,38 @@ fn file_id(path: &str) -> String {
     name.strip_suffix(".toml").unwrap_or(name).to_string()
 }
 
-fn load_one(world: &dyn World, entry: &Entry, file: FileId) -> Loaded {
+/// Load one file. With a `cache`, a catalogue file's key too, and its loaded form comes from
+/// the cache when the key matches.
+fn load_one(
+    world: &dyn World,
+    entry: &Entry,
+    file: FileId,
+    cache: Option<&ParseCache>,
+) -> (Loaded, Option<cache::Key>) {
+    if let Some(cache) = cache
+        && entry.kind == EntryKind::File
+        && FileKind::of(&entry.path).is_some()
+    {
+        let read = world.read(&entry.path);
+        let key = read
+            .as_ref()
+            .ok()
+            .map(|bytes| cache::Key::new(&entry.path, file, bytes));
+        if let Some(hit) = key.as_ref().and_then(|k| cache.get(k)) {
+            return (hit, key);
+        }
+        return (parse_one(world, entry, file, Some(read)), key);
+    }
+    (parse_one(world, entry, file, None), None)
+}
+
+/// Read (unless `read` is given), parse and decode one file.
+fn parse_one(
+    world: &dyn World,
+    entry: &Entry,
+    file: FileId,
+    read: Option<Result<Vec<u8>, crate::world::WorldError>>,
+) -> Loaded {
     let mut diags = Diagnostics::default();
     let full = world.full_path(&entry.path);
     let kind = FileKind::of(&entry.path);
@@ -314,7 +375,7 @@ fn load_one(world: &dyn World, entry: &Entry, file: FileId) -> Loaded {
         );
         return fail(String::new(), diags);
     }
-    let bytes = match world.read(&entry.path) {
+    let bytes = match read.unwrap_or_else(|| world.read(&entry.path)) {
         Ok(b) => b,
         Err(e) => {
             diags.push(

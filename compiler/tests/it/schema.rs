@@ -70,7 +70,7 @@ fn example_files_declare_their_schema() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
-fn to_json(v: &toml::Value) -> serde_json::Value {
+pub(crate) fn to_json(v: &toml::Value) -> serde_json::Value {
     use serde_json::Value as J;
     match v {
         toml::Value::String(s) => J::String(s.clone()),

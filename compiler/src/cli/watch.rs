@@ -1,0 +1,291 @@
+//! `sleeve watch`: check again on every save.
+//!
+//! File-system events (notify) are debounced: a re-check starts once no event has come for
+//! 50 ms, so an editor's save — write a temporary file, rename it over the old one, touch a
+//! backup — is one re-check. Whatever state the files are in then is what is checked: a file
+//! caught half-written gives diagnostics, and the next save's re-check clears them. Files
+//! that did not change are neither read ([`WatchWorld`]) nor parsed
+//! ([`crate::syntax::ParseCache`]) again.
+#![allow(clippy::disallowed_methods, reason = "IO edge")]
+
+use super::Exit;
+use super::deliver::fail;
+use super::printer::Printer;
+use super::system_world::SystemWorld;
+use super::watch_world::WatchWorld;
+use crate::diag::codes;
+use crate::diag::render::{self, PathStyle};
+use crate::syntax::ParseCache;
+use notify::event::{AccessKind, AccessMode, ModifyKind};
+use notify::{Event, EventKind, RecursiveMode, Watcher};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::time::{Duration, Instant};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The catalogue's root folder (holding `sleeve.toml`).
+    #[arg(default_value = ".")]
+    path: PathBuf,
+    /// Stop after this many re-checks (after the first check), exiting with the last check's
+    /// status (for tests and benchmarks).
+    #[arg(long, hide = true)]
+    exit_after: Option<usize>,
+    /// How long the files must be quiet before a re-check, in milliseconds.
+    #[arg(long, hide = true, default_value_t = 50)]
+    debounce_ms: u64,
+    /// Add how long each stage took to each summary line (for benchmarks).
+    #[arg(long, hide = true)]
+    timings: bool,
+}
+
+/// Top-level folders whose changes never matter: build output and tooling, as the loader
+/// skips them (`SystemWorld`). Not watched at all, so a build's 100,000 files cost nothing.
+const SKIPPED: &[&str] = &["out", "target", "node_modules"];
+
+/// A re-check waits at most this long for a burst of events to end (a `git checkout` of
+/// many files), then checks anyway; the events after it cause another re-check.
+const MAX_WAIT: Duration = Duration::from_millis(500);
+
+pub fn run(args: Args, printer: &Printer) -> Exit {
+    let root = args.path.clone();
+    if !root.is_dir() {
+        return fail(
+            printer,
+            codes::UNREADABLE_FILE,
+            &format!("`{}` is not a folder", root.display()),
+            "give the catalogue's root folder, the one holding `sleeve.toml`",
+        );
+    }
+    // Events name absolute paths; diagnostics keep the path as given.
+    let abs = std::fs::canonicalize(&root).unwrap_or_else(|_| root.clone());
+    let (tx, rx) = std::sync::mpsc::channel();
+    let mut watcher = match notify::recommended_watcher(tx) {
+        Ok(w) => w,
+        Err(e) => return cannot_watch(printer, &root, &e),
+    };
+    if let Err(e) = watcher.watch(&abs, RecursiveMode::NonRecursive) {
+        return cannot_watch(printer, &root, &e);
+    }
+    let mut watched = BTreeSet::new();
+    resync(&mut watcher, &abs, &mut watched);
+
+    let world = WatchWorld::new(SystemWorld::new(root.clone()));
+    let mut cache = ParseCache::new();
+    let screen = Screen {
+        printer,
+        paths: PathStyle::new(&root.to_string_lossy()),
+        timings: args.timings,
+    };
+    printer.out(&format!(
+        "watching `{}` for changes (Ctrl-C to stop)\n",
+        root.display()
+    ));
+    let mut ok = screen.check(&world, &mut cache, None);
+    let debounce = Duration::from_millis(args.debounce_ms);
+    let mut rechecks = 0usize;
+    while args.exit_after.is_none_or(|n| rechecks < n) {
+        let Some(Change {
+            paths: changed,
+            structural,
+        }) = next_change(&rx, &abs, debounce)
+        else {
+            break;
+        };
+        world.forget(&changed, structural);
+        // Folders may have appeared or gone: watch what is there now, before reading it, so
+        // nothing written from here on goes unseen.
+        resync(&mut watcher, &abs, &mut watched);
+        // Name what is there now: an editor's save by rename also touched a temporary file.
+        let present: BTreeSet<String> = changed
+            .iter()
+            .filter(|p| !p.is_empty() && abs.join(p).exists())
+            .cloned()
+            .collect();
+        let shown = if present.is_empty() {
+            &changed
+        } else {
+            &present
+        };
+        ok = screen.check(&world, &mut cache, Some(shown));
+        rechecks += 1;
+    }
+    if ok { Exit::Success } else { Exit::Failure }
+}
+
+fn cannot_watch(printer: &Printer, root: &Path, e: &notify::Error) -> Exit {
+    fail(
+        printer,
+        codes::UNREADABLE_FILE,
+        &format!("cannot watch `{}` for changes: {e}", root.display()),
+        "check that the folder is readable; on Linux, raise `fs.inotify.max_user_watches` if it is exhausted",
+    )
+}
+
+/// Watch every top-level folder that the loader reads (recursively; notify adds folders
+/// created inside them), and stop watching those that are gone.
+fn resync(watcher: &mut impl Watcher, root: &Path, watched: &mut BTreeSet<PathBuf>) {
+    let now: BTreeSet<PathBuf> = std::fs::read_dir(root)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            !name.starts_with('.') && !SKIPPED.contains(&name.as_str())
+        })
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
+    for gone in watched.difference(&now) {
+        let _ = watcher.unwatch(gone);
+    }
+    watched.retain(|p| now.contains(p));
+    for new in now {
+        if !watched.contains(&new) && watcher.watch(&new, RecursiveMode::Recursive).is_ok() {
+            watched.insert(new);
+        }
+    }
+}
+
+/// What changed between two checks.
+#[derive(Default)]
+struct Change {
+    /// Root-relative paths; `""` for the root, or for events that were lost.
+    paths: BTreeSet<String>,
+    /// Something was created, removed or renamed: the listing changed.
+    structural: bool,
+}
+
+/// Wait for the next relevant change and the quiet after it, or `None` when the watcher
+/// stopped.
+fn next_change(
+    rx: &Receiver<notify::Result<Event>>,
+    root: &Path,
+    debounce: Duration,
+) -> Option<Change> {
+    let mut changed = Change::default();
+    while changed.paths.is_empty() {
+        relevant(rx.recv().ok()?, root, &mut changed);
+    }
+    let start = Instant::now();
+    loop {
+        match rx.recv_timeout(debounce) {
+            Ok(event) => relevant(event, root, &mut changed),
+            Err(RecvTimeoutError::Timeout) => break,
+            Err(RecvTimeoutError::Disconnected) => return None,
+        }
+        if start.elapsed() > MAX_WAIT {
+            break;
+        }
+    }
+    Some(changed)
+}
+
+/// Add the paths of `event` that can change the check's result to `changed`. A watcher error
+/// (events lost to an overflowing queue) counts as a change of the root: read everything.
+fn relevant(event: notify::Result<Event>, root: &Path, changed: &mut Change) {
+    let event = match event {
+        Ok(e) => e,
+        Err(_) => {
+            changed.paths.insert(String::new());
+            return;
+        }
+    };
+    let structural = match event.kind {
+        // Opening and reading change nothing; closing a file written to ends a save.
+        EventKind::Access(AccessKind::Close(AccessMode::Write)) => false,
+        EventKind::Access(_) => return,
+        EventKind::Modify(ModifyKind::Data(_) | ModifyKind::Metadata(_)) => false,
+        // Created, removed, renamed, or a kind the platform does not tell.
+        _ => true,
+    };
+    let mut any = false;
+    for path in &event.paths {
+        let rel = path.strip_prefix(root).unwrap_or(path);
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        let mut parts = rel.split('/').filter(|p| !p.is_empty());
+        let top = parts.clone().next().unwrap_or_default();
+        // Hidden files (`.git`, editors' `.x.toml.swp`) and backups (`x.toml~`) never matter.
+        let hidden = parts.any(|p| p.starts_with('.') || p.ends_with('~'));
+        if !hidden && !SKIPPED.contains(&top) {
+            changed.paths.insert(rel);
+            any = true;
+        }
+    }
+    changed.structural |= structural && any;
+}
+
+/// Where a check's result is shown: standard output, redrawn on a terminal.
+struct Screen<'a> {
+    printer: &'a Printer,
+    paths: PathStyle,
+    timings: bool,
+}
+
+impl Screen<'_> {
+    /// Check, and show the diagnostics and a summary; `changed` names what triggered it (the
+    /// first check has nothing). Returns whether there were no errors.
+    fn check(
+        &self,
+        world: &WatchWorld,
+        cache: &mut ParseCache,
+        changed: Option<&BTreeSet<String>>,
+    ) -> bool {
+        let start = Instant::now();
+        let mut last = start;
+        let mut stages = Vec::new();
+        let mut checked = crate::check_catalogue_cached(world, cache, &mut |stage| {
+            let now = Instant::now();
+            stages.push(format!("{stage} {} ms", (now - last).as_millis()));
+            last = now;
+        });
+        let errors = checked.diagnostics.error_count();
+        let warnings = checked.diagnostics.warning_count();
+        let mut out = String::new();
+        if self.printer.stdout_is_tty {
+            // Clear the screen and the scrollback, cursor home: only the current state shows.
+            out.push_str("\x1b[H\x1b[2J\x1b[3J");
+        } else if let Some(changed) = changed {
+            out.push_str(&separator(changed));
+        }
+        for d in std::mem::take(&mut checked.diagnostics).sorted() {
+            out.push_str(&render::human(
+                &d,
+                &checked.sources,
+                &self.paths,
+                self.printer.stdout_color,
+                80,
+            ));
+        }
+        let (parsed, reused) = cache.last_load();
+        let summary = super::check::summary(checked.sources.len(), errors, warnings);
+        let timings = if self.timings {
+            format!("; {}", stages.join(", "))
+        } else {
+            String::new()
+        };
+        out.push_str(&format!(
+            "{} ({} ms; {parsed} parsed, {reused} unchanged{timings})\n",
+            summary.trim_end(),
+            start.elapsed().as_millis()
+        ));
+        self.printer.out(&out);
+        // Freeing a large catalogue takes a while: not while the next save waits.
+        std::thread::spawn(move || drop(checked));
+        errors == 0
+    }
+}
+
+/// The line between two checks' output when it is not a terminal (a log, a pipe).
+fn separator(changed: &BTreeSet<String>) -> String {
+    let what = match changed.len() {
+        0 => "files".to_string(),
+        1 => match changed.first().map(String::as_str) {
+            Some("") | None => "the catalogue".to_string(),
+            Some(p) => format!("`{p}`"),
+        },
+        n => format!("{n} paths"),
+    };
+    format!("──── {what} changed ────\n")
+}

@@ -1,0 +1,233 @@
+//! `sleeve watch` on a temporary catalogue: saves, broken and fixed files, atomic saves by
+//! rename, deletions, renames and new folders each give a fresh check on standard output.
+
+use crate::cli::tempdir::Dir;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::time::{Duration, Instant};
+
+/// How long one step may take before the test fails (never hangs).
+const STEP_TIMEOUT: Duration = Duration::from_secs(60);
+
+const LABEL: &str = "[label]\nname = \"L\"\nparty-id = \"PADPIDA2099010101X\"\ncurrency = \"GBP\"\ncopyright-owner = \"L Ltd\"\n";
+const PARTY: &str = "name = \"A\"\nkind = \"person\"\n[payee]\ncurrency = \"GBP\"\n";
+const CONTRACT: &str = "payee = \"a\"\nstart = 2024-01-01\n[rates.default]\nstream = \"50%\"\n";
+
+fn recording(share: &str) -> String {
+    format!(
+        "isrc = \"ZZSLV2500001\"\ntitle = \"Night Bus\"\nartist = \"a\"\nduration = \"3:00\"\nexplicit = false\np-line = \"2025 L Ltd\"\n[splits]\ndefault = {{ a = \"{share}\" }}\n"
+    )
+}
+
+fn catalogue() -> Dir {
+    let dir = Dir::new("watch");
+    dir.write("sleeve.toml", LABEL);
+    dir.write("parties/a.toml", PARTY);
+    dir.write("contracts/a.toml", CONTRACT);
+    dir.write("recordings/night-bus.toml", recording("100%"));
+    dir
+}
+
+/// A running `sleeve watch`, killed on drop; its output split into checks (each ends with
+/// its summary line).
+struct Watch {
+    child: Child,
+    lines: Receiver<String>,
+}
+
+impl Watch {
+    fn start(dir: &Path, extra: &[&str]) -> Watch {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_sleeve"))
+            .args(["watch", "."])
+            .args(extra)
+            .current_dir(dir)
+            .env("NO_COLOR", "1")
+            .env("SOURCE_DATE_EPOCH", "1735689600")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start sleeve watch");
+        let stdout = child.stdout.take().expect("stdout");
+        let (tx, lines) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Watch { child, lines }
+    }
+
+    /// The next check's whole output (up to and including its summary line).
+    fn next_check(&self, deadline: Instant) -> Result<String, String> {
+        let mut block = String::new();
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(line) => {
+                    block.push_str(&line);
+                    block.push('\n');
+                    if line.starts_with("checked ") {
+                        return Ok(block);
+                    }
+                }
+                Err(RecvTimeoutError::Timeout) => {
+                    return Err(format!("timed out; so far:\n{block}"));
+                }
+                Err(RecvTimeoutError::Disconnected) => {
+                    return Err(format!("sleeve watch exited; so far:\n{block}"));
+                }
+            }
+        }
+    }
+
+    /// Wait for a check whose output satisfies `want`; earlier checks (an editor's save can
+    /// take two) are skipped. Returns that check's output.
+    fn expect(&self, what: &str, want: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + STEP_TIMEOUT;
+        let mut seen = Vec::new();
+        loop {
+            match self.next_check(deadline) {
+                Ok(block) if want(&block) => return block,
+                Ok(block) => seen.push(block),
+                Err(e) => panic!("{what}: {e}\nchecks before:\n{}", seen.join("")),
+            }
+        }
+    }
+}
+
+impl Drop for Watch {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn clean(block: &str) -> bool {
+    block.contains("checked 4 files: no problems (") && !block.contains('×')
+}
+
+#[test]
+fn watch_rechecks_on_every_kind_of_change() {
+    let dir = catalogue();
+    let w = Watch::start(dir.path(), &[]);
+    let first = w.expect("first check", clean);
+    assert!(first.starts_with("watching `.` for changes"), "{first}");
+    assert!(first.contains("parsed"), "{first}");
+
+    // A save in place that breaks a share: only that file is parsed again.
+    dir.write("recordings/night-bus.toml", recording("90%"));
+    let broken = w.expect("broken split", |b| b.contains("E0302 split-shares-not-100"));
+    assert!(
+        broken.contains("──── `recordings/night-bus.toml` changed ────"),
+        "{broken}"
+    );
+    assert!(broken.contains("recordings/night-bus.toml:8:"), "{broken}");
+    assert!(
+        broken.contains("checked 4 files: 1 error (")
+            && broken.contains("; 1 parsed, 3 unchanged)"),
+        "{broken}"
+    );
+
+    // Half-written: invalid TOML is a diagnostic, and the next save clears it.
+    dir.write("recordings/night-bus.toml", "isrc = \"ZZSLV25");
+    w.expect("invalid TOML", |b| b.contains("E0101 toml-syntax"));
+    dir.write("recordings/night-bus.toml", recording("100%"));
+    w.expect("fixed", clean);
+
+    // An editor's atomic save: write a hidden temporary file, rename it over the original.
+    let tmp = dir.path().join("recordings/.night-bus.toml.tmp");
+    std::fs::write(&tmp, recording("95%")).expect("write");
+    std::fs::rename(&tmp, dir.path().join("recordings/night-bus.toml")).expect("rename");
+    w.expect("atomic save", |b| {
+        b.contains("E0302 split-shares-not-100") && b.contains("95%")
+    });
+    std::fs::write(&tmp, recording("100%")).expect("write");
+    std::fs::rename(&tmp, dir.path().join("recordings/night-bus.toml")).expect("rename");
+    w.expect("atomic save fixed", clean);
+
+    // A deleted file: references to it fail.
+    std::fs::remove_file(dir.path().join("parties/a.toml")).expect("rm");
+    w.expect("deleted party", |b| {
+        b.contains("E0202 unknown-party") && b.contains("checked 3 files")
+    });
+
+    // A new folder appears, with the file moved into it: found, and watched from then on.
+    std::fs::create_dir_all(dir.path().join("parties/2025")).expect("mkdir");
+    std::fs::write(dir.path().join("parties/2025/a.toml"), PARTY).expect("write");
+    w.expect("file in a new folder", clean);
+    std::fs::write(
+        dir.path().join("parties/2025/a.toml"),
+        format!("{PARTY}shar = 1\n"),
+    )
+    .expect("write");
+    w.expect("edit in the new folder", |b| {
+        b.contains("E0102 unknown-key")
+    });
+
+    // A rename: the id follows the file name.
+    std::fs::rename(
+        dir.path().join("parties/2025/a.toml"),
+        dir.path().join("parties/2025/b.toml"),
+    )
+    .expect("rename");
+    w.expect("renamed party", |b| {
+        b.contains("E0202 unknown-party") && b.contains("E0102 unknown-key")
+    });
+    // A whole new top-level folder, and the party back under its old id.
+    std::fs::rename(dir.path().join("parties"), dir.path().join("people")).expect("rename");
+    std::fs::create_dir_all(dir.path().join("parties")).expect("mkdir");
+    std::fs::write(dir.path().join("parties/a.toml"), PARTY).expect("write");
+    w.expect("moved folder", |b| {
+        b.contains("W0109 unrecognised-file") && !b.contains("E0202")
+    });
+}
+
+#[test]
+fn watch_exits_after_n_rechecks_with_the_last_status_and_ignores_output_folders() {
+    let dir = catalogue();
+    let mut w = Watch::start(dir.path(), &["--exit-after", "1"]);
+    w.expect("first check", clean);
+    // Build output and hidden files never trigger a check.
+    std::fs::create_dir_all(dir.path().join("out/deliveries")).expect("mkdir");
+    std::fs::write(dir.path().join("out/deliveries/x.toml"), "junk").expect("write");
+    std::fs::write(dir.path().join(".hidden.toml"), "junk").expect("write");
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(
+        w.lines.try_recv().is_err(),
+        "no check for changes in out/ or hidden files"
+    );
+    dir.write("recordings/night-bus.toml", "not = [toml");
+    w.expect("broken", |b| b.contains("E0101 toml-syntax"));
+    // That re-check was the last: exit 1, for its error.
+    let deadline = Instant::now() + STEP_TIMEOUT;
+    let status = loop {
+        if let Some(s) = w.child.try_wait().expect("wait") {
+            break s;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "sleeve watch did not exit after one re-check"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(status.code(), Some(1));
+}
+
+#[test]
+fn watch_of_a_missing_folder_is_a_diagnostic() {
+    let dir = Dir::new("watch-missing");
+    let out = crate::support::sleeve(dir.path(), &["watch", "nope"]);
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr
+            .contains("error[E0100] unreadable-file: `nope` is not a folder")
+            && out.stderr.contains("help:"),
+        "{}",
+        out.stderr
+    );
+}
