@@ -7,11 +7,13 @@
 use crate::diag::{Diagnostic, Diagnostics, codes, suggest};
 use crate::model::ident::{Dpid, Grid, IdError, IdErrorKind, IpiName, Isni, Isrc, Iswc, Upc};
 use crate::model::iso::{self, TerritorySet};
+use crate::model::period::Period;
 use crate::model::ratio::Ratio;
 use crate::model::{
-    Advance, Asset, Catalogue, Channel, Client, Contract, CopyrightLine, Credit, Deal, Disc, Dsp,
-    Imprint, Label, Owner, Party, Payee, RateRule, Recording, Release, Reserve, Rights, Scope,
-    SplitRule, Territories, Transport, ddex_avs,
+    Advance, Asset, Catalogue, Channel, Client, Columns, Contract, CopyrightLine, Credit,
+    DateFormat, Deal, Disc, Dsp, FxRate, Imprint, Label, Owner, Party, Payee, RateRule, Recording,
+    Release, ReportFormat, Reserve, Rights, RoyaltySettings, Scope, SplitRule, Territories,
+    Transport, ddex_avs,
 };
 use crate::source::{FileId, SourceMap, Span};
 use crate::syntax::decode::{ExactText, OneOrMany, S};
@@ -37,6 +39,7 @@ pub fn resolve(syn: SyntaxCatalogue, sources: &SourceMap, diags: &mut Diagnostic
     let releases = r.releases();
     let contracts = r.contracts(label_currency.as_deref());
     let dsps = r.dsps();
+    let royalties = r.royalties();
     let (imprints, clients, territory_groups) = r.label_parts();
     let incomplete = r.incomplete || r.idx.label_broken;
     diags.extend(std::mem::take(&mut r.diags));
@@ -51,6 +54,7 @@ pub fn resolve(syn: SyntaxCatalogue, sources: &SourceMap, diags: &mut Diagnostic
         releases,
         contracts,
         dsps,
+        royalties,
     }
 }
 
@@ -1464,6 +1468,264 @@ impl<'a> Resolver<'a> {
         }
         // Sorted input builds the map in bulk, without moving entities through node splits.
         out.into_iter().collect()
+    }
+
+    fn invalid_value(&mut self, span: Span, msg: String, help: String) {
+        self.push(
+            Diagnostic::new(codes::INVALID_VALUE, span, msg)
+                .label("not allowed here")
+                .help(help),
+        );
+    }
+
+    /// `royalties.toml`: exchange rates, report formats, matching.
+    fn royalties(&mut self) -> RoyaltySettings {
+        let mut out = RoyaltySettings::default();
+        let Some(item) = self.syn.royalties.take() else {
+            return out;
+        };
+        let Some(file) = item.value else {
+            self.incomplete = true;
+            return out;
+        };
+        let mut seen: HashMap<(String, String, Period), Span> = HashMap::new();
+        for fx in &file.fx {
+            let v = &fx.value;
+            let from = self.currency(&v.from);
+            let to = self.currency(&v.to);
+            let period = Period::parse(&v.period.value);
+            if period.is_none() {
+                self.push(
+                    Diagnostic::new(
+                        codes::INVALID_PERIOD,
+                        v.period.span,
+                        format!("`{}` is not a statement period", v.period.value),
+                    )
+                    .label("not a period")
+                    .help("write a quarter such as `\"2025-Q2\"` or a half-year such as `\"2025-H1\"`"),
+                );
+            }
+            let rate = self.amount(&v.rate, None);
+            if let Some(r) = &rate
+                && r.value <= Decimal::ZERO
+            {
+                self.invalid_value(
+                    r.span,
+                    format!("an exchange rate must be positive, not `{}`", r.value),
+                    "write units of `to` for one unit of `from`, such as `\"0.8575\"`".into(),
+                );
+                continue;
+            }
+            let (Some(from), Some(to), Some(period), Some(rate)) = (from, to, period, rate) else {
+                continue;
+            };
+            if from == to {
+                self.invalid_value(
+                    v.to.span,
+                    format!("a rate from `{from}` to itself"),
+                    "remove this rate: amounts in the same currency are never converted".into(),
+                );
+                continue;
+            }
+            if let Some(first) = seen.insert((from.clone(), to.clone(), period), fx.span) {
+                self.push(
+                    Diagnostic::new(
+                        codes::DUPLICATE_FX_RATE,
+                        fx.span,
+                        format!("a second `{from}` → `{to}` rate for {period}"),
+                    )
+                    .label("second rate")
+                    .secondary(first, "first rate here")
+                    .help("keep one rate per currency pair and period"),
+                );
+                continue;
+            }
+            out.fx.push(FxRate {
+                from,
+                to,
+                period,
+                rate: rate.value,
+                source: v.source.as_ref().map(|s| s.value.clone()),
+            });
+        }
+        for (key, f) in file.formats.iter() {
+            self.check_key_id(key, "report format");
+            let dsp_ok = self.reference(
+                &f.dsp,
+                RefSet::Dsps,
+                codes::UNKNOWN_DSP,
+                "DSP",
+                "its profile in `dsps/`",
+            );
+            let delimiter = match f.delimiter.as_ref().map(|d| d.value.as_str()) {
+                None | Some(",") => Some(b','),
+                Some(";") => Some(b';'),
+                Some("\t") | Some("tab") => Some(b'\t'),
+                Some("|") => Some(b'|'),
+                Some(other) => {
+                    let span = f.delimiter.as_ref().map_or(key.span, |d| d.span);
+                    self.invalid_value(
+                        span,
+                        format!("`{other}` is not a supported delimiter"),
+                        "use `\",\"`, `\";\"`, `\"|\"` or `\"\\t\"` (tab)".into(),
+                    );
+                    None
+                }
+            };
+            let decimal_comma = match f.decimal_separator.as_ref().map(|d| d.value.as_str()) {
+                None | Some(".") => Some(false),
+                Some(",") => Some(true),
+                Some(other) => {
+                    let span = f.decimal_separator.as_ref().map_or(key.span, |d| d.span);
+                    self.invalid_value(
+                        span,
+                        format!("`{other}` is not a decimal separator"),
+                        "use `\".\"` or `\",\"`".into(),
+                    );
+                    None
+                }
+            };
+            let date_format = match &f.date_format {
+                None => Some(DateFormat::YearMonth),
+                Some(d) => {
+                    let found = DateFormat::ALL
+                        .iter()
+                        .find(|(t, _)| *t == d.value)
+                        .map(|(_, f)| *f);
+                    if found.is_none() {
+                        let names: Vec<&str> = DateFormat::ALL.iter().map(|(t, _)| *t).collect();
+                        self.invalid_value(
+                            d.span,
+                            format!("`{}` is not a supported date format", d.value),
+                            format!(
+                                "use one of {}",
+                                names
+                                    .iter()
+                                    .map(|n| format!("`{n}`"))
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            ),
+                        );
+                    }
+                    found
+                }
+            };
+            let currency = match &f.currency {
+                Some(c) => self.currency(c).map(Some),
+                None => Some(None),
+            };
+            if f.currency.is_none() && f.columns.currency.is_none() {
+                self.push(
+                    Diagnostic::new(
+                        codes::MISSING_KEY,
+                        key.span,
+                        format!("report format `{}` names no currency", key.value),
+                    )
+                    .help("add `currency = \"GBP\"` for the whole report, or `columns.currency` for a currency column"),
+                );
+            }
+            let mut aliases = BTreeMap::new();
+            for (alias, code) in f.territory_aliases.iter() {
+                if let Some(i) = self.territory_code(code) {
+                    aliases.insert(
+                        alias.value.clone(),
+                        iso::territory_code(i).unwrap_or_default().to_string(),
+                    );
+                }
+            }
+            let channel_of = |this: &mut Self, v: &S<String>| -> Option<Channel> {
+                let c = Channel::parse(&v.value);
+                if c.is_none() {
+                    this.invalid_value(
+                        v.span,
+                        format!("`{}` is not a sales channel", v.value),
+                        "use `stream`, `download`, `physical`, `ugc` or `sync`".into(),
+                    );
+                }
+                c
+            };
+            let mut channels = BTreeMap::new();
+            for (written, ch) in f.channels.iter() {
+                if let Some(c) = channel_of(self, ch) {
+                    channels.insert(written.value.clone(), c);
+                }
+            }
+            let channel = f.channel.as_ref().and_then(|c| channel_of(self, c));
+            if f.channel.is_none() && f.columns.usage.is_none() {
+                self.push(
+                    Diagnostic::new(
+                        codes::MISSING_KEY,
+                        key.span,
+                        format!("report format `{}` names no sales channel", key.value),
+                    )
+                    .help("add `channel = \"stream\"` for the whole report, or `columns.use` with a `channels` table"),
+                );
+            }
+            let c = &f.columns;
+            let name = |v: &Option<S<String>>| v.as_ref().map(|s| s.value.clone());
+            let columns = Columns {
+                isrc: name(&c.isrc),
+                upc: name(&c.upc),
+                title: name(&c.title),
+                artist: name(&c.artist),
+                territory: c.territory.value.clone(),
+                service: name(&c.service),
+                usage: name(&c.usage),
+                units: c.units.value.clone(),
+                amount: c.amount.value.clone(),
+                currency: name(&c.currency),
+                date: c.date.value.clone(),
+                transaction: name(&c.transaction),
+            };
+            if c.isrc.is_none() && c.upc.is_none() {
+                self.push(
+                    Diagnostic::new(
+                        codes::MISSING_KEY,
+                        key.span,
+                        format!(
+                            "report format `{}` has neither an ISRC nor a UPC column",
+                            key.value
+                        ),
+                    )
+                    .help("add `columns.isrc` (or `columns.upc`): lines are matched by them"),
+                );
+                continue;
+            }
+            let (true, Some(delimiter), Some(decimal_comma), Some(date_format), Some(currency)) =
+                (dsp_ok, delimiter, decimal_comma, date_format, currency)
+            else {
+                continue;
+            };
+            if f.currency.is_none() && f.columns.currency.is_none() {
+                continue;
+            }
+            out.formats.insert(
+                key.value.clone(),
+                ReportFormat {
+                    id: key.value.clone(),
+                    dsp: f.dsp.value.clone(),
+                    files: f.files.value.clone(),
+                    delimiter,
+                    decimal_comma,
+                    date_format,
+                    currency,
+                    negated: f
+                        .sign
+                        .as_ref()
+                        .is_some_and(|s| s.value == crate::syntax::royalties::Sign::Negated),
+                    territory_aliases: aliases,
+                    channels,
+                    channel,
+                    columns,
+                },
+            );
+        }
+        out.fallback_title_artist = file
+            .matching
+            .as_ref()
+            .and_then(|m| m.fallback.as_ref())
+            .is_some_and(|f| f.value == crate::syntax::royalties::Fallback::TitleArtist);
+        out
     }
 
     fn dsps(&mut self) -> BTreeMap<String, Box<Dsp>> {

@@ -1,7 +1,7 @@
 //! JSON Schemas of the catalogue file kinds, generated from the `Toml*` types. The committed
 //! copies in `schemas/` are compared with these by a test, so they cannot drift.
 
-use crate::syntax::{contract, dsp, label, party, recording, release};
+use crate::syntax::{contract, dsp, label, party, recording, release, royalties};
 use schemars::{JsonSchema, generate::SchemaSettings};
 
 /// `(file name, pretty JSON)` for every schema, in a fixed order.
@@ -30,6 +30,10 @@ pub fn all() -> Vec<(String, String)> {
         one::<dsp::TomlDsp>(
             "dsp",
             "`dsps/<id>.toml`: a DSP profile and its delivery transport",
+        ),
+        one::<royalties::TomlRoyaltiesFile>(
+            "royalties",
+            "`royalties.toml`: exchange rates, CSV report formats, matching",
         ),
         one::<crate::diag::render::JsonDiagnosticSchema>(
             "diagnostic",

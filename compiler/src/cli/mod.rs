@@ -10,6 +10,7 @@ mod deliver;
 mod explain;
 mod generate;
 mod import;
+mod royalties;
 mod schema;
 
 use clap::{Parser, Subcommand};
@@ -79,6 +80,17 @@ enum Command {
     Log(deliver::PathArgs),
     /// Remove the apply lock left by a crashed apply.
     ForceUnlock(deliver::PathArgs),
+    /// Account sales reports: statements, suspense, a reconciliation, and the ledger.
+    #[command(after_help = "Examples:
+  sleeve royalties catalog-example --period 2025-Q1 --reports catalog-example/reports/2025-Q1
+  sleeve royalties . --period 2025-Q2 --reports in/ --format json     reconciliation as JSON
+  sleeve royalties . --period 2025-Q2 --reports in/ --replace          re-run the last period
+  sleeve royalties . --period 2025-Q2 --reports in/ --dry-run          statements, no ledger entry")]
+    Royalties(royalties::Args),
+    /// Trace a payee's earnings on one track: report lines → allocation → rate → split → recoupment.
+    #[command(after_help = "Examples:
+  sleeve trace the-lantern-choir GB-SLV-25-00001 --path catalog-example --period 2025-Q1")]
+    Trace(royalties::TraceArgs),
     /// Explain a diagnostic code: what it flags, why, and how to fix it.
     #[command(after_help = "Examples:
   sleeve explain E0302
@@ -119,6 +131,8 @@ pub fn run(args: Vec<String>) -> Exit {
         Command::Apply(a) => deliver::apply(a, &printer),
         Command::Log(a) => deliver::log(a, &printer),
         Command::ForceUnlock(a) => deliver::force_unlock(a, &printer),
+        Command::Royalties(a) => royalties::run(a, &printer),
+        Command::Trace(a) => royalties::trace(a, &printer),
         Command::Explain(a) => explain::run(a, &printer),
         Command::Import(a) => import::run(a, &printer),
         Command::Schema(a) => schema::run(a, &printer),

@@ -257,6 +257,14 @@ codes! {
         "A deal's `pre-order` date is on or after its `start`, so there is no pre-order window.",
         "Set `pre-order` to a date before `start` (the street date), or remove it."
     }
+    DUPLICATE_FX_RATE = "E0328" "duplicate-fx-rate" Error {
+        "`royalties.toml` gives two exchange rates for the same currency pair and statement period. A royalty run must convert with exactly one declared rate.",
+        "Keep one `[[fx]]` entry per `from`, `to` and `period`."
+    }
+    INVALID_PERIOD = "E0329" "invalid-period" Error {
+        "A statement period is not written as `YYYY-Qn` (quarter) or `YYYY-Hn` (half-year).",
+        "Write the period such as `2025-Q2` or `2025-H1`."
+    }
     UNREADABLE_MEDIA = "E0402" "unreadable-media" Error {
         "An audio or artwork file exists but is not what it claims to be: truncated, empty, mislabelled (an MP3 named `.flac`), or in a format DSPs do not take. Sleeve reads the file itself, not its name.",
         "Re-export the file from the master (FLAC or WAV for audio, JPEG or PNG for artwork) and replace it."
@@ -352,6 +360,46 @@ codes! {
     DELIVERY_FAILED = "E0512" "delivery-failed" Error {
         "A file could not be delivered: the host is unreachable, its key is unknown or changed, the credentials are wrong, or the server refused the file. What was delivered is recorded.",
         "Fix the cause and run `sleeve apply` again: it resumes where it stopped."
+    }
+    PERIOD_REFUSED = "E0601" "period-refused" Error {
+        "`sleeve royalties` cannot account this period: it is not written like the label's `statement-period` (quarters or halves), it is already in the ledger, or it comes before the ledger's last period. Closed statements are never rewritten.",
+        "Run the next period, or give `--replace` to account the ledger's last period again (it is reversed and re-posted)."
+    }
+    REPORT_UNREADABLE = "E0602" "report-unreadable" Error {
+        "A sales report could not be read: the file is missing, a gzip stream is truncated, the file is neither a DDEX DSR flat file nor a CSV matching a format in `royalties.toml`, or a CSV lacks a mapped column.",
+        "Check the path and the file; for CSV reports, add or correct a `[formats.<id>]` table in `royalties.toml` whose `files` pattern matches the file name."
+    }
+    REPORT_DUPLICATE = "E0603" "report-duplicate" Error {
+        "The same report (same content hash) was given twice, or it was already accounted in an earlier run. Accounting it again would pay its income twice.",
+        "Remove the duplicate from `--reports`; to account a period again, use `--replace`."
+    }
+    REPORT_LINE_REJECTED = "W0604" "report-line-rejected" Warning {
+        "A report line could not be accounted: a wrong number of cells, a non-numeric or negative count, an unknown currency or territory, a usage line pointing at a missing summary. The line never vanishes: its amount (when it can be read) is booked as `rejected` and the line is written to `rejects.tsv` with the reason.",
+        "Ask the service for a corrected report, or fix the CSV format mapping; then re-run the period with `--replace`."
+    }
+    REPORT_COUNTS_MISMATCH = "W0605" "report-counts-mismatch" Warning {
+        "A DSR file's `FOOT` record disagrees with the lines, summaries or blocks actually in the file (a truncated or edited file), or a summary's `Usages` differs from the sum of its usage lines.",
+        "Ask the service for the complete file; check the file was not cut during transfer."
+    }
+    MISSING_FX_RATE = "E0606" "missing-fx-rate" Error {
+        "Income in one currency must be paid in another (a payee's or the label's currency), but `royalties.toml` has no exchange rate for that pair and period.",
+        "Add an `[[fx]]` entry with `from`, `to`, `period` and `rate` to `royalties.toml`."
+    }
+    MONEY_NOT_CONSERVED = "E0607" "money-not-conserved" Error {
+        "The run's own proof failed: for some currency the buckets (payees, label, fees, suspense, rejected) do not add up to the gross reported, or a payee's ledger does not balance. Nothing was written. This is a bug in Sleeve.",
+        "Report the bug with the command and the reports; nothing was recorded."
+    }
+    LEDGER_FAILED = "E0608" "ledger-failed" Error {
+        "The royalty ledger in the catalogue's git repository could not be read or written, or it is not in the format this version writes.",
+        "Check the repository (`git fsck`); a hand-edited ledger ref can be restored from the reflog (`git reflog refs/sleeve/ledger/...`)."
+    }
+    INDIRECT_REVENUE = "W0609" "indirect-revenue" Warning {
+        "A DSR summary carries `IndirectNetRevenue`. Sleeve allocates only the summary's payable pool; indirect revenue needs a contractual policy and is not distributed.",
+        "Check the service's licence; if indirect revenue is payable, ask the service to include it in the pool."
+    }
+    UNKNOWN_PAYEE = "E0610" "unknown-payee" Error {
+        "`sleeve trace` or `sleeve royalties` was given a payee or identifier the catalogue does not know.",
+        "Use a party id with a `[payee]` table (as in `parties/<id>.toml`) and a valid ISRC."
     }
 }
 

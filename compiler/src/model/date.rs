@@ -51,6 +51,11 @@ impl Date {
         }
     }
 
+    /// The day before.
+    pub fn pred(self) -> Date {
+        Date::from_days(self.days() - 1)
+    }
+
     /// The date of a Unix timestamp (UTC).
     pub fn from_unix(secs: i64) -> Date {
         Date::from_days(secs.div_euclid(86_400))

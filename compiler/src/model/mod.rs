@@ -4,6 +4,7 @@ pub mod date;
 pub mod ddex_avs;
 pub mod ident;
 pub mod iso;
+pub mod period;
 pub mod ratio;
 pub mod text;
 
@@ -38,6 +39,8 @@ pub struct Catalogue {
     pub releases: BTreeMap<String, Box<Release>>,
     pub contracts: BTreeMap<String, Box<Contract>>,
     pub dsps: BTreeMap<String, Box<Dsp>>,
+    /// `royalties.toml`; empty when absent.
+    pub royalties: RoyaltySettings,
     /// Something could not be resolved (and was reported). Rules that judge what is *absent*
     /// (unused parties) don't run then: the missing piece might be what uses it.
     pub incomplete: bool,
@@ -385,4 +388,124 @@ pub enum Transport {
         password_env: Option<String>,
         known_hosts: Option<String>,
     },
+}
+
+/// `royalties.toml`, resolved: exchange rates, CSV report formats, matching.
+#[derive(Debug, Clone, Default)]
+pub struct RoyaltySettings {
+    pub fx: Vec<FxRate>,
+    pub formats: BTreeMap<String, ReportFormat>,
+    /// Match by normalised title and artist when neither ISRC nor UPC matches.
+    pub fallback_title_artist: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct FxRate {
+    pub from: String,
+    pub to: String,
+    pub period: period::Period,
+    pub rate: Decimal,
+    pub source: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ReportFormat {
+    pub id: String,
+    pub dsp: String,
+    /// File-name pattern with `*` and `?`.
+    pub files: String,
+    pub delimiter: u8,
+    pub decimal_comma: bool,
+    pub date_format: DateFormat,
+    pub currency: Option<String>,
+    pub negated: bool,
+    /// Alias → ISO code.
+    pub territory_aliases: BTreeMap<String, String>,
+    /// Usage type as written → channel.
+    pub channels: BTreeMap<String, Channel>,
+    pub channel: Option<Channel>,
+    pub columns: Columns,
+}
+
+/// How a CSV report writes its usage dates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateFormat {
+    YearMonth,
+    Iso,
+    DayMonthYear,
+    MonthDayYear,
+    Compact,
+}
+
+impl DateFormat {
+    pub const ALL: [(&'static str, DateFormat); 5] = [
+        ("YYYY-MM", DateFormat::YearMonth),
+        ("YYYY-MM-DD", DateFormat::Iso),
+        ("DD/MM/YYYY", DateFormat::DayMonthYear),
+        ("MM/DD/YYYY", DateFormat::MonthDayYear),
+        ("YYYYMMDD", DateFormat::Compact),
+    ];
+
+    /// The first day of the usage the text names.
+    pub fn parse(self, s: &str) -> Option<date::Date> {
+        let s = s.trim();
+        let num = |t: &str| -> Option<u32> {
+            (!t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| t.parse().ok())
+                .flatten()
+        };
+        let (y, m, d) = match self {
+            DateFormat::YearMonth => {
+                let (y, m) = s.split_once('-')?;
+                (num(y)?, num(m)?, 1)
+            }
+            DateFormat::Iso => return date::Date::parse(s),
+            DateFormat::DayMonthYear | DateFormat::MonthDayYear => {
+                let mut it = s.split('/');
+                let (a, b, y) = (num(it.next()?)?, num(it.next()?)?, num(it.next()?)?);
+                if it.next().is_some() {
+                    return None;
+                }
+                if self == DateFormat::DayMonthYear {
+                    (y, b, a)
+                } else {
+                    (y, a, b)
+                }
+            }
+            DateFormat::Compact => {
+                if s.len() != 8 {
+                    return None;
+                }
+                (num(&s[..4])?, num(&s[4..6])?, num(&s[6..])?)
+            }
+        };
+        date::Date::new(
+            i32::try_from(y).ok()?,
+            u8::try_from(m).ok()?,
+            u8::try_from(d).ok()?,
+        )
+    }
+}
+
+/// Column names of a CSV report format.
+#[derive(Debug, Clone, Default)]
+pub struct Columns {
+    pub isrc: Option<String>,
+    pub upc: Option<String>,
+    pub title: Option<String>,
+    pub artist: Option<String>,
+    pub territory: String,
+    pub service: Option<String>,
+    pub usage: Option<String>,
+    pub units: String,
+    pub amount: String,
+    pub currency: Option<String>,
+    pub date: String,
+    pub transaction: Option<String>,
+}
+
+impl Channel {
+    pub fn parse(s: &str) -> Option<Channel> {
+        Channel::ALL.into_iter().find(|c| c.as_str() == s)
+    }
 }

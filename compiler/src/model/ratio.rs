@@ -115,6 +115,38 @@ impl Ratio {
         self.num == 0
     }
 
+    /// The exact value as a decimal (`0.4`), or as a fraction (`1/3`) when no decimal is exact.
+    pub fn exact_string(self) -> String {
+        let mut den = self.den;
+        let mut scale = 0u32;
+        while den % 10 == 0 {
+            den /= 10;
+            scale += 1;
+        }
+        // Multiply up to a power of ten when the denominator has only the factors 2 and 5.
+        let mut rest = den;
+        while rest % 2 == 0 {
+            rest /= 2;
+        }
+        while rest % 5 == 0 {
+            rest /= 5;
+        }
+        if rest == 1 {
+            for extra in 0..40u32 {
+                let Some(p) = 10i128.checked_pow(scale + extra) else {
+                    break;
+                };
+                if p % self.den == 0
+                    && let Some(n) = self.num.checked_mul(p / self.den)
+                    && let Ok(d) = Decimal::try_from_i128_with_scale(n, scale + extra)
+                {
+                    return d.normalize().to_string();
+                }
+            }
+        }
+        self.to_string()
+    }
+
     /// As a percentage with up to `dp` decimal places (rounded half to even), for messages.
     /// Values too large for a decimal are shown as a fraction.
     pub fn percent_string(self, dp: u32) -> String {
@@ -209,5 +241,9 @@ mod tests {
         assert!(!huge.percent_string(2).is_empty());
         assert_eq!(exact_decimal("1.0000000000000000000000000000001"), None);
         assert!(exact_decimal("2000.00").is_some());
+        assert_eq!(Ratio::new(2, 5).unwrap().exact_string(), "0.4");
+        assert_eq!(Ratio::new(3, 8).unwrap().exact_string(), "0.375");
+        assert_eq!(Ratio::ONE.exact_string(), "1");
+        assert_eq!(third.exact_string(), "1/3");
     }
 }

@@ -45,6 +45,8 @@ pub struct StateRepo {
     repo: Repository,
     pub state_ref: String,
     pub lock_ref: String,
+    /// The royalty ledger's ref, beside the delivery state.
+    pub ledger_ref: String,
 }
 
 fn signature(repo: &Repository) -> Result<Signature<'static>, git2::Error> {
@@ -85,6 +87,7 @@ impl StateRepo {
             repo,
             state_ref: format!("refs/sleeve/state/{name}"),
             lock_ref: format!("refs/sleeve/lock/{name}"),
+            ledger_ref: format!("refs/sleeve/ledger/{name}"),
         })
     }
 
@@ -274,6 +277,86 @@ impl StateRepo {
                 ));
             }
             return Err(StateError::Moved(self.state_ref.clone()));
+        }
+        Ok(oid)
+    }
+
+    /// The commit `reference` points at, or `None` when the ref does not exist.
+    pub fn head_of(&self, reference: &str) -> Result<Option<Oid>, StateError> {
+        match self.repo.find_reference(reference) {
+            Ok(r) => r
+                .peel_to_commit()
+                .map(|c| Some(c.id()))
+                .map_err(|e| StateError::Corrupt {
+                    reference: reference.to_string(),
+                    why: e.message().to_string(),
+                }),
+            Err(e) if e.code() == ErrorCode::NotFound => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// A file of a commit's tree, or `None` when absent.
+    pub fn file_at(&self, commit: Oid, path: &str) -> Result<Option<Vec<u8>>, StateError> {
+        let tree = self.repo.find_commit(commit)?.tree()?;
+        match tree.get_path(Path::new(path)) {
+            Ok(entry) => Ok(Some(self.repo.find_blob(entry.id())?.content().to_vec())),
+            Err(e) if e.code() == ErrorCode::NotFound => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Names in a folder of a commit's tree (empty when absent).
+    pub fn names_at(&self, commit: Oid, folder: &str) -> Result<Vec<String>, StateError> {
+        let tree = self.repo.find_commit(commit)?.tree()?;
+        let Ok(entry) = tree.get_path(Path::new(folder)) else {
+            return Ok(Vec::new());
+        };
+        let sub = self.repo.find_tree(entry.id())?;
+        Ok(sub
+            .iter()
+            .filter_map(|e| e.name().ok().map(str::to_string))
+            .collect())
+    }
+
+    /// One commit on `reference` writing `files` over the parent's tree, moved by
+    /// compare-and-swap from `parent`.
+    pub fn commit_files(
+        &self,
+        reference: &str,
+        parent: Option<Oid>,
+        files: &[(String, Vec<u8>)],
+        message: &str,
+    ) -> Result<Oid, StateError> {
+        let mut update = git2::build::TreeUpdateBuilder::new();
+        for (path, bytes) in files {
+            update.upsert(path, self.repo.blob(bytes)?, git2::FileMode::Blob);
+        }
+        let parent_commit = match parent {
+            Some(p) => Some(self.repo.find_commit(p)?),
+            None => None,
+        };
+        let baseline = match &parent_commit {
+            Some(c) => c.tree()?,
+            None => self.repo.find_tree(self.repo.treebuilder(None)?.write()?)?,
+        };
+        let tree = self
+            .repo
+            .find_tree(update.create_updated(&self.repo, &baseline)?)?;
+        let sig = signature(&self.repo)?;
+        let parents: Vec<&git2::Commit<'_>> = parent_commit.iter().collect();
+        let oid = self
+            .repo
+            .commit(None, &sig, &sig, message, &tree, &parents)?;
+        let moved = match parent {
+            Some(p) => self
+                .repo
+                .reference_matching(reference, oid, true, p, message)
+                .err(),
+            None => self.repo.reference(reference, oid, false, message).err(),
+        };
+        if moved.is_some() {
+            return Err(StateError::Moved(reference.to_string()));
         }
         Ok(oid)
     }

@@ -11,6 +11,7 @@ pub mod label;
 pub mod party;
 pub mod recording;
 pub mod release;
+pub mod royalties;
 
 use crate::diag::{Diagnostic, Diagnostics, codes};
 use crate::source::{FileId, SourceFile, SourceMap, Span};
@@ -28,6 +29,7 @@ pub enum FileKind {
     Release,
     Contract,
     Dsp,
+    Royalties,
 }
 
 impl FileKind {
@@ -35,6 +37,9 @@ impl FileKind {
     pub fn of(path: &str) -> Option<FileKind> {
         if path == "sleeve.toml" {
             return Some(FileKind::Label);
+        }
+        if path == "royalties.toml" {
+            return Some(FileKind::Royalties);
         }
         let (top, _) = path.split_once('/')?;
         Some(match top {
@@ -56,6 +61,7 @@ impl FileKind {
             FileKind::Release => "release",
             FileKind::Contract => "contract",
             FileKind::Dsp => "dsp",
+            FileKind::Royalties => "royalties",
         }
     }
 }
@@ -81,6 +87,8 @@ pub struct SyntaxCatalogue {
     pub releases: Vec<Item<Box<release::TomlRelease>>>,
     pub contracts: Vec<Item<Box<contract::TomlContract>>>,
     pub dsps: Vec<Item<Box<dsp::TomlDsp>>>,
+    /// `royalties.toml`, when present.
+    pub royalties: Option<Item<Box<royalties::TomlRoyaltiesFile>>>,
 }
 
 /// Boxed so that the per-file results, whatever their kind, are small to move around.
@@ -91,6 +99,7 @@ enum Decoded {
     Release(Option<Box<release::TomlRelease>>),
     Contract(Option<Box<contract::TomlContract>>),
     Dsp(Option<Box<dsp::TomlDsp>>),
+    Royalties(Option<Box<royalties::TomlRoyaltiesFile>>),
     Ignored,
 }
 
@@ -232,6 +241,7 @@ pub fn load(
             }
             Decoded::Contract(v) => cat.contracts.push(item!(v)),
             Decoded::Dsp(v) => cat.dsps.push(item!(v)),
+            Decoded::Royalties(v) => cat.royalties = Some(item!(v)),
             Decoded::Ignored => {}
         }
     }
@@ -267,6 +277,7 @@ fn load_one(world: &dyn World, entry: &Entry, file: FileId) -> Loaded {
             Some(FileKind::Release) => Decoded::Release(None),
             Some(FileKind::Contract) => Decoded::Contract(None),
             Some(FileKind::Dsp) => Decoded::Dsp(None),
+            Some(FileKind::Royalties) => Decoded::Royalties(None),
             None => Decoded::Ignored,
         },
         diags,
@@ -338,7 +349,7 @@ fn load_one(world: &dyn World, entry: &Entry, file: FileId) -> Loaded {
     };
 
     let id = file_id(&entry.path);
-    if kind != FileKind::Label && !is_valid_id(&id) {
+    if !matches!(kind, FileKind::Label | FileKind::Royalties) && !is_valid_id(&id) {
         diags.push(
             Diagnostic::new(codes::INVALID_ID, at_start, format!("file name `{id}` is not a valid id"))
                 .help("rename the file to lowercase letters, digits and hyphens, such as `midnight-lines.toml`"),
@@ -378,6 +389,9 @@ fn load_one(world: &dyn World, entry: &Entry, file: FileId) -> Loaded {
                     Decoded::Contract(Decode::decode(&value, &mut cx).map(Box::new))
                 }
                 FileKind::Dsp => Decoded::Dsp(Decode::decode(&value, &mut cx).map(Box::new)),
+                FileKind::Royalties => {
+                    Decoded::Royalties(Decode::decode(&value, &mut cx).map(Box::new))
+                }
             }
         } else {
             return fail(text, diags);

@@ -8,7 +8,7 @@ use std::process::Command;
 
 const EPOCH: &str = "1764028800";
 
-fn copy_dir(from: &Path, to: &Path) {
+pub fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).expect("mkdir");
     for e in std::fs::read_dir(from).expect("read dir") {
         let e = e.expect("entry");
@@ -25,7 +25,7 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-fn git(dir: &Path, args: &[&str]) {
+pub fn git(dir: &Path, args: &[&str]) {
     let o = Command::new("git")
         .args(args)
         .current_dir(dir)

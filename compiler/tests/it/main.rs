@@ -12,6 +12,7 @@ mod docs;
 mod fuzz;
 mod golden;
 mod import;
+mod royalties;
 mod schema;
 mod sftp;
 mod support;

@@ -1,0 +1,578 @@
+//! The royalty chain, in the report's currency: pool → lines → fee and net → payees and the
+//! label. Every step is one largest-remainder allocation of integer minor units, so every
+//! unit of every pool ends in exactly one bucket.
+
+use super::alloc::allocate;
+use super::input::{Pool, Reader, Target};
+use super::rates::{Ix, Plan, RateTable};
+use crate::model::Channel;
+use crate::model::date::Date;
+use crate::model::ratio::Ratio;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+
+/// A payee's earnings on one track, territory, service, month and channel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DetailKey {
+    pub payee: Ix,
+    pub contract: Ix,
+    pub rec: Ix,
+    pub territory: u8,
+    pub channel: u8,
+    pub dsp: u32,
+    pub service: u32,
+    /// `year * 100 + month`.
+    pub month: i32,
+    pub currency: u32,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct DetailVal {
+    pub units: i64,
+    /// Line gross, before the fee.
+    pub gross: i128,
+    /// Net receipts the share applies to.
+    pub net: i128,
+    pub royalty: i128,
+    /// split × rate.
+    pub share: Option<Ratio>,
+}
+
+/// What a fact row is about: a recording, or an unmatched identifier.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Subject {
+    Recording(Ix),
+    Unmatched(u32),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FactKey {
+    pub subject: Subject,
+    pub territory: u8,
+    pub channel: u8,
+    pub dsp: u32,
+    pub service: u32,
+    pub month: i32,
+    pub currency: u32,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct FactVal {
+    pub units: i64,
+    pub gross: i128,
+    pub fees: i128,
+    pub payees: i128,
+    pub label: i128,
+    pub suspense: i128,
+}
+
+/// Income held until it can be attributed; kept in the ledger until released.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SuspenseItem {
+    pub reason: String,
+    pub isrc: String,
+    pub upc: String,
+    pub title: String,
+    pub artist: String,
+    pub territory: String,
+    pub channel: String,
+    pub dsp: String,
+    pub service: String,
+    /// `YYYY-MM`.
+    pub usage_month: String,
+    pub currency: String,
+    pub amount: Decimal,
+    pub units: i64,
+    /// Statement period it was booked in.
+    pub booked: String,
+    /// Up to ten source lines: `path:line (sha256 prefix)`.
+    pub sources: Vec<String>,
+    /// Number of source lines.
+    pub lines: u64,
+}
+
+/// Money buckets of one currency, in minor units (and the sub-minor rounding of pools).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Buckets {
+    pub gross: i128,
+    pub payees: i128,
+    pub label: i128,
+    pub fees: i128,
+    pub suspense: i128,
+    pub suspense_released: i128,
+    pub rejected: i128,
+    /// Reported digits finer than the currency's minor unit (exact).
+    pub rounding: Decimal,
+}
+
+impl Buckets {
+    /// gross == Σ buckets, exactly.
+    pub fn balances(&self) -> bool {
+        self.gross
+            == self.payees
+                + self.label
+                + self.fees
+                + self.suspense
+                + self.suspense_released
+                + self.rejected
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+struct SuspenseKey {
+    subject: Subject,
+    reason: u32,
+    territory: u8,
+    channel: u8,
+    dsp: u32,
+    service: u32,
+    month: i32,
+    currency: u32,
+}
+
+#[derive(Debug, Default)]
+struct SuspenseAcc {
+    amount: i128,
+    units: i64,
+    sources: Vec<(u32, u32)>,
+    lines: u64,
+}
+
+/// Context of one line.
+#[derive(Debug, Clone, Copy)]
+struct Ctx {
+    currency: u32,
+    territory: u8,
+    channel: Channel,
+    dsp: u32,
+    service: u32,
+    usage: Date,
+    file: u32,
+    line: u32,
+}
+
+/// The accounts of one run, before currency conversion.
+#[derive(Debug, Default)]
+pub struct Accounts {
+    pub detail: HashMap<DetailKey, DetailVal>,
+    pub facts: HashMap<FactKey, FactVal>,
+    /// Per currency (interned in the reader).
+    pub buckets: BTreeMap<u32, Buckets>,
+    suspense: HashMap<SuspenseKey, SuspenseAcc>,
+    reasons: super::input::Interner,
+    plans: HashMap<(Ix, u8, u8, i64), std::sync::Arc<Plan>>,
+    /// Lines accounted.
+    pub lines: u64,
+    /// Ledger suspense items released in this run (their index in the open list).
+    pub released: Vec<usize>,
+}
+
+fn channel_ix(c: Channel) -> u8 {
+    Channel::ALL.iter().position(|x| *x == c).unwrap_or(0) as u8
+}
+
+pub fn channel_of_ix(i: u8) -> Channel {
+    Channel::ALL
+        .get(i as usize)
+        .copied()
+        .unwrap_or(Channel::Stream)
+}
+
+fn month_of(d: Date) -> i32 {
+    d.year * 100 + i32::from(d.month)
+}
+
+impl Accounts {
+    /// Share every pool read by `reader` and account each line.
+    pub fn account_pools(&mut self, reader: &mut Reader<'_>) {
+        let pools = std::mem::take(&mut reader.pools);
+        let mut weights: Vec<i128> = Vec::new();
+        for pool in &pools {
+            self.account_pool(reader, pool, &mut weights);
+        }
+    }
+
+    fn account_pool(&mut self, reader: &mut Reader<'_>, pool: &Pool, weights: &mut Vec<i128>) {
+        let b = self.buckets.entry(pool.currency).or_default();
+        b.gross += i128::from(pool.amount);
+        b.rounding += pool.rounding;
+        weights.clear();
+        weights.extend(pool.lines.iter().map(|u| i128::from(u.weight)));
+        let parts = match allocate(i128::from(pool.amount), weights) {
+            Ok(p) => p,
+            Err(e) => {
+                // No line to share it over (every weight zero, or absurd numbers): the pool
+                // is rejected as a whole, with a line in the rejects file.
+                b.rejected += i128::from(pool.amount);
+                let i = reader.rejects.len();
+                reader.rejects.push(super::input::Reject {
+                    file: pool.file,
+                    line: pool.line,
+                    reason: format!("the pool cannot be shared: {e}"),
+                    text: String::new(),
+                    amount: Some((pool.currency, pool.amount)),
+                    booked: true,
+                });
+                reader.problems.push(super::input::Problem {
+                    file: pool.file,
+                    line: pool.line,
+                    kind: super::input::ProblemKind::Rejected,
+                    message: format!("the pool cannot be shared: {e}"),
+                });
+                let _ = i;
+                // Usage counts still count as usage.
+                for u in &pool.lines {
+                    if let Target::Recording(r) = u.target {
+                        let key = FactKey {
+                            subject: Subject::Recording(r),
+                            territory: pool.territory,
+                            channel: channel_ix(pool.channel),
+                            dsp: pool.dsp,
+                            service: pool.service,
+                            month: month_of(pool.usage),
+                            currency: pool.currency,
+                        };
+                        self.facts.entry(key).or_default().units += u.units;
+                    }
+                }
+                return;
+            }
+        };
+        for (u, gross) in pool.lines.iter().zip(parts) {
+            let ctx = Ctx {
+                currency: pool.currency,
+                territory: pool.territory,
+                channel: pool.channel,
+                dsp: pool.dsp,
+                service: pool.service,
+                usage: pool.usage,
+                file: pool.file,
+                line: u.line,
+            };
+            self.account_line(reader, u.target, gross, u.units, ctx);
+        }
+    }
+
+    fn account_line(
+        &mut self,
+        reader: &mut Reader<'_>,
+        target: Target,
+        gross: i128,
+        units: i64,
+        ctx: Ctx,
+    ) {
+        self.lines += 1;
+        match target {
+            Target::Rejected(ri) => {
+                self.buckets.entry(ctx.currency).or_default().rejected += gross;
+                if let Some(r) = reader.rejects.get_mut(ri as usize) {
+                    let prev = r.amount.map_or(0, |(_, a)| a);
+                    r.amount = Some((ctx.currency, prev + i64::try_from(gross).unwrap_or(0)));
+                    r.booked = true;
+                }
+            }
+            Target::Unmatched(ui) => {
+                self.suspend(
+                    Subject::Unmatched(ui),
+                    "no recording or release in the catalogue has this identifier",
+                    gross,
+                    units,
+                    ctx,
+                );
+            }
+            Target::Release(ri) => {
+                let tracks = reader
+                    .table
+                    .releases
+                    .get(ri as usize)
+                    .map(|r| r.tracks.clone())
+                    .unwrap_or_default();
+                if tracks.is_empty() {
+                    self.suspend(
+                        Subject::Unmatched(u32::MAX),
+                        "the release has no tracks",
+                        gross,
+                        units,
+                        ctx,
+                    );
+                    return;
+                }
+                let shares = allocate(gross, &vec![1; tracks.len()]).unwrap_or_default();
+                for (k, (t, g)) in tracks.iter().zip(shares).enumerate() {
+                    // Release-level units are counted once, on the first track.
+                    let u = if k == 0 { units } else { 0 };
+                    self.account_recording(reader.table, *t, g, u, ctx, Subject::Recording(*t));
+                }
+            }
+            Target::Recording(r) => {
+                self.account_recording(reader.table, r, gross, units, ctx, Subject::Recording(r))
+            }
+        }
+    }
+
+    fn suspend(&mut self, subject: Subject, reason: &str, gross: i128, units: i64, ctx: Ctx) {
+        self.buckets.entry(ctx.currency).or_default().suspense += gross;
+        let key = SuspenseKey {
+            subject,
+            reason: self.reasons.get(reason),
+            territory: ctx.territory,
+            channel: channel_ix(ctx.channel),
+            dsp: ctx.dsp,
+            service: ctx.service,
+            month: month_of(ctx.usage),
+            currency: ctx.currency,
+        };
+        let acc = self.suspense.entry(key).or_default();
+        acc.amount += gross;
+        acc.units += units;
+        acc.lines += 1;
+        if acc.sources.len() < 10 {
+            acc.sources.push((ctx.file, ctx.line));
+        }
+        let f = self
+            .facts
+            .entry(FactKey {
+                subject,
+                territory: ctx.territory,
+                channel: channel_ix(ctx.channel),
+                dsp: ctx.dsp,
+                service: ctx.service,
+                month: month_of(ctx.usage),
+                currency: ctx.currency,
+            })
+            .or_default();
+        f.units += units;
+        f.gross += gross;
+        f.suspense += gross;
+    }
+
+    fn account_recording(
+        &mut self,
+        table: &RateTable,
+        rec: Ix,
+        gross: i128,
+        units: i64,
+        ctx: Ctx,
+        subject: Subject,
+    ) {
+        let ch = channel_ix(ctx.channel);
+        let plan = self
+            .plans
+            .entry((rec, ctx.territory, ch, ctx.usage.days()))
+            .or_insert_with(|| {
+                std::sync::Arc::new(table.plan(rec, ctx.territory, ctx.channel, ctx.usage))
+            })
+            .clone();
+        match &*plan {
+            Plan::Suspense(reason) => {
+                self.suspend(subject, reason, gross, units, ctx);
+            }
+            Plan::Paid {
+                fee,
+                parts,
+                weights,
+                shares,
+            } => {
+                let (net, fee_amount) = match allocate(gross, fee) {
+                    Ok(v) => (
+                        v.first().copied().unwrap_or(gross),
+                        v.get(1).copied().unwrap_or(0),
+                    ),
+                    Err(_) => (gross, 0),
+                };
+                let split = allocate(net, weights).unwrap_or_else(|_| {
+                    let mut v = vec![0; weights.len()];
+                    if let Some(l) = v.last_mut() {
+                        *l = net;
+                    }
+                    v
+                });
+                let label = split.last().copied().unwrap_or(0);
+                let paid: i128 = split.iter().take(parts.len()).sum();
+                let b = self.buckets.entry(ctx.currency).or_default();
+                b.fees += fee_amount;
+                b.payees += paid;
+                b.label += label;
+                for ((payee, contract), (royalty, share)) in
+                    parts.iter().zip(split.iter().zip(shares))
+                {
+                    let d = self
+                        .detail
+                        .entry(DetailKey {
+                            payee: *payee,
+                            contract: *contract,
+                            rec,
+                            territory: ctx.territory,
+                            channel: ch,
+                            dsp: ctx.dsp,
+                            service: ctx.service,
+                            month: month_of(ctx.usage),
+                            currency: ctx.currency,
+                        })
+                        .or_default();
+                    d.units += units;
+                    d.gross += gross;
+                    d.net += net;
+                    d.royalty += royalty;
+                    d.share.get_or_insert(*share);
+                }
+                let f = self
+                    .facts
+                    .entry(FactKey {
+                        subject,
+                        territory: ctx.territory,
+                        channel: ch,
+                        dsp: ctx.dsp,
+                        service: ctx.service,
+                        month: month_of(ctx.usage),
+                        currency: ctx.currency,
+                    })
+                    .or_default();
+                f.units += units;
+                f.gross += gross;
+                f.fees += fee_amount;
+                f.payees += paid;
+                f.label += label;
+            }
+        }
+    }
+
+    /// Try to release open suspense items from earlier periods: those that now match the
+    /// catalogue and have a split and contracts in force are accounted in this run.
+    pub fn release_suspense(&mut self, reader: &mut Reader<'_>, open: &[SuspenseItem]) {
+        for (i, item) in open.iter().enumerate() {
+            let target = reader.match_line(&item.isrc, &item.upc, &item.title, &item.artist);
+            let rec = match target {
+                Target::Recording(r) => r,
+                Target::Release(r) => match reader
+                    .table
+                    .releases
+                    .get(r as usize)
+                    .and_then(|r| r.tracks.first())
+                {
+                    Some(t) => *t,
+                    None => continue,
+                },
+                _ => continue,
+            };
+            let (Some(territory), Some(channel), Some(mu)) = (
+                crate::model::iso::territory_index(&item.territory),
+                Channel::parse(&item.channel),
+                crate::model::iso::currency_minor_units(&item.currency),
+            ) else {
+                continue;
+            };
+            let Some(usage) = Date::parse(&format!("{}-01", item.usage_month)) else {
+                continue;
+            };
+            if !matches!(
+                reader.table.plan(rec, territory, channel, usage),
+                Plan::Paid { .. }
+            ) {
+                continue;
+            }
+            let Some((amount, _)) = super::input::to_minor(item.amount, u32::from(mu)) else {
+                continue;
+            };
+            let ctx = Ctx {
+                currency: reader.currencies.get(&item.currency),
+                territory,
+                channel,
+                dsp: reader.dsps.get(&item.dsp),
+                service: reader.services.get(&item.service),
+                usage,
+                file: u32::MAX,
+                line: 0,
+            };
+            let gross = i128::from(amount);
+            self.buckets
+                .entry(ctx.currency)
+                .or_default()
+                .suspense_released -= gross;
+            let target = match target {
+                Target::Release(r) => Target::Release(r),
+                _ => Target::Recording(rec),
+            };
+            // Usage was counted when the line was booked: release money only.
+            match target {
+                Target::Release(_) => self.account_line(reader, target, gross, 0, ctx),
+                _ => self.account_recording(
+                    reader.table,
+                    rec,
+                    gross,
+                    0,
+                    ctx,
+                    Subject::Recording(rec),
+                ),
+            }
+            self.released.push(i);
+        }
+    }
+
+    /// The new suspense items of this run, in a stable order.
+    pub fn suspense_items(&self, reader: &Reader<'_>, period: &str) -> Vec<SuspenseItem> {
+        let mut keys: Vec<(&SuspenseKey, &SuspenseAcc)> = self.suspense.iter().collect();
+        keys.sort_by_key(|(k, _)| **k);
+        keys.into_iter()
+            .map(|(k, acc)| {
+                let (isrc, upc, title, artist) = match k.subject {
+                    Subject::Recording(r) => reader
+                        .table
+                        .recordings
+                        .get(r as usize)
+                        .map(|rec| {
+                            let upc = rec
+                                .release
+                                .and_then(|x| reader.table.releases.get(x as usize))
+                                .map_or(String::new(), |x| x.upc.clone());
+                            (rec.isrc.clone(), upc, rec.title.clone(), rec.artist.clone())
+                        })
+                        .unwrap_or_default(),
+                    Subject::Unmatched(u) => reader
+                        .unmatched_key(u)
+                        .map(|m| {
+                            (
+                                m.isrc.clone(),
+                                m.upc.clone(),
+                                m.title.clone(),
+                                m.artist.clone(),
+                            )
+                        })
+                        .unwrap_or_default(),
+                };
+                let currency = reader.currencies.name(k.currency).to_string();
+                let mu = crate::model::iso::currency_minor_units(&currency).unwrap_or(2);
+                SuspenseItem {
+                    reason: self.reasons.name(k.reason).to_string(),
+                    isrc,
+                    upc,
+                    title,
+                    artist,
+                    territory: crate::model::iso::territory_code(k.territory)
+                        .unwrap_or("")
+                        .to_string(),
+                    channel: channel_of_ix(k.channel).as_str().to_string(),
+                    dsp: reader.dsps.name(k.dsp).to_string(),
+                    service: reader.services.name(k.service).to_string(),
+                    usage_month: format!("{:04}-{:02}", k.month / 100, k.month % 100),
+                    currency,
+                    amount: super::input::from_minor(acc.amount, u32::from(mu)),
+                    units: acc.units,
+                    booked: period.to_string(),
+                    sources: acc
+                        .sources
+                        .iter()
+                        .map(|(f, l)| match reader.files.get(*f as usize) {
+                            Some(s) => {
+                                format!("{}:{} ({})", s.path, l, s.sha256.get(..12).unwrap_or(""))
+                            }
+                            None => "released from suspense".to_string(),
+                        })
+                        .collect(),
+                    lines: acc.lines,
+                }
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,674 @@
+//! The compiled rate table: for every recording, territory and channel, who is paid what.
+//!
+//! `sleeve build` writes it to `out/rates/` for review; `sleeve royalties` computes the same
+//! table from the same catalogue, so what a reviewer reads is what gets paid.
+
+use crate::model::date::Date;
+use crate::model::iso;
+use crate::model::ratio::Ratio;
+use crate::model::{Catalogue, Channel, Owner, Scope};
+use rust_decimal::Decimal;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fmt::Write as _;
+
+/// Index of a recording, payee or contract in the table.
+pub type Ix = u32;
+
+#[derive(Debug, Clone)]
+pub struct RateTable {
+    pub label_currency: String,
+    pub recordings: Vec<RecRates>,
+    /// Compact ISRC → recording.
+    pub by_isrc: HashMap<String, Ix>,
+    /// GTIN-14 of the UPC → release.
+    pub by_upc: HashMap<String, Ix>,
+    /// Normalised "title|artist" → recording; `None` when several recordings share it.
+    pub by_title_artist: HashMap<String, Option<Ix>>,
+    pub releases: Vec<ReleaseInfo>,
+    pub payees: Vec<PayeeInfo>,
+    pub contracts: Vec<ContractInfo>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ReleaseInfo {
+    pub id: String,
+    pub upc: String,
+    pub title: String,
+    pub tracks: Vec<Ix>,
+}
+
+#[derive(Debug, Clone)]
+pub struct PayeeInfo {
+    pub id: String,
+    pub name: String,
+    pub currency: String,
+    pub minimum_payout: Decimal,
+    pub email: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ContractInfo {
+    pub id: String,
+    pub payee: Ix,
+    pub start: Date,
+    pub end: Option<Date>,
+    /// Recoupment group: the smallest contract index of its cross-collateralised set.
+    pub group: Ix,
+    pub advances: Vec<(Decimal, String, Date, Option<String>)>,
+    /// Share withheld from download and physical royalties, and over how many periods it
+    /// is released.
+    pub reserve: Option<(Ratio, u32)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct RecRates {
+    pub id: String,
+    /// Display form of the ISRC (`GB-SLV-25-00001`).
+    pub isrc: String,
+    pub title: String,
+    pub artist: String,
+    /// First release (in id order) that carries the recording.
+    pub release: Option<Ix>,
+    /// `label`, an imprint id or a client id.
+    pub owner: String,
+    /// White-label distribution fee: share of gross the label keeps.
+    pub fee: Ratio,
+    /// Territories with a rule of their own, sorted, and the rule set that applies there.
+    pub special: Vec<(u8, u32)>,
+    /// Rule set of every other territory; `None` when no split covers them.
+    pub rest: Option<u32>,
+    pub rulesets: Vec<RuleSet>,
+}
+
+/// Who shares a line's net receipts in some territories.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleSet {
+    /// Key of the split rule in force.
+    pub split_key: String,
+    pub terms: Vec<Term>,
+}
+
+/// One payee of a split, with the contracts that may cover the recording for them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Term {
+    pub payee: Ix,
+    pub split: Ratio,
+    /// Contract and its rate per channel (in `Channel::ALL` order); no rate = not paid.
+    pub contracts: Vec<(Ix, [Option<Ratio>; 5])>,
+}
+
+fn channel_ix(c: Channel) -> usize {
+    Channel::ALL.iter().position(|x| *x == c).unwrap_or(0)
+}
+
+impl RecRates {
+    pub fn ruleset_for(&self, territory: u8) -> Option<&RuleSet> {
+        let i = match self.special.binary_search_by_key(&territory, |(t, _)| *t) {
+            Ok(i) => self.special.get(i).map(|(_, r)| *r),
+            Err(_) => self.rest,
+        }?;
+        self.rulesets.get(i as usize)
+    }
+}
+
+/// How one line's net receipts are shared, or why it cannot be.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Plan {
+    Paid {
+        /// Weights of `[net, fee]`.
+        fee: [i128; 2],
+        /// `(payee, contract, weight)`, then the label's weight last in `weights`.
+        parts: Vec<(Ix, Ix)>,
+        /// One weight per part, then the label's.
+        weights: Vec<i128>,
+        /// Exact share of net per part (split × rate), for statements.
+        shares: Vec<Ratio>,
+    },
+    Suspense(String),
+}
+
+impl RateTable {
+    /// The plan for a line of recording `rec` in `territory`, on `channel`, used on `date`.
+    pub fn plan(&self, rec: Ix, territory: u8, channel: Channel, date: Date) -> Plan {
+        let Some(r) = self.recordings.get(rec as usize) else {
+            return Plan::Suspense("unknown recording".into());
+        };
+        let Some(rules) = r.ruleset_for(territory) else {
+            return Plan::Suspense(format!(
+                "no split rule for {}",
+                iso::territory_code(territory).unwrap_or("?")
+            ));
+        };
+        let mut parts = Vec::with_capacity(rules.terms.len());
+        let mut shares = Vec::with_capacity(rules.terms.len() + 1);
+        for t in &rules.terms {
+            let found = t.contracts.iter().find(|(c, _)| {
+                self.contracts
+                    .get(*c as usize)
+                    .is_some_and(|c| c.start <= date && c.end.is_none_or(|e| date <= e))
+            });
+            let Some((c, rates)) = found else {
+                let payee = self.payees.get(t.payee as usize).map_or("?", |p| &p.id);
+                return Plan::Suspense(format!("no contract in force for {payee} on {date}"));
+            };
+            let rate = rates
+                .get(channel_ix(channel))
+                .copied()
+                .flatten()
+                .unwrap_or(Ratio::ZERO);
+            parts.push((t.payee, *c));
+            shares.push(t.split.checked_mul(rate).unwrap_or(Ratio::ZERO));
+        }
+        let paid = shares
+            .iter()
+            .try_fold(Ratio::ZERO, |a, s| a.checked_add(*s))
+            .unwrap_or(Ratio::ONE);
+        let label = Ratio::ONE.checked_sub(paid).unwrap_or(Ratio::ZERO);
+        let mut all = shares.clone();
+        all.push(label);
+        let Some(weights) = integer_weights(&all) else {
+            return Plan::Suspense("shares too fine to allocate exactly".into());
+        };
+        let fee = integer_weights(&[Ratio::ONE.checked_sub(r.fee).unwrap_or(Ratio::ONE), r.fee])
+            .and_then(|w| <[i128; 2]>::try_from(w).ok())
+            .unwrap_or([1, 0]);
+        Plan::Paid {
+            fee,
+            parts,
+            weights,
+            shares,
+        }
+    }
+
+    pub fn find_payee(&self, id: &str) -> Option<Ix> {
+        self.payees.iter().position(|p| p.id == id).map(|i| i as Ix)
+    }
+}
+
+/// Ratios scaled to integers with one common denominator.
+pub fn integer_weights(rs: &[Ratio]) -> Option<Vec<i128>> {
+    let mut lcm: i128 = 1;
+    for r in rs {
+        let g = gcd(lcm, r.den());
+        lcm = (lcm / g).checked_mul(r.den())?;
+    }
+    rs.iter()
+        .map(|r| r.num().checked_mul(lcm / r.den()))
+        .collect()
+}
+
+fn gcd(mut a: i128, mut b: i128) -> i128 {
+    while b != 0 {
+        (a, b) = (b, a % b);
+    }
+    a.abs().max(1)
+}
+
+/// Normalised "title|artist" for fallback matching: lowercase letters and digits only, with
+/// any "feat." part dropped.
+pub fn title_artist_key(title: &str, artist: &str) -> String {
+    fn norm(s: &str) -> String {
+        let lower = s.to_lowercase();
+        let cut = [
+            " feat.",
+            " feat ",
+            " ft.",
+            " ft ",
+            " featuring ",
+            "(feat",
+            "(ft",
+        ]
+        .iter()
+        .filter_map(|m| lower.find(m))
+        .min()
+        .unwrap_or(lower.len());
+        lower
+            .get(..cut)
+            .unwrap_or(&lower)
+            .chars()
+            .filter(|c| c.is_alphanumeric())
+            .collect()
+    }
+    format!("{}|{}", norm(title), norm(artist))
+}
+
+/// Compile the table. The catalogue must have passed `check` without errors.
+pub fn compile(cat: &Catalogue) -> RateTable {
+    let label_currency = cat
+        .label
+        .as_ref()
+        .map_or_else(|| "GBP".to_string(), |l| l.currency.clone());
+    let mut payees = Vec::new();
+    let mut payee_ix: HashMap<&str, Ix> = HashMap::new();
+    for (id, p) in &cat.parties {
+        if let Some(pay) = &p.payee {
+            payee_ix.insert(id, payees.len() as Ix);
+            payees.push(PayeeInfo {
+                id: id.clone(),
+                name: p.name.clone(),
+                currency: pay.currency.clone(),
+                minimum_payout: pay.minimum_payout,
+                email: pay.email.clone(),
+            });
+        }
+    }
+
+    // Contracts, with their recoupment groups (union-find over `recoup-with`).
+    let contract_ids: Vec<&String> = cat.contracts.keys().collect();
+    let contract_ix: HashMap<&str, Ix> = contract_ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| (id.as_str(), i as Ix))
+        .collect();
+    let mut parent: Vec<usize> = (0..contract_ids.len()).collect();
+    fn find(p: &mut [usize], mut i: usize) -> usize {
+        while p[i] != i {
+            p[i] = p[p[i]];
+            i = p[i];
+        }
+        i
+    }
+    for (i, c) in cat.contracts.values().enumerate() {
+        for other in &c.recoup_with {
+            if let Some(j) = contract_ix.get(other.value.as_str()) {
+                let (a, b) = (find(&mut parent, i), find(&mut parent, *j as usize));
+                let (lo, hi) = (a.min(b), a.max(b));
+                parent[hi] = lo;
+            }
+        }
+    }
+    let mut contracts = Vec::new();
+    for (i, c) in cat.contracts.values().enumerate() {
+        let group = find(&mut parent, i) as Ix;
+        contracts.push(ContractInfo {
+            id: c.id.value.clone(),
+            payee: payee_ix.get(c.payee.value.as_str()).copied().unwrap_or(0),
+            start: c.start.value,
+            end: c.end.as_ref().map(|e| e.value),
+            group,
+            advances: c
+                .advances
+                .iter()
+                .map(|a| (a.amount.value, a.currency.clone(), a.date, a.note.clone()))
+                .collect(),
+            reserve: c.reserve.as_ref().map(|r| (r.rate.value, r.periods)),
+        });
+    }
+
+    // Which recordings each contract covers explicitly.
+    let mut listed: Vec<Option<BTreeSet<&str>>> = Vec::new();
+    for c in cat.contracts.values() {
+        if c.releases.is_empty() && c.recordings.is_empty() {
+            listed.push(None);
+            continue;
+        }
+        let mut set: BTreeSet<&str> = c.recordings.iter().map(|r| r.value.as_str()).collect();
+        for rel in &c.releases {
+            if let Some(r) = cat.releases.get(&rel.value) {
+                set.extend(r.tracks().map(|(_, _, t)| t.value.as_str()));
+            }
+        }
+        listed.push(Some(set));
+    }
+    let mut by_payee: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, c) in cat.contracts.values().enumerate() {
+        by_payee.entry(c.payee.value.as_str()).or_default().push(i);
+    }
+
+    // Releases, and the first release of each recording.
+    let rec_ids: Vec<&String> = cat.recordings.keys().collect();
+    let rec_ix: HashMap<&str, Ix> = rec_ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| (id.as_str(), i as Ix))
+        .collect();
+    let mut releases = Vec::new();
+    let mut by_upc = HashMap::new();
+    let mut first_release: HashMap<&str, (Ix, &Owner)> = HashMap::new();
+    for r in cat.releases.values() {
+        let ix = releases.len() as Ix;
+        by_upc.insert(r.upc.value.gtin14(), ix);
+        let tracks: Vec<Ix> = r
+            .tracks()
+            .filter_map(|(_, _, t)| rec_ix.get(t.value.as_str()).copied())
+            .collect();
+        for (_, _, t) in r.tracks() {
+            first_release
+                .entry(t.value.as_str())
+                .or_insert((ix, &r.owner));
+        }
+        releases.push(ReleaseInfo {
+            id: r.id.value.clone(),
+            upc: r.upc.value.as_str().to_string(),
+            title: r.title.value.clone(),
+            tracks,
+        });
+    }
+
+    let contract_list: Vec<&crate::model::Contract> =
+        cat.contracts.values().map(|b| &**b).collect();
+    let mut recordings = Vec::with_capacity(rec_ids.len());
+    let mut by_isrc = HashMap::with_capacity(rec_ids.len());
+    let mut by_title_artist: HashMap<String, Option<Ix>> = HashMap::new();
+    for (ix, (id, rec)) in cat.recordings.iter().enumerate() {
+        let artist = rec.display_artist.clone().unwrap_or_else(|| {
+            rec.artists
+                .iter()
+                .map(|a| {
+                    cat.parties
+                        .get(&a.value)
+                        .map_or(a.value.clone(), |p| p.name.clone())
+                })
+                .collect::<Vec<_>>()
+                .join(" & ")
+        });
+        let (release, owner) = match first_release.get(id.as_str()) {
+            Some((r, o)) => (Some(*r), (*o).clone()),
+            None => (None, Owner::Label),
+        };
+        let (owner_name, fee) = match &owner {
+            Owner::Label => ("label".to_string(), Ratio::ZERO),
+            Owner::Imprint(i) => (i.clone(), Ratio::ZERO),
+            Owner::Client(c) => (c.clone(), cat.clients.get(c).map_or(Ratio::ZERO, |c| c.fee)),
+        };
+        // Contracts that may pay each payee of this recording.
+        let contracts_of = |payee: &str| -> Vec<usize> {
+            by_payee
+                .get(payee)
+                .map(|cs| {
+                    cs.iter()
+                        .copied()
+                        .filter(|ci| {
+                            listed
+                                .get(*ci)
+                                .is_some_and(|l| l.as_ref().is_none_or(|s| s.contains(id.as_str())))
+                        })
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        // Territories with a rule of their own: non-default split rules and rate rules.
+        let mut special = iso::TerritorySet::new();
+        let mut payee_contracts: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+        for rule in &rec.splits {
+            if rule.scope != Scope::Default {
+                special = special.union(rule.scope.territories());
+            }
+            for (p, _) in &rule.shares {
+                payee_contracts
+                    .entry(p.value.as_str())
+                    .or_insert_with(|| contracts_of(&p.value));
+            }
+        }
+        for cs in payee_contracts.values() {
+            for ci in cs {
+                if let Some(c) = contract_list.get(*ci) {
+                    for rr in &c.rates {
+                        if rr.scope != Scope::Default {
+                            special = special.union(rr.scope.territories());
+                        }
+                    }
+                }
+            }
+        }
+        let mut rulesets: Vec<RuleSet> = Vec::new();
+        let mut intern = |rs: RuleSet| -> u32 {
+            match rulesets.iter().position(|x| *x == rs) {
+                Some(i) => i as u32,
+                None => {
+                    rulesets.push(rs);
+                    (rulesets.len() - 1) as u32
+                }
+            }
+        };
+        let ruleset_at = |t: Option<u8>| -> Option<RuleSet> {
+            let rule = match t {
+                Some(t) => rec.split_for(t)?,
+                None => rec.splits.iter().find(|r| r.scope == Scope::Default)?,
+            };
+            let terms = rule
+                .shares
+                .iter()
+                .map(|(p, share)| Term {
+                    payee: payee_ix.get(p.value.as_str()).copied().unwrap_or(0),
+                    split: share.value,
+                    contracts: payee_contracts
+                        .get(p.value.as_str())
+                        .map(|cs| {
+                            cs.iter()
+                                .filter_map(|ci| {
+                                    let c = contract_list.get(*ci)?;
+                                    let mut rates = [None; 5];
+                                    for (k, ch) in Channel::ALL.iter().enumerate() {
+                                        rates[k] = c
+                                            .rates
+                                            .iter()
+                                            .filter(|r| match t {
+                                                Some(t) => r.scope.territories().contains(t),
+                                                None => r.scope == Scope::Default,
+                                            })
+                                            .filter(|r| r.rates.contains_key(ch))
+                                            .min_by_key(|r| r.scope.rank())
+                                            .and_then(|r| r.rates.get(ch))
+                                            .map(|s| s.value);
+                                    }
+                                    Some((*ci as Ix, rates))
+                                })
+                                .collect()
+                        })
+                        .unwrap_or_default(),
+                })
+                .collect();
+            Some(RuleSet {
+                split_key: rule.key.value.clone(),
+                terms,
+            })
+        };
+        let mut special_list = Vec::new();
+        for code in special.iter() {
+            if let Some(t) = iso::territory_index(code)
+                && let Some(rs) = ruleset_at(Some(t))
+            {
+                special_list.push((t, intern(rs)));
+            }
+        }
+        special_list.sort_by_key(|(t, _)| *t);
+        let rest = ruleset_at(None).map(&mut intern);
+        by_isrc.insert(rec.isrc.value.as_str().to_string(), ix as Ix);
+        by_title_artist
+            .entry(title_artist_key(&rec.title.value, &artist))
+            .and_modify(|v| *v = None)
+            .or_insert(Some(ix as Ix));
+        recordings.push(RecRates {
+            id: id.clone(),
+            isrc: rec.isrc.value.display_form(),
+            title: rec.title.value.clone(),
+            artist,
+            release,
+            owner: owner_name,
+            fee,
+            special: special_list,
+            rest,
+            rulesets,
+        });
+    }
+    RateTable {
+        label_currency,
+        recordings,
+        by_isrc,
+        by_upc,
+        by_title_artist,
+        releases,
+        payees,
+        contracts,
+    }
+}
+
+/// `out/rates/rates.csv`: one row per recording × territory × channel × payee × contract.
+/// `territory` `*` stands for every territory without rows of its own for that ISRC.
+pub fn to_csv(t: &RateTable) -> String {
+    let mut out = String::from(
+        "isrc,recording,territory,channel,payee,contract,start,end,split,rate,share,fee\n",
+    );
+    for_each_row(t, |row| {
+        let _ = writeln!(
+            out,
+            "{},{},{},{},{},{},{},{},{},{},{},{}",
+            row.isrc,
+            row.recording,
+            row.territory,
+            row.channel,
+            row.payee,
+            row.contract,
+            row.start,
+            row.end,
+            row.split,
+            row.rate,
+            row.share,
+            row.fee
+        );
+    });
+    out
+}
+
+/// One row of the rate table, as written.
+#[derive(Debug, serde::Serialize)]
+pub struct Row<'a> {
+    pub isrc: &'a str,
+    pub recording: &'a str,
+    pub territory: &'a str,
+    pub channel: &'static str,
+    pub payee: &'a str,
+    pub contract: &'a str,
+    pub start: String,
+    pub end: String,
+    pub split: String,
+    pub rate: String,
+    pub share: String,
+    pub fee: String,
+}
+
+/// Every row, in recording, territory (`*` last), channel, split order.
+pub fn for_each_row(t: &RateTable, mut f: impl FnMut(&Row<'_>)) {
+    for r in &t.recordings {
+        let fee = r.fee.exact_string();
+        let mut sets: Vec<(&str, u32)> = r
+            .special
+            .iter()
+            .map(|(code, rs)| (iso::territory_code(*code).unwrap_or("?"), *rs))
+            .collect();
+        if let Some(rest) = r.rest {
+            sets.push(("*", rest));
+        }
+        for (territory, rs) in sets {
+            let Some(rs) = r.rulesets.get(rs as usize) else {
+                continue;
+            };
+            // Channels any contract of the rule names.
+            for (k, ch) in Channel::ALL.iter().enumerate() {
+                let named = rs
+                    .terms
+                    .iter()
+                    .any(|term| term.contracts.iter().any(|(_, rates)| rates[k].is_some()));
+                if !named {
+                    continue;
+                }
+                for term in &rs.terms {
+                    let payee = t.payees.get(term.payee as usize).map_or("", |p| &p.id);
+                    let split = term.split.exact_string();
+                    if term.contracts.is_empty() {
+                        f(&Row {
+                            isrc: &r.isrc,
+                            recording: &r.id,
+                            territory,
+                            channel: ch.as_str(),
+                            payee,
+                            contract: "",
+                            start: String::new(),
+                            end: String::new(),
+                            split: split.clone(),
+                            rate: String::new(),
+                            share: String::new(),
+                            fee: fee.clone(),
+                        });
+                    }
+                    for (ci, rates) in &term.contracts {
+                        let Some(c) = t.contracts.get(*ci as usize) else {
+                            continue;
+                        };
+                        let rate = rates[k].unwrap_or(Ratio::ZERO);
+                        f(&Row {
+                            isrc: &r.isrc,
+                            recording: &r.id,
+                            territory,
+                            channel: ch.as_str(),
+                            payee,
+                            contract: &c.id,
+                            start: c.start.to_string(),
+                            end: c.end.map(|e| e.to_string()).unwrap_or_default(),
+                            split: split.clone(),
+                            rate: rate.exact_string(),
+                            share: term
+                                .split
+                                .checked_mul(rate)
+                                .unwrap_or(Ratio::ZERO)
+                                .exact_string(),
+                            fee: fee.clone(),
+                        });
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `out/rates/rates.json`: the same rows as JSON objects, one array.
+pub fn to_json(t: &RateTable) -> String {
+    let mut rows = Vec::new();
+    for_each_row(t, |row| {
+        rows.push(serde_json::to_value(row).unwrap_or_default())
+    });
+    serde_json::to_string_pretty(&rows).unwrap_or_default() + "\n"
+}
+
+/// `out/statements/<payee>.json`: what a payee's statement is computed from.
+pub fn statement_config(t: &RateTable, payee: Ix, period: &str) -> String {
+    let Some(p) = t.payees.get(payee as usize) else {
+        return String::new();
+    };
+    let contracts: Vec<serde_json::Value> = t
+        .contracts
+        .iter()
+        .filter(|c| c.payee == payee)
+        .map(|c| {
+            serde_json::json!({
+                "id": c.id,
+                "start": c.start.to_string(),
+                "end": c.end.map(|e| e.to_string()),
+                "recoupment_group": t.contracts.get(c.group as usize).map(|g| g.id.clone()),
+                "advances": c.advances.iter().map(|(a, cur, d, note)| serde_json::json!({
+                    "amount": a.to_string(), "currency": cur, "date": d.to_string(), "note": note,
+                })).collect::<Vec<_>>(),
+                "reserve": c.reserve.map(|(r, n)| serde_json::json!({"rate": r.exact_string(), "periods": n})),
+            })
+        })
+        .collect();
+    let mut groups: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for c in t.contracts.iter().filter(|c| c.payee == payee) {
+        if let Some(g) = t.contracts.get(c.group as usize) {
+            groups.entry(g.id.clone()).or_default().push(c.id.clone());
+        }
+    }
+    let v = serde_json::json!({
+        "version": 1,
+        "payee": p.id,
+        "name": p.name,
+        "currency": p.currency,
+        "minimum_payout": p.minimum_payout.to_string(),
+        "email": p.email,
+        "statement_period": period,
+        "contracts": contracts,
+        "recoupment_groups": groups.into_values().collect::<Vec<_>>(),
+    });
+    serde_json::to_string_pretty(&v).unwrap_or_default() + "\n"
+}
