@@ -34,7 +34,12 @@ done
 # The synthetic catalogue (as bench/catalogue.sh makes it, without media: 10,000 releases,
 # 120,000 recordings, 2,000 payees with contracts) and its compiled rate table.
 cat=$work/catalogue-royalties
-[ -d "$cat" ] || "$bin" generate "$cat" >/dev/null 2>&1
+if [ ! -d "$cat/.git" ]; then # the ledger lives in the catalogue's git repository
+  rm -rf "$cat"
+  "$bin" generate "$cat" >/dev/null 2>&1
+  git -C "$cat" init -q && git -C "$cat" add -A &&
+    git -C "$cat" -c user.name=bench -c user.email=bench@localhost commit -qm "synthetic catalogue"
+fi
 rates=$work/rates.csv
 if [ ! -s "$rates" ]; then
   rm -rf "$work/build-royalties"
@@ -80,7 +85,7 @@ from decimal import Decimal
 tool, path = sys.argv[1], sys.argv[2]
 d = json.load(open(path))
 if tool == "sleeve":
-    payees = {p["payee"]: str(Decimal(p["royalties"])) for p in d["payees"]}
+    payees = {p["payee"]: str(Decimal(p["royalties"])) for p in d["payees"] if Decimal(p["royalties"])}
     rec = d["reconciliation"]
     if len(rec) != 1:
         sys.exit(f"expected one currency, got {len(rec)}")
@@ -88,7 +93,7 @@ if tool == "sleeve":
     label = Decimal(r["label"]) + Decimal(r["fees"])
     out = {"payees": payees, "label": str(label), "suspense": str(Decimal(r["suspense"]))}
 else:
-    out = {"payees": {k: str(Decimal(v)) for k, v in d["payees"].items()},
+    out = {"payees": {k: str(Decimal(v)) for k, v in d["payees"].items() if Decimal(v)},
            "label": str(Decimal(d["label"])), "suspense": str(Decimal(d["suspense"]))}
 json.dump(out, sys.stdout, sort_keys=True)
 EOF
@@ -105,7 +110,7 @@ for n in "${sizes[@]}"; do
   echo "== $n usage lines ($(du -m "$dsr" | cut -f1) MB, $(wc -l <"$dsr") lines in the file)"
   rm -rf "$work/royalties-sleeve-$n"
   s=$(measure "sleeve royalties" "$work/sleeve-$n.json" "$bin" royalties "$cat" --period 2025-Q2 \
-    --reports "$dsr" --format json --out "$work/royalties-sleeve-$n")
+    --reports "$dsr" --format json --out "$work/royalties-sleeve-$n" --dry-run)
   sleeve_ok=0
   if [ "$(cut -f5 <<<"$s")" = 0 ] && normalise sleeve "$work/sleeve-$n.json" >"$work/sleeve-$n.norm" 2>/dev/null; then
     sleeve_ok=1
