@@ -54,6 +54,9 @@ pub struct Args {
     /// Seed of the generator: the same seed and arguments give the same file.
     #[arg(long, default_value_t = 1)]
     seed: u64,
+    /// Gzip the file (name it `….tsv.gz`; `sleeve royalties` reads it transparently).
+    #[arg(long)]
+    gzip: bool,
 }
 
 /// Territory, share of the lines (percent), price per stream in millionths of the currency
@@ -243,6 +246,36 @@ fn plan(a: &Args) -> std::io::Result<Plan> {
     })
 }
 
+/// The file, gzipped or not; `finish` writes the gzip trailer and reports any error.
+enum Sink {
+    Plain(std::fs::File),
+    Gzip(flate2::write::GzEncoder<std::fs::File>),
+}
+
+impl Sink {
+    fn finish(self) -> std::io::Result<()> {
+        match self {
+            Sink::Plain(mut f) => f.flush(),
+            Sink::Gzip(g) => g.finish()?.flush(),
+        }
+    }
+}
+
+impl Write for Sink {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match self {
+            Sink::Plain(f) => f.write(buf),
+            Sink::Gzip(g) => g.write(buf),
+        }
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            Sink::Plain(f) => f.flush(),
+            Sink::Gzip(g) => g.flush(),
+        }
+    }
+}
+
 #[derive(Default)]
 struct Counts {
     file_lines: usize,
@@ -290,7 +323,15 @@ fn generate(a: &Args) -> std::io::Result<Counts> {
         .create_new(true)
         .open(&a.out)
         .map_err(|e| std::io::Error::other(format!("{}: {e}", a.out.display())))?;
-    let mut w = BufWriter::with_capacity(1 << 20, file);
+    let sink = if a.gzip {
+        Sink::Gzip(flate2::write::GzEncoder::new(
+            file,
+            flate2::Compression::fast(),
+        ))
+    } else {
+        Sink::Plain(file)
+    };
+    let mut w = BufWriter::with_capacity(1 << 20, sink);
     let message_id = format!(
         "SYN-{}-{}-{}-{}",
         a.dsp.to_uppercase(),
@@ -335,7 +376,7 @@ fn generate(a: &Args) -> std::io::Result<Counts> {
         "FOOT\t{lines_in_file}\t{lines_in_file}\t{summaries}\t{}\t{}",
         written.blocks, written.blocks
     )?;
-    w.flush()?;
+    w.into_inner().map_err(|e| e.into_error())?.finish()?;
     Ok(Counts {
         file_lines: lines_in_file,
         ..written
