@@ -1,6 +1,9 @@
 //! `sleeve generate` (hidden): a synthetic catalogue for benchmarks — by default 10,000
 //! releases of 12 tracks (120,000 recordings), 2,000 parties, 4 DSPs, a contract per artist.
+//! `sleeve generate dsr` writes a DDEX DSR sales report on such a catalogue (see [`dsr`]).
 #![allow(clippy::disallowed_methods, reason = "IO edge")]
+
+mod dsr;
 
 use super::Exit;
 use super::printer::Printer;
@@ -9,9 +12,13 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, clap::Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
 pub struct Args {
+    #[command(subcommand)]
+    mode: Option<Mode>,
     /// Folder to create (must not exist).
-    out: PathBuf,
+    #[arg(required = true)]
+    out: Option<PathBuf>,
     #[arg(long, default_value_t = 10_000)]
     releases: usize,
     #[arg(long, default_value_t = 12)]
@@ -30,6 +37,12 @@ pub struct Args {
     artwork: Option<PathBuf>,
 }
 
+#[derive(Debug, clap::Subcommand)]
+enum Mode {
+    /// A DDEX DSR Basic Audio Profile 1.2 flat file of streams on a generated catalogue.
+    Dsr(dsr::Args),
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 enum Layout {
     Inline,
@@ -44,13 +57,20 @@ fn write(path: &Path, text: &str) -> std::io::Result<()> {
 }
 
 pub fn run(args: Args, printer: &Printer) -> Exit {
-    if args.out.exists() {
-        printer.err(&format!("error: `{}` already exists\n", args.out.display()));
+    if let Some(Mode::Dsr(a)) = args.mode {
+        return dsr::run(a, printer);
+    }
+    let Some(out) = args.out.clone() else {
+        printer.err("error: give the folder to create\n");
+        return Exit::Failure;
+    };
+    if out.exists() {
+        printer.err(&format!("error: `{}` already exists\n", out.display()));
         return Exit::Failure;
     }
-    match generate(&args) {
+    match generate(&args, &out) {
         Ok(n) => {
-            printer.err(&format!("wrote {n} files to `{}`\n", args.out.display()));
+            printer.err(&format!("wrote {n} files to `{}`\n", out.display()));
             Exit::Success
         }
         Err(e) => {
@@ -66,12 +86,12 @@ fn upc(i: usize) -> String {
     format!("{payload}{check}")
 }
 
+/// The ISRC of the `i`-th generated recording (0-based, in release then track order).
 fn isrc(i: usize) -> String {
     format!("ZZSLV{:02}{:05}", 10 + i / 100_000, i % 100_000)
 }
 
-fn generate(a: &Args) -> std::io::Result<usize> {
-    let root = &a.out;
+fn generate(a: &Args, root: &Path) -> std::io::Result<usize> {
     let parties = a.parties.max(2);
     let mut files = 0;
     // Shared media: one file each, referenced by every recording or release.
