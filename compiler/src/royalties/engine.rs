@@ -28,16 +28,35 @@ pub struct DetailKey {
     pub currency: u32,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct DetailVal {
     pub units: i64,
-    /// Line gross, before the fee.
-    pub gross: i128,
+    /// Line gross, before the fee (minor units; i64 keeps millions of rows small, and the
+    /// conservation checks compare these sums with the i128 buckets).
+    pub gross: i64,
     /// Net receipts the share applies to.
-    pub net: i128,
-    pub royalty: i128,
-    /// split × rate.
-    pub share: Option<Ratio>,
+    pub net: i64,
+    pub royalty: i64,
+    /// split × rate: index into [`Accounts::shares`], `u32::MAX` when unset.
+    pub share: u32,
+}
+
+impl Default for DetailVal {
+    fn default() -> Self {
+        DetailVal {
+            units: 0,
+            gross: 0,
+            net: 0,
+            royalty: 0,
+            share: u32::MAX,
+        }
+    }
+}
+
+/// i128 minor units into a compact i64 (saturating; a sum that large fails the run's
+/// conservation check rather than passing silently).
+fn narrow(x: i128) -> i64 {
+    i64::try_from(x).unwrap_or(if x < 0 { i64::MIN } else { i64::MAX })
 }
 
 /// What a fact row is about: a recording, or an unmatched identifier.
@@ -61,11 +80,11 @@ pub struct FactKey {
 #[derive(Debug, Clone, Default)]
 pub struct FactVal {
     pub units: i64,
-    pub gross: i128,
-    pub fees: i128,
-    pub payees: i128,
-    pub label: i128,
-    pub suspense: i128,
+    pub gross: i64,
+    pub fees: i64,
+    pub payees: i64,
+    pub label: i64,
+    pub suspense: i64,
 }
 
 /// Income held until it can be attributed; kept in the ledger until released.
@@ -169,6 +188,9 @@ pub struct Accounts {
     pub released: Vec<usize>,
     /// Reused by allocations, so accounting a line allocates nothing.
     scratch: Vec<i128>,
+    /// Distinct split × rate shares, referred to by index from [`DetailVal::share`].
+    pub shares: Vec<Ratio>,
+    share_ix: HashMap<Ratio, u32>,
 }
 
 fn channel_ix(c: Channel) -> u8 {
@@ -346,8 +368,8 @@ impl Accounts {
             })
             .or_default();
         f.units += units;
-        f.gross += gross;
-        f.suspense += gross;
+        f.gross += narrow(gross);
+        f.suspense += narrow(gross);
     }
 
     fn account_recording(
@@ -421,10 +443,17 @@ impl Accounts {
                         })
                         .or_default();
                     d.units += units;
-                    d.gross += gross;
-                    d.net += net;
-                    d.royalty += royalty;
-                    d.share.get_or_insert(*share);
+                    d.gross += narrow(gross);
+                    d.net += narrow(net);
+                    d.royalty += narrow(*royalty);
+                    if d.share == u32::MAX {
+                        let next = self.shares.len() as u32;
+                        let ix = *self.share_ix.entry(*share).or_insert(next);
+                        if ix == next {
+                            self.shares.push(*share);
+                        }
+                        d.share = ix;
+                    }
                 }
                 let f = self
                     .facts
@@ -439,10 +468,10 @@ impl Accounts {
                     })
                     .or_default();
                 f.units += units;
-                f.gross += gross;
-                f.fees += fee_amount;
-                f.payees += paid;
-                f.label += label;
+                f.gross += narrow(gross);
+                f.fees += narrow(fee_amount);
+                f.payees += narrow(paid);
+                f.label += narrow(label);
             }
         }
     }

@@ -99,7 +99,7 @@ pub fn finish(
             .detail
             .iter()
             .filter(|(k, _)| k.currency == *cur)
-            .map(|(_, d)| d.royalty)
+            .map(|(_, d)| i128::from(d.royalty))
             .sum();
         if payees_detail != b.payees {
             return Err(CloseError::NotConserved(format!(
@@ -157,7 +157,7 @@ pub fn finish(
                         .and_then(|k| accounts.facts.get(k))
                         .cloned()
                         .unwrap_or_default();
-                    [v.gross, v.fees, v.payees, v.label, v.suspense][col]
+                    i128::from([v.gross, v.fees, v.payees, v.label, v.suspense][col])
                 })
                 .collect();
             let out = match rate {

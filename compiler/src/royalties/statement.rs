@@ -228,7 +228,7 @@ pub fn close(
             let code = reader.currencies.name(*cur);
             let amounts: Vec<i128> = ks
                 .iter()
-                .map(|k| accounts.detail.get(k).map_or(0, |d| d.royalty))
+                .map(|k| accounts.detail.get(k).map_or(0, |d| i128::from(d.royalty)))
                 .collect();
             let parts = if code == payee.currency {
                 amounts
@@ -539,10 +539,13 @@ pub fn lines(
                 usage_month: format!("{:04}-{:02}", k.month / 100, k.month % 100),
                 channel: channel_of_ix(k.channel).as_str().to_string(),
                 units: d.units,
-                gross: from_minor(d.gross, smu),
-                net: from_minor(d.net, smu),
-                share: d.share.map_or(String::new(), |s| s.exact_string()),
-                royalty_source: from_minor(d.royalty, smu),
+                gross: from_minor(i128::from(d.gross), smu),
+                net: from_minor(i128::from(d.net), smu),
+                share: accounts
+                    .shares
+                    .get(d.share as usize)
+                    .map_or(String::new(), |s| s.exact_string()),
+                royalty_source: from_minor(i128::from(d.royalty), smu),
                 royalty: from_minor(*royalty, pmu),
                 source_currency: scur,
             }
