@@ -137,13 +137,15 @@ pub fn run(args: Args, printer: &Printer) -> Exit {
             "choose a writable file with `--out`",
         );
     }
+    let periods = rep
+        .periods
+        .len()
+        .saturating_sub(rep.periods_without_data.len());
     printer.err(&format!(
-        "wrote `{}`: {} fact rows, {} periods, gross {} {}\n",
+        "wrote `{}`: {} fact rows, {periods} period{}, gross {} {}\n",
         out.display(),
         rep.facts,
-        rep.periods
-            .len()
-            .saturating_sub(rep.periods_without_data.len()),
+        if periods == 1 { "" } else { "s" },
         rep.totals.gross,
         rep.currency
     ));
