@@ -704,10 +704,10 @@ fn write_outputs(
             format!("statements/{}.html", s.payee),
             output::statement_html(s, &lines, label).as_bytes(),
         )?;
-        let full = statement::Statement { lines, ..s.clone() };
+        // The JSON is the statement without its lines: every line is in the CSV.
         put(
             format!("statements/{}.json", s.payee),
-            (serde_json::to_string_pretty(&full).unwrap_or_default() + "\n").as_bytes(),
+            (serde_json::to_string_pretty(s).unwrap_or_default() + "\n").as_bytes(),
         )?;
     }
     put("label-summary.csv".into(), &output::label_summary_csv(r))?;
@@ -952,9 +952,12 @@ pub fn trace(args: TraceArgs, printer: &Printer) -> Exit {
         let _ = before;
         let pools = std::mem::take(&mut reader.pools);
         for pool in &pools {
-            let weights: Vec<i128> = pool.lines.iter().map(|u| i128::from(u.weight)).collect();
-            let Ok(parts) = crate::royalties::alloc::allocate(i128::from(pool.amount), &weights)
-            else {
+            let weights: Vec<i128> = pool.lines.iter().map(|u| i128::from(u.weight())).collect();
+            let parts = match pool.lines.as_slice() {
+                [only] if only.bearing => Ok(vec![i128::from(pool.amount)]),
+                _ => crate::royalties::alloc::allocate(i128::from(pool.amount), &weights),
+            };
+            let Ok(parts) = parts else {
                 continue;
             };
             let w_total: i128 = weights.iter().sum();
@@ -980,7 +983,7 @@ pub fn trace(args: TraceArgs, printer: &Printer) -> Exit {
                 t.push_str(&format!(
                     "    allocation   {} × {}/{} → {} {cur} (largest remainder)\n",
                     crate::royalties::input::from_minor(i128::from(pool.amount), m),
-                    u.weight,
+                    u.weight(),
                     w_total,
                     crate::royalties::input::from_minor(gross, m)
                 ));

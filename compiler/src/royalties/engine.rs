@@ -223,8 +223,14 @@ impl Accounts {
         b.gross += i128::from(pool.amount);
         b.rounding += pool.rounding;
         weights.clear();
-        weights.extend(pool.lines.iter().map(|u| i128::from(u.weight)));
-        let parts = match allocate(i128::from(pool.amount), weights) {
+        weights.extend(pool.lines.iter().map(|u| i128::from(u.weight())));
+        // A pool of one royalty-bearing line (a CSV row) is that line's money, whatever its
+        // units (returns are negative, some services report zero units with money).
+        let single = match pool.lines.as_slice() {
+            [only] if only.bearing => Some(vec![i128::from(pool.amount)]),
+            _ => None,
+        };
+        let parts = match single.map_or_else(|| allocate(i128::from(pool.amount), weights), Ok) {
             Ok(p) => p,
             Err(e) => {
                 // No line to share it over (every weight zero, or absurd numbers): the pool

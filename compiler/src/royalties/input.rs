@@ -32,11 +32,18 @@ pub enum Target {
 #[derive(Debug, Clone)]
 pub struct Usage {
     pub target: Target,
-    /// Share of the pool: units if royalty-bearing, else 0.
-    pub weight: i64,
+    /// Royalty-bearing: the line shares the pool by its units (else it counts usage only).
+    pub bearing: bool,
     /// Streams or units, net of returns.
     pub units: i64,
     pub line: u32,
+}
+
+impl Usage {
+    /// Share of the pool: the units (net of returns, never negative) when royalty-bearing.
+    pub fn weight(&self) -> i64 {
+        if self.bearing { self.units.max(0) } else { 0 }
+    }
 }
 
 /// Money to share and the lines that share it.
@@ -602,7 +609,6 @@ impl<'a> Reader<'a> {
                     };
                     let units = usages - returns;
                     let bearing = !cell(6).eq_ignore_ascii_case("false");
-                    let weight = if bearing { units.max(0) } else { 0 };
                     let resource = cell(5);
                     let target = if resource.is_empty() {
                         // A release-level line.
@@ -625,7 +631,7 @@ impl<'a> Reader<'a> {
                     if let Some(p) = self.pools.get_mut(pool) {
                         p.lines.push(Usage {
                             target,
-                            weight,
+                            bearing,
                             units,
                             line: line_no,
                         });
@@ -672,7 +678,7 @@ impl<'a> Reader<'a> {
                         if let Some(p) = self.pools.get_mut(pi) {
                             p.lines.push(Usage {
                                 target: Target::Rejected(ri),
-                                weight: d - sum,
+                                bearing: true,
                                 units: d - sum,
                                 line: pline,
                             });
@@ -691,7 +697,7 @@ impl<'a> Reader<'a> {
                         if let Some(p) = self.pools.get_mut(pi) {
                             p.amount = 0;
                             for u in &mut p.lines {
-                                u.weight = 0;
+                                u.bearing = false;
                             }
                         }
                     }
@@ -984,7 +990,7 @@ impl<'a> Reader<'a> {
                 usage,
                 lines: vec![Usage {
                     target,
-                    weight: 1,
+                    bearing: true,
                     units,
                     line: line_no,
                 }],

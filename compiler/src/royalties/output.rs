@@ -7,7 +7,7 @@ use super::run::{Reconciliation, RunResult};
 use super::statement::{Statement, StatementLine};
 
 /// Detail rows an HTML statement shows (largest first); the CSV has them all.
-const HTML_DETAIL_ROWS: usize = 1000;
+const HTML_DETAIL_ROWS: usize = 200;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
