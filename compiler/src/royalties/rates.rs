@@ -506,7 +506,8 @@ pub fn compile(cat: &Catalogue) -> RateTable {
     }
 }
 
-/// `out/rates/rates.csv`: one row per recording × territory × channel × payee × contract.
+/// `out/rates/rates.csv`: one row per recording × territory × channel × payee × contract,
+/// ISRCs in their compact form (as in sales reports).
 /// `territory` `*` stands for every territory without rows of its own for that ISRC.
 pub fn to_csv(t: &RateTable) -> String {
     let mut out = String::from(
@@ -554,6 +555,8 @@ pub struct Row<'a> {
 pub fn for_each_row(t: &RateTable, mut f: impl FnMut(&Row<'_>)) {
     for r in &t.recordings {
         let fee = r.fee.exact_string();
+        // The compact form, as sales reports carry it (`GBNJR2500001`).
+        let isrc: String = r.isrc.chars().filter(|c| *c != '-').collect();
         let mut sets: Vec<(&str, u32)> = r
             .special
             .iter()
@@ -580,7 +583,7 @@ pub fn for_each_row(t: &RateTable, mut f: impl FnMut(&Row<'_>)) {
                     let split = term.split.exact_string();
                     if term.contracts.is_empty() {
                         f(&Row {
-                            isrc: &r.isrc,
+                            isrc: &isrc,
                             recording: &r.id,
                             territory,
                             channel: ch.as_str(),
@@ -600,7 +603,7 @@ pub fn for_each_row(t: &RateTable, mut f: impl FnMut(&Row<'_>)) {
                         };
                         let rate = rates[k].unwrap_or(Ratio::ZERO);
                         f(&Row {
-                            isrc: &r.isrc,
+                            isrc: &isrc,
                             recording: &r.id,
                             territory,
                             channel: ch.as_str(),
