@@ -11,6 +11,7 @@ mod explain;
 mod generate;
 mod import;
 mod init;
+mod plan_cache;
 mod report;
 mod royalties;
 mod schema;

@@ -22,6 +22,8 @@ pub struct Printer {
     /// Colours on standard output (`watch`, which shows its diagnostics there).
     pub stdout_color: bool,
     pub stdout_is_tty: bool,
+    /// While recording (`plan`'s cache), a copy of what was written: (stdout, stderr).
+    recorded: std::sync::Mutex<Option<(String, String)>>,
 }
 
 impl Printer {
@@ -40,11 +42,29 @@ impl Printer {
             stderr_is_tty,
             stdout_color: color_if(stdout_is_tty),
             stdout_is_tty,
+            recorded: std::sync::Mutex::new(None),
         }
+    }
+
+    /// Keep a copy of everything written from now on.
+    pub fn record(&self) {
+        if let Ok(mut r) = self.recorded.lock() {
+            *r = Some(Default::default());
+        }
+    }
+
+    /// What was written since [`Printer::record`]: (stdout, stderr).
+    pub fn take_recording(&self) -> Option<(String, String)> {
+        self.recorded.lock().ok().and_then(|mut r| r.take())
     }
 
     /// Machine-readable or primary output.
     pub fn out(&self, text: &str) {
+        if let Ok(mut r) = self.recorded.lock()
+            && let Some((out, _)) = r.as_mut()
+        {
+            out.push_str(text);
+        }
         let mut o = std::io::stdout().lock();
         let _ = o.write_all(text.as_bytes());
         let _ = o.flush();
@@ -52,6 +72,11 @@ impl Printer {
 
     /// Messages for people: diagnostics, progress, summaries.
     pub fn err(&self, text: &str) {
+        if let Ok(mut r) = self.recorded.lock()
+            && let Some((_, err)) = r.as_mut()
+        {
+            err.push_str(text);
+        }
         let mut e = std::io::stderr().lock();
         let _ = e.write_all(text.as_bytes());
         let _ = e.flush();

@@ -281,6 +281,11 @@ impl StateRepo {
         Ok(oid)
     }
 
+    /// Sleeve's local caches: inside the git directory, never in the work tree.
+    pub fn cache_dir(&self) -> std::path::PathBuf {
+        self.repo.path().join("sleeve")
+    }
+
     /// The commit `reference` points at, or `None` when the ref does not exist.
     pub fn head_of(&self, reference: &str) -> Result<Option<Oid>, StateError> {
         match self.repo.find_reference(reference) {

@@ -327,6 +327,12 @@ fn acknowledgements_reject_and_accept() {
     };
     let rejected = sent("spotify", "0840000000019");
     let accepted = sent("apple-music", "0840000000019");
+    // A no-op plan is cached (and replayed) until an input changes: an acknowledgement
+    // arriving in an inbox is such an input.
+    for _ in 0..2 {
+        let o = run(d, &["plan", ".", "--detailed-exitcode"]);
+        assert_eq!(o.code, 0, "{}", o.stderr);
+    }
     let inbox = d.join("out/deliveries/spotify/acknowledgements");
     std::fs::create_dir_all(&inbox).expect("mkdir");
     std::fs::write(
@@ -368,6 +374,83 @@ fn acknowledgements_reject_and_accept() {
         "{}",
         o.stdout
     );
+}
+
+/// A no-op plan is replayed from a cache in the git directory while nothing it depends on
+/// changed; an edit, a touched asset, another day or a new delivery makes it plan again.
+#[test]
+fn no_op_plan_is_replayed_until_an_input_changes() {
+    let dir = repo_with_catalogue("plan-cache");
+    let d = dir.path();
+    assert_eq!(run(d, &["apply", ".", "--yes"]).code, 0);
+    let cache = d.join(".git/sleeve/plan-refs_sleeve_state_root.json");
+    let first = run(d, &["plan", ".", "--detailed-exitcode"]);
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    assert!(first.stdout.contains("no changes"), "{}", first.stdout);
+    let written = std::fs::metadata(&cache)
+        .and_then(|m| m.modified())
+        .expect("cache written");
+    let again = run(d, &["plan", ".", "--detailed-exitcode"]);
+    assert_eq!(
+        (again.code, &again.stdout, &again.stderr),
+        (0, &first.stdout, &first.stderr)
+    );
+    assert_eq!(
+        std::fs::metadata(&cache)
+            .and_then(|m| m.modified())
+            .expect("cache"),
+        written,
+        "a replay does not rewrite the cache"
+    );
+    // An edit: planned again, with the change.
+    let release = d.join("releases/night-bus.toml");
+    let text = std::fs::read_to_string(&release).expect("read");
+    std::fs::write(
+        &release,
+        text.replace("title = \"Night Bus\"", "title = \"Night Bus (Live)\""),
+    )
+    .expect("write");
+    let edited = run(d, &["plan", ".", "--detailed-exitcode"]);
+    assert_eq!(edited.code, 2, "{}{}", edited.stdout, edited.stderr);
+    assert!(
+        edited.stdout.contains("Night Bus (Live)"),
+        "{}",
+        edited.stdout
+    );
+    std::fs::write(&release, &text).expect("restore");
+    assert_eq!(run(d, &["plan", ".", "--detailed-exitcode"]).code, 0);
+    // An audio file replaced (new modification time): planned again, still no changes.
+    let audio = crate::support::files_under(&d.join("assets/audio"))
+        .into_iter()
+        .next()
+        .expect("an audio file");
+    let bytes = std::fs::read(&audio).expect("read");
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    std::fs::write(&audio, &bytes).expect("rewrite");
+    let before = std::fs::metadata(&cache)
+        .and_then(|m| m.modified())
+        .expect("cache");
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    assert_eq!(run(d, &["plan", ".", "--detailed-exitcode"]).code, 0);
+    assert_ne!(
+        std::fs::metadata(&cache)
+            .and_then(|m| m.modified())
+            .expect("cache"),
+        before
+    );
+    // Another day: the plan is made again (deal and release dates are days): either it finds
+    // changes, or it writes a new cache entry.
+    let before = std::fs::metadata(&cache)
+        .and_then(|m| m.modified())
+        .expect("cache");
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let later = crate::support::sleeve_at(d, &["plan", ".", "--detailed-exitcode"], "1795000000");
+    assert_ne!(later.code, 1, "{}", later.stderr);
+    let rewritten = std::fs::metadata(&cache)
+        .and_then(|m| m.modified())
+        .expect("cache")
+        != before;
+    assert!(later.code == 2 || rewritten, "{}", later.stdout);
 }
 
 /// A full disk: the folder transport's target is a 256 KiB tmpfs (mounted for the test; the
