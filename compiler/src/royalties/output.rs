@@ -280,6 +280,8 @@ fn esc(s: &str) -> String {
 fn money(d: Decimal, cur: &str) -> String {
     let m = u32::from(crate::model::iso::currency_minor_units(cur).unwrap_or(2));
     let d = d.round_dp(m);
+    // No "-0.00": a negated zero is zero.
+    let d = if d.is_zero() { Decimal::ZERO } else { d };
     let s = format!("{:.*}", m as usize, d);
     // Thousands separators for reading.
     let (sign, body) = s.strip_prefix('-').map_or(("", s.as_str()), |b| ("-", b));
@@ -458,4 +460,21 @@ figure{{margin:1rem 0}}figcaption{{font-weight:600;margin-bottom:.3rem}}svg .b{{
     }
     h.push_str("</body></html>\n");
     h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_is_grouped_and_never_negative_zero() {
+        assert_eq!(money(-Decimal::ZERO, "GBP"), "0.00 GBP");
+        assert_eq!(money(Decimal::new(-0, 2), "GBP"), "0.00 GBP");
+        assert_eq!(
+            money(Decimal::new(123_456_750, 2), "GBP"),
+            "1,234,567.50 GBP"
+        );
+        assert_eq!(money(Decimal::new(-105_958, 2), "EUR"), "-1,059.58 EUR");
+        assert_eq!(money(Decimal::new(1500, 0), "JPY"), "1,500 JPY");
+    }
 }
