@@ -91,7 +91,7 @@ pub fn run(args: Args, printer: &Printer) -> Exit {
             return error(
                 printer,
                 &format!("cannot read the ledger of `{}`: {e}", args.path.display()),
-                "run `sleeve royalties` first: the report reads the facts its runs keep",
+                &e.help(),
             );
         }
     };
