@@ -758,7 +758,7 @@ fn report_cli_rejects_a_bad_period() {
 
 #[test]
 fn report_cli_writes_nothing_without_facts() {
-    // No royalty run has stored facts here: a clear error, exit 1, no file.
+    // Outside git, then without any royalty run: a clear error, exit 1, no file.
     let dir = Dir::new("report-no-facts");
     dir.write(
         "sleeve.toml",
@@ -771,10 +771,19 @@ fn report_cli_writes_nothing_without_facts() {
     assert_eq!(out.code, 1, "{}", out.stderr);
     assert!(out.stderr.starts_with("error: "), "{}", out.stderr);
     assert!(
-        out.stderr.contains("help: run `sleeve royalties`"),
+        out.stderr.contains("help: run `git init`"),
         "{}",
         out.stderr
     );
     assert!(out.stdout.is_empty());
+    assert!(!dir.path().join("report.html").exists());
+    // In a repository whose ledger has no run yet: said so.
+    crate::deliver::git(dir.path(), &["init", "-q"]);
+    let out = sleeve(
+        dir.path(),
+        &["report", ".", "--periods", "2025-Q1..2025-Q4"],
+    );
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(out.stderr.contains("no royalty data"), "{}", out.stderr);
     assert!(!dir.path().join("report.html").exists());
 }
