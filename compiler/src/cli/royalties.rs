@@ -302,6 +302,7 @@ fn load<'a>(
             sha256: String::new(),
             format: String::new(),
             message_id: String::new(),
+            file_number: String::new(),
             sender: String::new(),
             lines: 0,
         };
@@ -551,6 +552,32 @@ pub fn run(args: Args, printer: &Printer) -> Exit {
     if report_problems(&loaded.reader, printer) {
         printer.err("error: a report could not be read; nothing was recorded\n");
         return Exit::Failure;
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    for f in &loaded.reader.files {
+        let Some(k) = f.message_key() else { continue };
+        if let Some(p) = before.messages.get(&k) {
+            return fail(
+                printer,
+                codes::REPORT_DUPLICATE,
+                &format!(
+                    "`{}` is DSR message {} (file {}) from {}, already accounted in {p}",
+                    f.path, f.message_id, f.file_number, f.sender
+                ),
+                "a corrected report replaces the original: run that period again with `--replace`, giving the corrected file instead",
+            );
+        }
+        if !seen.insert(k) {
+            return fail(
+                printer,
+                codes::REPORT_DUPLICATE,
+                &format!(
+                    "`{}` repeats DSR message {} (file {}) from {}, given twice",
+                    f.path, f.message_id, f.file_number, f.sender
+                ),
+                "give each report file once (keep the corrected one)",
+            );
+        }
     }
     for (h, f) in loaded.hashes.iter().zip(&loaded.reader.files) {
         if let Some(p) = before.reports.get(h) {
@@ -941,6 +968,7 @@ pub fn trace(args: TraceArgs, printer: &Printer) -> Exit {
             sha256: src.sha256.clone(),
             format: String::new(),
             message_id: String::new(),
+            file_number: String::new(),
             sender: String::new(),
             lines: 0,
         };

@@ -370,7 +370,7 @@ codes! {
         "Check the path and the file; for CSV reports, add or correct a `[formats.<id>]` table in `royalties.toml` whose `files` pattern matches the file name."
     }
     REPORT_DUPLICATE = "E0603" "report-duplicate" Error {
-        "The same report (same content hash) was given twice, or it was already accounted in an earlier run. Accounting it again would pay its income twice.",
+        "The same report (same content hash, or for DSR files the same sender, `MessageId` and file number) was given twice, or it was already accounted in an earlier run. Accounting it again would pay its income twice.",
         "Remove the duplicate from `--reports`; to account a period again, use `--replace`."
     }
     REPORT_LINE_REJECTED = "W0604" "report-line-rejected" Warning {

@@ -119,8 +119,24 @@ pub struct SourceFile {
     pub format: String,
     /// DSR `MessageId`, or empty.
     pub message_id: String,
+    /// DSR file number (`1` of a one-file report), or empty.
+    #[serde(default)]
+    pub file_number: String,
     pub sender: String,
     pub lines: u64,
+}
+
+impl SourceFile {
+    /// What identifies a DSR file across re-sends: sender, `MessageId` and file number (a
+    /// corrected report keeps its `MessageId`, so a different hash does not make it new).
+    pub fn message_key(&self) -> Option<String> {
+        (self.format == "dsr" && !self.message_id.is_empty()).then(|| {
+            format!(
+                "{} {} file {}",
+                self.sender, self.message_id, self.file_number
+            )
+        })
+    }
 }
 
 /// Interns names to small integers.
@@ -379,6 +395,7 @@ impl<'a> Reader<'a> {
                         return;
                     }
                     source.message_id = cell(4).to_string();
+                    source.file_number = cell(6).to_string();
                     match Date::parse(cell(8)) {
                         Some(d) => usage = d,
                         None => {

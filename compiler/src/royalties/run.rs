@@ -191,6 +191,11 @@ pub fn finish(
     for h in hashes {
         balances.reports.insert(h.clone(), pname.clone());
     }
+    for f in &reader.files {
+        if let Some(k) = f.message_key() {
+            balances.messages.insert(k, pname.clone());
+        }
+    }
     Ok(RunResult {
         period: pname.clone(),
         statements,

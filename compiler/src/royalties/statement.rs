@@ -24,6 +24,9 @@ pub struct Balances {
     pub advances_booked: BTreeSet<String>,
     /// Report content hash → period it was accounted in.
     pub reports: BTreeMap<String, String>,
+    /// DSR sender, `MessageId` and file number → period it was accounted in.
+    #[serde(default)]
+    pub messages: BTreeMap<String, String>,
     /// Open suspense items.
     pub suspense: Vec<SuspenseItem>,
 }

@@ -160,6 +160,32 @@ fn two_quarters_continue_and_balance() {
         "{}",
         dup.stderr
     );
+    // A corrected re-send of an accounted DSR (same sender, MessageId and file, other bytes)
+    // is refused too: it would pay the same usage twice.
+    let q2_dsr = "DSR_PADPIDA2099010101X_PADPIDA2011072101T_Premium-Free_2025-04_GB_1of1_20250515T031500.tsv";
+    let text =
+        std::fs::read_to_string(dir.path().join("reports/2025-Q2").join(q2_dsr)).expect("dsr");
+    dir.write(
+        &format!("reports/2025-Q4/{q2_dsr}"),
+        text.replace("1842.37", "1842.38"),
+    );
+    let resent = run(
+        dir.path(),
+        &[
+            "royalties",
+            ".",
+            "--period",
+            "2025-Q4",
+            "--reports",
+            "reports/2025-Q4",
+        ],
+    );
+    assert_eq!(resent.code, 1);
+    assert!(
+        resent.stderr.contains("E0603") && resent.stderr.contains("SPOT-NJR-2025-04-GB-001"),
+        "{}",
+        resent.stderr
+    );
     // An earlier period than the ledger's last is refused.
     let early = run(
         dir.path(),
