@@ -109,7 +109,7 @@ is already inside a git repository. Refuses a folder holding a catalogue or othe
     ForceUnlock(deliver::PathArgs),
     /// Account sales reports: statements, suspense, a reconciliation, and the ledger.
     #[command(after_help = "Examples:
-  sleeve royalties catalog-example --period 2025-Q1 --reports catalog-example/reports/2025-Q1
+  sleeve royalties catalog-example --period 2025-Q2 --reports catalog-example/reports/2025-Q2
   sleeve royalties . --period 2025-Q2 --reports in/ --format json     reconciliation as JSON
   sleeve royalties . --period 2025-Q2 --reports in/ --replace          re-run the last period
   sleeve royalties . --period 2025-Q2 --reports in/ --dry-run          statements, no ledger entry")]

@@ -33,12 +33,14 @@ pub struct Args {
     /// Statement period: `2025-Q2` (quarterly labels) or `2025-H1` (semi-annual).
     #[arg(long)]
     period: String,
-    /// Report files or folders (read recursively); `.gz` files are gunzipped.
+    /// Report files or folders (read recursively); gzipped files are read transparently.
     #[arg(long, num_args = 1.., required = true)]
     reports: Vec<PathBuf>,
     /// Where statements go; default `PATH/statements/<period>` (beside `out/`, which `build` replaces).
     #[arg(long)]
     out: Option<PathBuf>,
+    /// `human`: a summary on standard error; `json`: one object on standard output (the
+    /// reconciliation contract is in docs/royalties.md).
     #[arg(long, value_enum, default_value = "human")]
     format: RoyaltyFormat,
     /// Account the ledger's last period again: its run is reversed and re-posted.
