@@ -125,7 +125,49 @@ const MARKER: &str = ".sleeve-build";
 
 /// Whether replacing `out` could destroy something that is not a previous build: the
 /// catalogue itself, a folder holding it, or a folder Sleeve did not write.
-fn refuse_out(root: &Path, out: &Path) -> Option<String> {
+/// Entries of `out` that are DSP drop folders of the folder transport (`out/deliveries` in
+/// catalog-example): `apply` writes them, `build` keeps them.
+fn transport_folders(
+    cat: &crate::model::Catalogue,
+    root: &Path,
+    out: &Path,
+) -> std::collections::BTreeSet<String> {
+    let canon = |p: &Path| std::fs::canonicalize(p).ok();
+    let (Some(root), Some(out)) = (
+        canon(root),
+        canon(out).or_else(|| {
+            let parent = out.parent().and_then(|p| {
+                canon(if p.as_os_str().is_empty() {
+                    Path::new(".")
+                } else {
+                    p
+                })
+            })?;
+            Some(parent.join(out.file_name()?))
+        }),
+    ) else {
+        return Default::default();
+    };
+    cat.dsps
+        .values()
+        .filter_map(|d| match &d.transport {
+            crate::model::Transport::Folder { path } => {
+                let full = root.join(path);
+                let rest = full.strip_prefix(&out).ok()?;
+                rest.components()
+                    .next()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+fn refuse_out(
+    root: &Path,
+    out: &Path,
+    keep: &std::collections::BTreeSet<String>,
+) -> Option<String> {
     let canon = |p: &Path| std::fs::canonicalize(p).ok();
     let (Some(root_abs), out_abs) = (canon(root), canon(out)) else {
         return None;
@@ -137,7 +179,11 @@ fn refuse_out(root: &Path, out: &Path) -> Option<String> {
                 out.display()
             ));
         }
-        let non_empty = std::fs::read_dir(out_abs).is_ok_and(|mut d| d.next().is_some());
+        // Not empty, beyond the folder transport's drops.
+        let non_empty = std::fs::read_dir(out_abs).is_ok_and(|d| {
+            d.flatten()
+                .any(|e| !keep.contains(e.file_name().to_string_lossy().as_ref()))
+        });
         if non_empty && !out_abs.join(MARKER).exists() {
             return Some(format!(
                 "`{}` is not empty and was not written by `sleeve build`",
@@ -157,7 +203,8 @@ fn write(
     copy: bool,
     printer: &Printer,
 ) -> Result<Vec<Written>, String> {
-    if let Some(why) = refuse_out(root, out) {
+    let keep = transport_folders(lowering.cat, root, out);
+    if let Some(why) = refuse_out(root, out, &keep) {
         return Err(format!("{why}; choose another `--out`"));
     }
     let name = out
@@ -168,11 +215,18 @@ fn write(
     let _ = std::fs::remove_dir_all(&tmp);
     let written = write_into(lowering, root, &tmp, copy, printer).and_then(|w| {
         write_tables(lowering.cat, &tmp)?;
-        std::fs::write(
-            tmp.join(MARKER),
-            "written by `sleeve build`; replaced by the next build\n",
-        )
-        .map_err(|e| io_err(&tmp, e))?;
+        // The marker lists what the build wrote, so the next build replaces exactly that and
+        // keeps the rest (a folder transport's drop under `out/deliveries`, say).
+        let mut names: Vec<String> = std::fs::read_dir(&tmp)
+            .map_err(|e| io_err(&tmp, e))?
+            .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
+            .collect();
+        names.sort();
+        let mut marker = String::from("written by `sleeve build`; replaced by the next build\n");
+        for n in &names {
+            marker.push_str(&format!("wrote: {n}\n"));
+        }
+        std::fs::write(tmp.join(MARKER), marker).map_err(|e| io_err(&tmp, e))?;
         Ok(w)
     });
     match written {
@@ -189,6 +243,37 @@ fn write(
                 return Err(io_err(out, e));
             }
             if had_old {
+                // Keep what the earlier build did not write (its marker lists what it did);
+                // the old folder is deleted only once everything else is moved across.
+                let previous = std::fs::read_to_string(old.join(MARKER)).unwrap_or_default();
+                let owned: std::collections::BTreeSet<&str> = previous
+                    .lines()
+                    .filter_map(|l| l.strip_prefix("wrote: "))
+                    .collect();
+                {
+                    for e in std::fs::read_dir(&old)
+                        .map_err(|e| io_err(&old, e))?
+                        .flatten()
+                    {
+                        let n = e.file_name().to_string_lossy().into_owned();
+                        // Without a list (an older build, or only `apply` wrote here), only
+                        // the folder transport's drops are kept.
+                        let foreign = if owned.is_empty() {
+                            keep.contains(&n)
+                        } else {
+                            !owned.contains(n.as_str())
+                        };
+                        if n != MARKER && foreign && !out.join(&n).exists() {
+                            std::fs::rename(e.path(), out.join(&n)).map_err(|err| {
+                                format!(
+                                    "{}; the previous output is kept in `{}`",
+                                    io_err(&e.path(), err),
+                                    old.display()
+                                )
+                            })?;
+                        }
+                    }
+                }
                 let _ = std::fs::remove_dir_all(&old);
             }
             Ok(w)

@@ -453,6 +453,32 @@ fn no_op_plan_is_replayed_until_an_input_changes() {
     assert!(later.code == 2 || rewritten, "{}", later.stdout);
 }
 
+/// `apply` before any `build`, then `build` twice: the folder transport's drops under
+/// `out/deliveries` survive every build, and the plan stays empty.
+#[test]
+fn build_keeps_what_apply_delivered_under_out() {
+    let dir = repo_with_catalogue("build-keeps");
+    let d = dir.path();
+    assert_eq!(run(d, &["apply", ".", "--yes"]).code, 0);
+    let delivered = delivered_xml(d).len();
+    assert!(delivered >= 40, "{delivered}");
+    for _ in 0..2 {
+        let o = run(d, &["build", "."]);
+        assert_eq!(o.code, 0, "{}", o.stderr);
+        assert_eq!(delivered_xml(d).len(), delivered);
+        assert!(d.join("out/rates/rates.csv").exists());
+    }
+    let o = run(d, &["plan", ".", "--detailed-exitcode"]);
+    assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
+    // What a build wrote is still replaced: a stray package folder of a removed DSP goes.
+    std::fs::create_dir_all(d.join("out/old-dsp")).expect("mkdir");
+    let marker = std::fs::read_to_string(d.join("out/.sleeve-build")).expect("marker");
+    std::fs::write(d.join("out/.sleeve-build"), marker + "wrote: old-dsp\n").expect("write");
+    assert_eq!(run(d, &["build", "."]).code, 0);
+    assert!(!d.join("out/old-dsp").exists());
+    assert_eq!(delivered_xml(d).len(), delivered);
+}
+
 /// A full disk: the folder transport's target is a 256 KiB tmpfs (mounted for the test; the
 /// tests run as root, as CI does). Apply fails with a clear message, leaves no partial file
 /// under its final name, the state stays readable, and the next apply resumes.
