@@ -5,11 +5,11 @@ use super::Exit;
 use super::check::report;
 use super::printer::Printer;
 use super::system_world::SystemWorld;
-use crate::diag::codes::{self, Code};
+use crate::diag::codes;
 use crate::diag::render::Format;
 use crate::model::period::Period;
 use crate::model::{Catalogue, ReportFormat};
-use crate::royalties::engine::Accounts;
+use crate::royalties::engine::{self, Accounts};
 use crate::royalties::input::{ProblemKind, Reader, SourceFile};
 use crate::royalties::ledger::{Ledger, LedgerError};
 use crate::royalties::rates::{self, RateTable};
@@ -68,12 +68,17 @@ pub struct TraceArgs {
     period: String,
 }
 
-fn fail(printer: &Printer, code: &'static Code, message: &str, help: &str) -> Exit {
-    printer.err(&format!(
-        "error[{}] {}: {message}\n  help: {help}\n",
-        code.code, code.name
-    ));
-    Exit::Failure
+use super::deliver::fail;
+
+/// A reader for `table` that knows the catalogue's DSPs by their party ids.
+fn reader_for<'a>(cat: &Catalogue, table: &'a RateTable) -> Reader<'a> {
+    let mut reader = Reader::new(table, cat.royalties.fallback_title_artist);
+    for (id, d) in &cat.dsps {
+        reader
+            .dsp_by_party
+            .insert(d.party_id.as_str().to_string(), id.clone());
+    }
+    reader
 }
 
 fn ledger_fail(printer: &Printer, e: &LedgerError) -> Exit {
@@ -251,12 +256,7 @@ fn load<'a>(
     printer: &Printer,
     progress: bool,
 ) -> Result<Loaded<'a>, Exit> {
-    let mut reader = Reader::new(table, cat.royalties.fallback_title_artist);
-    for (id, d) in &cat.dsps {
-        reader
-            .dsp_by_party
-            .insert(d.party_id.as_str().to_string(), id.clone());
-    }
+    let mut reader = reader_for(cat, table);
     let mut accounts = Accounts::default();
     accounts.release_suspense(&mut reader, open_suspense);
     let mut hashes: Vec<String> = Vec::new();
@@ -299,15 +299,7 @@ fn load<'a>(
             .fill_buf()
             .map(|b| b.starts_with(b"HEAD\t"))
             .unwrap_or(false);
-        let source = SourceFile {
-            path: shown.clone(),
-            sha256: String::new(),
-            format: String::new(),
-            message_id: String::new(),
-            file_number: String::new(),
-            sender: String::new(),
-            lines: 0,
-        };
+        let source = SourceFile::new(&shown, "");
         let file_index = reader.files.len();
         if head {
             reader.read_dsr(source, &mut *input);
@@ -933,12 +925,7 @@ pub fn trace(args: TraceArgs, printer: &Printer) -> Exit {
         .map(|f| args.path.join(&f.path))
         .map(|p| if p.exists() { p } else { PathBuf::from(&p) })
         .collect();
-    let mut reader = Reader::new(&table, cat.royalties.fallback_title_artist);
-    for (id, d) in &cat.dsps {
-        reader
-            .dsp_by_party
-            .insert(d.party_id.as_str().to_string(), id.clone());
-    }
+    let mut reader = reader_for(cat, &table);
     let formats: Vec<&ReportFormat> = cat.royalties.formats.values().collect();
     let mut totals: std::collections::BTreeMap<String, rust_decimal::Decimal> = Default::default();
     for (src, path) in reports.iter().zip(&paths) {
@@ -964,35 +951,23 @@ pub fn trace(args: TraceArgs, printer: &Printer) -> Exit {
         let Ok((mut input, _)) = open_report(&path, None) else {
             continue;
         };
-        let before = reader.pools.len();
-        let sf = SourceFile {
-            path: src.path.clone(),
-            sha256: src.sha256.clone(),
-            format: String::new(),
-            message_id: String::new(),
-            file_number: String::new(),
-            sender: String::new(),
-            lines: 0,
-        };
+        let sf = SourceFile::new(&src.path, &src.sha256);
         if src.format == "dsr" {
             reader.read_dsr(sf, &mut *input);
         } else if let Some(f) = formats.iter().find(|f| f.id == src.format) {
             reader.read_csv(sf, f, &f.dsp, &mut *input);
         }
-        let _ = before;
         let pools = std::mem::take(&mut reader.pools);
+        let mut weights = Vec::new();
+        let mut split = Vec::new();
         for pool in &pools {
-            let weights: Vec<i128> = pool.lines.iter().map(|u| i128::from(u.weight())).collect();
-            let parts = match pool.lines.as_slice() {
-                [only] if only.bearing => Ok(vec![i128::from(pool.amount)]),
-                _ => crate::royalties::alloc::allocate(i128::from(pool.amount), &weights),
-            };
-            let Ok(parts) = parts else {
+            // The engine's own sharing, so the trace shows what was paid.
+            let Ok(parts) = engine::share_pool(pool, &mut weights) else {
                 continue;
             };
-            let w_total: i128 = weights.iter().sum();
+            let w_total: i128 = pool.lines.iter().map(|u| i128::from(u.weight())).sum();
             let cur = reader.currencies.name(pool.currency).to_string();
-            let m = u32::from(crate::model::iso::currency_minor_units(&cur).unwrap_or(2));
+            let m = crate::royalties::input::minor_units(&cur);
             for (u, gross) in pool.lines.iter().zip(parts) {
                 if u.target != crate::royalties::input::Target::Recording(rec) {
                     continue;
@@ -1025,20 +1000,15 @@ pub fn trace(args: TraceArgs, printer: &Printer) -> Exit {
                         weights,
                         shares,
                     } => {
-                        let fa = crate::royalties::alloc::allocate(gross, &fee).unwrap_or_default();
-                        let net = fa.first().copied().unwrap_or(gross);
-                        if fa.get(1).copied().unwrap_or(0) != 0 {
+                        let (net, fee_amount) =
+                            engine::share_line(gross, &fee, &weights, &mut split);
+                        if fee_amount != 0 {
                             t.push_str(&format!(
                                 "    fee          {} {cur} → net {} {cur}\n",
-                                crate::royalties::input::from_minor(
-                                    fa.get(1).copied().unwrap_or(0),
-                                    m
-                                ),
+                                crate::royalties::input::from_minor(fee_amount, m),
                                 crate::royalties::input::from_minor(net, m)
                             ));
                         }
-                        let split =
-                            crate::royalties::alloc::allocate(net, &weights).unwrap_or_default();
                         for (k, ((p, c), share)) in who.iter().zip(&shares).enumerate() {
                             if *p != payee {
                                 continue;

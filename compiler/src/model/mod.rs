@@ -505,6 +505,11 @@ pub struct Columns {
 }
 
 impl Channel {
+    /// Position in [`Channel::ALL`].
+    pub fn index(self) -> usize {
+        Channel::ALL.iter().position(|x| *x == self).unwrap_or(0)
+    }
+
     pub fn parse(s: &str) -> Option<Channel> {
         Channel::ALL.into_iter().find(|c| c.as_str() == s)
     }

@@ -194,7 +194,7 @@ pub struct Accounts {
 }
 
 fn channel_ix(c: Channel) -> u8 {
-    Channel::ALL.iter().position(|x| *x == c).unwrap_or(0) as u8
+    c.index() as u8
 }
 
 pub fn channel_of_ix(i: u8) -> Channel {
@@ -202,6 +202,79 @@ pub fn channel_of_ix(i: u8) -> Channel {
         .get(i as usize)
         .copied()
         .unwrap_or(Channel::Stream)
+}
+
+impl Ctx {
+    fn of(pool: &Pool, line: u32) -> Ctx {
+        Ctx {
+            currency: pool.currency,
+            territory: pool.territory,
+            channel: pool.channel,
+            dsp: pool.dsp,
+            service: pool.service,
+            usage: pool.usage,
+            file: pool.file,
+            line,
+        }
+    }
+
+    fn fact_key(&self, subject: Subject) -> FactKey {
+        FactKey {
+            subject,
+            territory: self.territory,
+            channel: channel_ix(self.channel),
+            dsp: self.dsp,
+            service: self.service,
+            month: month_of(self.usage),
+            currency: self.currency,
+        }
+    }
+}
+
+/// How a pool's money is shared over its lines (largest remainder by weight). A pool of one
+/// royalty-bearing line (a CSV row) is that line's money, whatever its units: returns are
+/// negative, and some services report money on zero units.
+pub fn share_pool(
+    pool: &Pool,
+    weights: &mut Vec<i128>,
+) -> Result<Vec<i128>, super::alloc::AllocError> {
+    if let [only] = pool.lines.as_slice()
+        && only.bearing
+    {
+        return Ok(vec![i128::from(pool.amount)]);
+    }
+    weights.clear();
+    weights.extend(pool.lines.iter().map(|u| i128::from(u.weight())));
+    allocate(i128::from(pool.amount), weights)
+}
+
+/// How a line's gross is shared: returns `(net, fee)` and leaves the net's split (payees in
+/// order, then the label) in `buf`.
+pub fn share_line(
+    gross: i128,
+    fee: &[i128; 2],
+    weights: &[i128],
+    buf: &mut Vec<i128>,
+) -> (i128, i128) {
+    let (net, fee_amount) = if fee[1] == 0 {
+        (gross, 0)
+    } else {
+        match super::alloc::allocate_into(gross, fee, buf) {
+            Ok(()) => (
+                buf.first().copied().unwrap_or(gross),
+                buf.get(1).copied().unwrap_or(0),
+            ),
+            Err(_) => (gross, 0),
+        }
+    };
+    if super::alloc::allocate_into(net, weights, buf).is_err() {
+        buf.clear();
+        buf.resize(weights.len(), 0);
+        if let Some(l) = buf.last_mut() {
+            *l = net;
+        }
+    }
+    (net, fee_amount)
 }
 
 fn month_of(d: Date) -> i32 {
@@ -222,21 +295,12 @@ impl Accounts {
         let b = self.buckets.entry(pool.currency).or_default();
         b.gross += i128::from(pool.amount);
         b.rounding += pool.rounding;
-        weights.clear();
-        weights.extend(pool.lines.iter().map(|u| i128::from(u.weight())));
-        // A pool of one royalty-bearing line (a CSV row) is that line's money, whatever its
-        // units (returns are negative, some services report zero units with money).
-        let single = match pool.lines.as_slice() {
-            [only] if only.bearing => Some(vec![i128::from(pool.amount)]),
-            _ => None,
-        };
-        let parts = match single.map_or_else(|| allocate(i128::from(pool.amount), weights), Ok) {
+        let parts = match share_pool(pool, weights) {
             Ok(p) => p,
             Err(e) => {
                 // No line to share it over (every weight zero, or absurd numbers): the pool
                 // is rejected as a whole, with a line in the rejects file.
                 b.rejected += i128::from(pool.amount);
-                let i = reader.rejects.len();
                 reader.rejects.push(super::input::Reject {
                     file: pool.file,
                     line: pool.line,
@@ -251,19 +315,10 @@ impl Accounts {
                     kind: super::input::ProblemKind::Rejected,
                     message: format!("the pool cannot be shared: {e}"),
                 });
-                let _ = i;
                 // Usage counts still count as usage.
                 for u in &pool.lines {
                     if let Target::Recording(r) = u.target {
-                        let key = FactKey {
-                            subject: Subject::Recording(r),
-                            territory: pool.territory,
-                            channel: channel_ix(pool.channel),
-                            dsp: pool.dsp,
-                            service: pool.service,
-                            month: month_of(pool.usage),
-                            currency: pool.currency,
-                        };
+                        let key = Ctx::of(pool, u.line).fact_key(Subject::Recording(r));
                         self.facts.entry(key).or_default().units += u.units;
                     }
                 }
@@ -271,17 +326,7 @@ impl Accounts {
             }
         };
         for (u, gross) in pool.lines.iter().zip(parts) {
-            let ctx = Ctx {
-                currency: pool.currency,
-                territory: pool.territory,
-                channel: pool.channel,
-                dsp: pool.dsp,
-                service: pool.service,
-                usage: pool.usage,
-                file: pool.file,
-                line: u.line,
-            };
-            self.account_line(reader, u.target, gross, u.units, ctx);
+            self.account_line(reader, u.target, gross, u.units, Ctx::of(pool, u.line));
         }
     }
 
@@ -361,18 +406,7 @@ impl Accounts {
         if acc.sources.len() < 10 {
             acc.sources.push((ctx.file, ctx.line));
         }
-        let f = self
-            .facts
-            .entry(FactKey {
-                subject,
-                territory: ctx.territory,
-                channel: channel_ix(ctx.channel),
-                dsp: ctx.dsp,
-                service: ctx.service,
-                month: month_of(ctx.usage),
-                currency: ctx.currency,
-            })
-            .or_default();
+        let f = self.facts.entry(ctx.fact_key(subject)).or_default();
         f.units += units;
         f.gross += narrow(gross);
         f.suspense += narrow(gross);
@@ -406,24 +440,7 @@ impl Accounts {
                 shares,
             } => {
                 let mut buf = std::mem::take(&mut self.scratch);
-                let (net, fee_amount) = if fee[1] == 0 {
-                    (gross, 0)
-                } else {
-                    match super::alloc::allocate_into(gross, fee, &mut buf) {
-                        Ok(()) => (
-                            buf.first().copied().unwrap_or(gross),
-                            buf.get(1).copied().unwrap_or(0),
-                        ),
-                        Err(_) => (gross, 0),
-                    }
-                };
-                if super::alloc::allocate_into(net, weights, &mut buf).is_err() {
-                    buf.clear();
-                    buf.resize(weights.len(), 0);
-                    if let Some(l) = buf.last_mut() {
-                        *l = net;
-                    }
-                }
+                let (net, fee_amount) = share_line(gross, fee, weights, &mut buf);
                 let split = &buf;
                 let label = split.last().copied().unwrap_or(0);
                 let paid: i128 = split.iter().take(parts.len()).sum();
@@ -461,23 +478,13 @@ impl Accounts {
                         d.share = ix;
                     }
                 }
-                let f = self
-                    .facts
-                    .entry(FactKey {
-                        subject,
-                        territory: ctx.territory,
-                        channel: ch,
-                        dsp: ctx.dsp,
-                        service: ctx.service,
-                        month: month_of(ctx.usage),
-                        currency: ctx.currency,
-                    })
-                    .or_default();
+                let f = self.facts.entry(ctx.fact_key(subject)).or_default();
                 f.units += units;
                 f.gross += narrow(gross);
                 f.fees += narrow(fee_amount);
                 f.payees += narrow(paid);
                 f.label += narrow(label);
+                self.scratch = buf;
             }
         }
     }
@@ -586,7 +593,7 @@ impl Accounts {
                         .unwrap_or_default(),
                 };
                 let currency = reader.currencies.name(k.currency).to_string();
-                let mu = crate::model::iso::currency_minor_units(&currency).unwrap_or(2);
+                let mu = super::input::minor_units(&currency);
                 SuspenseItem {
                     reason: self.reasons.name(k.reason).to_string(),
                     isrc,
@@ -601,7 +608,7 @@ impl Accounts {
                     service: reader.services.name(k.service).to_string(),
                     usage_month: format!("{:04}-{:02}", k.month / 100, k.month % 100),
                     currency,
-                    amount: super::input::from_minor(acc.amount, u32::from(mu)),
+                    amount: super::input::from_minor(acc.amount, mu),
                     units: acc.units,
                     booked: period.to_string(),
                     sources: acc

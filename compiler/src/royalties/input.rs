@@ -127,6 +127,19 @@ pub struct SourceFile {
 }
 
 impl SourceFile {
+    /// A report not read yet: its path and hash; the reader fills in the rest.
+    pub fn new(path: &str, sha256: &str) -> SourceFile {
+        SourceFile {
+            path: path.to_string(),
+            sha256: sha256.to_string(),
+            format: String::new(),
+            message_id: String::new(),
+            file_number: String::new(),
+            sender: String::new(),
+            lines: 0,
+        }
+    }
+
     /// What identifies a DSR file across re-sends: sender, `MessageId` and file number (a
     /// corrected report keeps its `MessageId`, so a different hash does not make it new).
     pub fn message_key(&self) -> Option<String> {
@@ -182,6 +195,11 @@ pub struct Reader<'a> {
 /// Minor units of a currency, or `None` when the code is unknown.
 fn minor(code: &str) -> Option<u32> {
     iso::currency_minor_units(code).map(u32::from)
+}
+
+/// Minor units of a known currency (2 for an unknown one, which the readers reject first).
+pub fn minor_units(code: &str) -> u32 {
+    minor(code).unwrap_or(2)
 }
 
 /// `amount` in minor units (half to even beyond them), and what the rounding dropped.
@@ -244,6 +262,28 @@ impl<'a> Reader<'a> {
             booked: false,
         });
         i
+    }
+
+    /// A record with fewer cells than its type has: rejected (`true`).
+    fn too_few_cells(
+        &mut self,
+        file: u32,
+        line: u32,
+        kind: &str,
+        have: usize,
+        need: usize,
+        text: &str,
+    ) -> bool {
+        if have >= need {
+            return false;
+        }
+        self.reject(
+            file,
+            line,
+            format!("{kind} has {have} cells, not at least {need}"),
+            text,
+        );
+        true
     }
 
     /// Match by ISRC, then UPC, then (when enabled) normalised title and artist.
@@ -434,13 +474,7 @@ impl<'a> Reader<'a> {
                     n_summaries += 1;
                     let id = cell(1).to_string();
                     let allocated = k.starts_with("SY02");
-                    if cells.len() < 12 {
-                        self.reject(
-                            file,
-                            line_no,
-                            format!("{k} has {} cells, not at least 12", cells.len()),
-                            text,
-                        );
+                    if self.too_few_cells(file, line_no, k, cells.len(), 12, text) {
                         continue;
                     }
                     let currency = cell(10);
@@ -533,13 +567,7 @@ impl<'a> Reader<'a> {
                     }
                 }
                 "RE01" => {
-                    if cells.len() < 10 {
-                        self.reject(
-                            file,
-                            line_no,
-                            format!("RE01 has {} cells, not at least 10", cells.len()),
-                            text,
-                        );
+                    if self.too_few_cells(file, line_no, "RE01", cells.len(), 10, text) {
                         continue;
                     }
                     block_ids.insert(cell(1).to_string());
@@ -553,13 +581,7 @@ impl<'a> Reader<'a> {
                     );
                 }
                 k if k.starts_with("AS") => {
-                    if cells.len() < 8 {
-                        self.reject(
-                            file,
-                            line_no,
-                            format!("{k} has {} cells, not at least 8", cells.len()),
-                            text,
-                        );
+                    if self.too_few_cells(file, line_no, k, cells.len(), 8, text) {
                         continue;
                     }
                     let block = cell(1).to_string();
@@ -575,13 +597,7 @@ impl<'a> Reader<'a> {
                         .insert(cell(2).to_string(), target);
                 }
                 k if k.starts_with("SU") => {
-                    if cells.len() < 8 {
-                        self.reject(
-                            file,
-                            line_no,
-                            format!("{k} has {} cells, not at least 8", cells.len()),
-                            text,
-                        );
+                    if self.too_few_cells(file, line_no, k, cells.len(), 8, text) {
                         // Its summary (when the cell is there) lost a line of unknown weight.
                         if let Some(&pool) = summaries.get(cell(2)) {
                             unknown_weight.push((pool, line_no));

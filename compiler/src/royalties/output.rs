@@ -156,7 +156,7 @@ pub fn rejects_tsv(reader: &Reader<'_>) -> Vec<u8> {
         let (cur, amount) = match r.amount {
             Some((c, a)) => {
                 let code = reader.currencies.name(c);
-                let m = u32::from(crate::model::iso::currency_minor_units(code).unwrap_or(2));
+                let m = super::input::minor_units(code);
                 (
                     code.to_string(),
                     super::input::from_minor(i128::from(a), m).to_string(),
@@ -278,7 +278,7 @@ fn esc(s: &str) -> String {
 }
 
 fn money(d: Decimal, cur: &str) -> String {
-    let m = u32::from(crate::model::iso::currency_minor_units(cur).unwrap_or(2));
+    let m = super::input::minor_units(cur);
     let d = d.round_dp(m);
     // No "-0.00": a negated zero is zero.
     let d = if d.is_zero() { Decimal::ZERO } else { d };

@@ -208,7 +208,7 @@ proptest! {
         let mut reader = Reader::new(&table, false);
         reader.dsp_by_party.insert("PADPIDA2011072101T".into(), "d".into());
         let mut accounts = Accounts::default();
-        let src = |p: &str| SourceFile { path: p.into(), sha256: p.into(), format: String::new(), message_id: String::new(), file_number: String::new(), sender: String::new(), lines: 0 };
+        let src = |p: &str| SourceFile::new(p, p);
         let d = dsr(&c);
         reader.read_dsr(src("a.tsv"), &mut d.as_bytes());
         accounts.account_pools(&mut reader);

@@ -98,10 +98,6 @@ pub struct Term {
     pub contracts: Vec<(Ix, [Option<Ratio>; 5])>,
 }
 
-fn channel_ix(c: Channel) -> usize {
-    Channel::ALL.iter().position(|x| *x == c).unwrap_or(0)
-}
-
 impl RecRates {
     pub fn ruleset_for(&self, territory: u8) -> Option<&RuleSet> {
         let i = match self.special.binary_search_by_key(&territory, |(t, _)| *t) {
@@ -153,7 +149,7 @@ impl RateTable {
                 return Plan::Suspense(format!("no contract in force for {payee} on {date}"));
             };
             let rate = rates
-                .get(channel_ix(channel))
+                .get(channel.index())
                 .copied()
                 .flatten()
                 .unwrap_or(Ratio::ZERO);

@@ -2,7 +2,7 @@
 //! currency, and compute the balances the ledger will carry.
 
 use super::engine::{Accounts, FactKey, Subject, SuspenseItem, channel_of_ix};
-use super::input::{Reader, from_minor};
+use super::input::{Reader, from_minor, minor_units as mu};
 use super::statement::{self, Balances, CloseError, Statement, convert_spread, fx_rate};
 use crate::model::FxRate;
 use crate::model::iso;
@@ -57,10 +57,6 @@ pub struct RunResult {
 pub enum RunError {
     #[error(transparent)]
     Close(#[from] CloseError),
-}
-
-fn mu(c: &str) -> u32 {
-    u32::from(iso::currency_minor_units(c).unwrap_or(2))
 }
 
 /// Everything after the lines are accounted.

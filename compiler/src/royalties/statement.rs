@@ -2,7 +2,7 @@
 //! withhold and release reserves, apply minimum payouts, and carry balances forward.
 
 use super::engine::{Accounts, SuspenseItem, channel_of_ix};
-use super::input::{Reader, from_minor};
+use super::input::{Reader, from_minor, minor_units as mu};
 use super::rates::RateTable;
 use crate::model::FxRate;
 use crate::model::iso;
@@ -190,10 +190,6 @@ pub fn convert_spread(amounts: &[i128], from_mu: u32, to_mu: u32, rate: Decimal)
         }
     }
     out
-}
-
-fn mu(currency: &str) -> u32 {
-    u32::from(iso::currency_minor_units(currency).unwrap_or(2))
 }
 
 /// Close `period`: statements for every payee with earnings, advances, reserves or a balance.
