@@ -401,13 +401,50 @@ fn report_problems(reader: &Reader<'_>, printer: &Printer) -> bool {
     fatal
 }
 
+/// Resident and peak memory, for `--timings` (Linux; empty elsewhere).
+fn memory() -> String {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .map(|v| v.trim().trim_end_matches(" kB").trim().to_string())
+            .and_then(|v| v.parse::<u64>().ok())
+    };
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let ticks: Vec<u64> = stat
+        .rsplit(')')
+        .next()
+        .unwrap_or("")
+        .split_whitespace()
+        .skip(11)
+        .take(2)
+        .filter_map(|t| t.parse().ok())
+        .collect();
+    // Clock ticks (1/100 s) as seconds.
+    let secs = |t: Option<&u64>| {
+        let t = t.copied().unwrap_or(0);
+        format!("{}.{:02}", t / 100, t % 100)
+    };
+    let (user, sys) = (secs(ticks.first()), secs(ticks.get(1)));
+    match (field("VmRSS:"), field("VmHWM:")) {
+        (Some(rss), Some(peak)) => format!(
+            " (cpu so far {user} s user + {sys} s system, resident {} MB, peak {} MB)",
+            rss / 1024,
+            peak / 1024
+        ),
+        _ => String::new(),
+    }
+}
+
 pub fn run(args: Args, printer: &Printer) -> Exit {
     let mut clock = std::time::Instant::now();
     let mut stage = |name: &str| {
         if args.timings {
             printer.err(&format!(
-                "timing {name}: {:.3} s\n",
-                clock.elapsed().as_secs_f64()
+                "timing {name}: {:.3} s{}\n",
+                clock.elapsed().as_secs_f64(),
+                memory()
             ));
             clock = std::time::Instant::now();
         }
@@ -495,6 +532,7 @@ pub fn run(args: Args, printer: &Printer) -> Exit {
     };
     stage("check");
     let table = rates::compile(&checked.catalogue);
+    stage("compile");
     // The rate table holds what the run needs: free the catalogue's files and entities
     // before the reports are read (peak memory is what a large run is bounded by).
     let catalogue_files = checked.sources.len();
@@ -530,7 +568,7 @@ pub fn run(args: Args, printer: &Printer) -> Exit {
         }
     };
     let progress = std::io::stderr().is_terminal() && args.format == RoyaltyFormat::Human;
-    let loaded = match load(
+    let mut loaded = match load(
         cat,
         &table,
         &files,
@@ -585,7 +623,7 @@ pub fn run(args: Args, printer: &Printer) -> Exit {
     }
     let result = match run::finish(
         &loaded.reader,
-        &loaded.accounts,
+        &mut loaded.accounts,
         &before,
         period,
         &cat.royalties.fx,
@@ -646,7 +684,21 @@ pub fn run(args: Args, printer: &Printer) -> Exit {
             ),
             (
                 "facts.csv".to_string(),
-                run::facts_csv(&result, &pname, &loaded.accounts, &loaded.reader),
+                // As written into the output folder a moment ago.
+                match std::fs::read(out.join("facts.csv")) {
+                    Ok(b) => b,
+                    Err(e) => {
+                        return fail(
+                            printer,
+                            codes::WRITE_FAILED,
+                            &format!(
+                                "cannot read back `{}`: {e}",
+                                out.join("facts.csv").display()
+                            ),
+                            "check that nothing else writes into the output folder",
+                        );
+                    }
+                },
             ),
             (
                 "statements.json".to_string(),
@@ -708,39 +760,69 @@ fn write_outputs(
     let _ = std::fs::remove_dir_all(&tmp);
     std::fs::create_dir_all(tmp.join("statements"))
         .map_err(|e| format!("cannot create `{}`: {e}", tmp.display()))?;
-    let mut n = 0;
-    let mut put = |rel: String, bytes: &[u8]| -> Result<(), String> {
+    let n = std::sync::atomic::AtomicUsize::new(0);
+    let put = |rel: String, bytes: &[u8]| -> Result<(), String> {
         let p = tmp.join(&rel);
         std::fs::write(&p, bytes).map_err(|e| format!("cannot write `{}`: {e}", p.display()))?;
-        n += 1;
+        n.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         Ok(())
     };
-    for s in &r.statements {
-        let lines = statement::lines(s, reader.table, accounts, reader);
-        put(
-            format!("statements/{}.csv", s.payee),
-            &output::statement_csv(s, &lines),
-        )?;
-        put(
-            format!("statements/{}.html", s.payee),
-            output::statement_html(s, &lines, label).as_bytes(),
-        )?;
-        // The JSON is the statement without its lines: every line is in the CSV.
-        put(
-            format!("statements/{}.json", s.payee),
-            (serde_json::to_string_pretty(s).unwrap_or_default() + "\n").as_bytes(),
-        )?;
+    // Statements on both cores: half the payees each (they are independent files).
+    let shares = statement::share_strings(accounts);
+    let write_statements = |part: &[statement::Statement]| -> Result<(), String> {
+        for s in part {
+            let lines = statement::lines(s, reader.table, accounts, reader, &shares);
+            put(
+                format!("statements/{}.csv", s.payee),
+                &output::statement_csv(s, &lines),
+            )?;
+            put(
+                format!("statements/{}.html", s.payee),
+                output::statement_html(s, &lines, label).as_bytes(),
+            )?;
+            // The JSON is the statement without its lines: every line is in the CSV.
+            put(
+                format!("statements/{}.json", s.payee),
+                (serde_json::to_string_pretty(s).unwrap_or_default() + "\n").as_bytes(),
+            )?;
+        }
+        Ok(())
+    };
+    // facts.csv (streamed) and the first statements on one core, the rest on the other,
+    // split so that both write about as many rows.
+    let write_facts = || -> Result<(), String> {
+        let p = tmp.join("facts.csv");
+        let file = std::fs::File::create(&p)
+            .map_err(|e| format!("cannot write `{}`: {e}", p.display()))?;
+        run::facts_csv(r, &r.period, reader, std::io::BufWriter::new(file))
+            .map_err(|e| format!("cannot write `{}`: {e}", p.display()))?;
+        n.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Ok(())
+    };
+    let rows: usize = r.statements.iter().map(|s| s.detail.len()).sum::<usize>() + r.facts.len();
+    let mut split = 0;
+    let mut first = r.facts.len();
+    while let Some(s) = r.statements.get(split)
+        && first + s.detail.len() <= rows / 2
+    {
+        first += s.detail.len();
+        split += 1;
     }
+    let (a, b) = r.statements.split_at(split);
+    std::thread::scope(|scope| {
+        let other = scope.spawn(|| write_facts().and_then(|()| write_statements(a)));
+        let mine = write_statements(b);
+        other
+            .join()
+            .unwrap_or_else(|_| Err("a statement writer failed".to_string()))
+            .and(mine)
+    })?;
     put("label-summary.csv".into(), &output::label_summary_csv(r))?;
     put(
         "suspense.csv".into(),
         &output::suspense_csv(&r.suspense_new, &r.released),
     )?;
     put("rejects.tsv".into(), &output::rejects_tsv(reader))?;
-    put(
-        "facts.csv".into(),
-        &run::facts_csv(r, &r.period, accounts, reader),
-    )?;
     let recon = serde_json::json!({ "period": r.statements.first().map(|s| s.period.clone()), "reconciliation": output::reconciliation_json(&r.reconciliation) });
     put(
         "reconciliation.json".into(),
@@ -751,7 +833,7 @@ fn write_outputs(
             .map_err(|e| format!("cannot replace `{}`: {e}", out.display()))?;
     }
     std::fs::rename(&tmp, out).map_err(|e| format!("cannot move into `{}`: {e}", out.display()))?;
-    Ok(n)
+    Ok(n.into_inner())
 }
 
 fn summary(
@@ -969,21 +1051,26 @@ pub fn trace(args: TraceArgs, printer: &Printer) -> Exit {
             let cur = reader.currencies.name(pool.currency).to_string();
             let m = crate::royalties::input::minor_units(&cur);
             for (u, gross) in pool.lines.iter().zip(parts) {
-                if u.target != crate::royalties::input::Target::Recording(rec) {
+                if u.target() != crate::royalties::input::Target::Recording(rec) {
                     continue;
                 }
                 if pool.lines.len() > 1 {
                     t.push_str(&format!(
                         "\n  {}:{}  {} units; summary at line {}: {} {cur} over {} units\n",
                         src.path,
-                        u.line,
+                        u.line(),
                         u.units,
                         pool.line,
                         crate::royalties::input::from_minor(i128::from(pool.amount), m),
                         w_total
                     ));
                 } else {
-                    t.push_str(&format!("\n  {}:{}  {} units\n", src.path, u.line, u.units));
+                    t.push_str(&format!(
+                        "\n  {}:{}  {} units\n",
+                        src.path,
+                        u.line(),
+                        u.units
+                    ));
                 }
                 t.push_str(&format!(
                     "    allocation   {} × {}/{} → {} {cur} (largest remainder)\n",
@@ -1021,7 +1108,8 @@ pub fn trace(args: TraceArgs, printer: &Printer) -> Exit {
                             let rs = table
                                 .recordings
                                 .get(rec as usize)
-                                .and_then(|r| r.ruleset_for(pool.territory))
+                                .and_then(|r| r.ruleset_index(pool.territory))
+                                .and_then(|i| table.rulesets.get(i as usize))
                                 .map_or("", |r| r.split_key.as_str());
                             t.push_str(&format!(
                                 "    rate × split share {} (split rule `{rs}`, contract `{}`, {} in {})\n    royalty      {amount} {cur}\n",

@@ -44,24 +44,37 @@ pub fn allocate(pool: i128, weights: &[i128]) -> Result<Vec<i128>, AllocError> {
     let mut remainders = Vec::with_capacity(weights.len());
     let mut given: i128 = 0;
     for (i, w) in weights.iter().enumerate() {
-        let product = pool.checked_mul(*w).ok_or(AllocError::Overflow)?;
-        let floor = product / total;
+        let (floor, rem) = share_of(pool, *w, total)?;
         parts.push(floor);
-        remainders.push((product % total, i));
+        remainders.push((rem, i));
         given += floor;
     }
-    // Largest remainder first; equal remainders to the earlier weight.
-    remainders.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    let leftover = pool - given;
-    for (_, i) in remainders
-        .into_iter()
-        .take(usize::try_from(leftover).unwrap_or(0))
-    {
-        if let Some(p) = parts.get_mut(i) {
+    // Largest remainder first; equal remainders to the earlier weight. Only the set of the
+    // `leftover` first in that (total) order matters: a selection, not a sort.
+    let leftover = usize::try_from(pool - given).unwrap_or(0);
+    let order = |a: &(i128, usize), b: &(i128, usize)| b.0.cmp(&a.0).then(a.1.cmp(&b.1));
+    if leftover > 0 && leftover < remainders.len() {
+        remainders.select_nth_unstable_by(leftover - 1, order);
+    }
+    for (_, i) in remainders.iter().take(leftover) {
+        if let Some(p) = parts.get_mut(*i) {
             *p += 1;
         }
     }
     Ok(parts)
+}
+
+/// `⌊pool·w / total⌋` and the remainder, for `pool, w ≥ 0`, `total > 0`: in 64-bit
+/// arithmetic when the product fits (every real report), else in 128 bits.
+#[inline]
+fn share_of(pool: i128, w: i128, total: i128) -> Result<(i128, i128), AllocError> {
+    if let (Ok(p), Ok(w64), Ok(t)) = (u64::try_from(pool), u64::try_from(w), u64::try_from(total))
+        && let Some(product) = p.checked_mul(w64)
+    {
+        return Ok((i128::from(product / t), i128::from(product % t)));
+    }
+    let product = pool.checked_mul(w).ok_or(AllocError::Overflow)?;
+    Ok((product / total, product % total))
 }
 
 /// [`allocate`] into `out` (cleared first), reusing its memory: the engine calls this for
@@ -86,7 +99,7 @@ pub fn allocate_into(pool: i128, weights: &[i128], out: &mut Vec<i128>) -> Resul
     }
     let mut given = 0i128;
     for w in weights {
-        let floor = pool.checked_mul(*w).ok_or(AllocError::Overflow)? / total;
+        let (floor, _) = share_of(pool, *w, total)?;
         out.push(floor);
         given += floor;
     }
@@ -94,7 +107,7 @@ pub fn allocate_into(pool: i128, weights: &[i128], out: &mut Vec<i128>) -> Resul
     // selection per unit, as there are fewer leftovers than parts and parts are few.
     let mut leftover = pool - given;
     if leftover > 0 {
-        let rem = |i: usize| (pool * weights[i]) % total;
+        let rem = |i: usize| share_of(pool, weights[i], total).map_or(0, |(_, r)| r);
         // Parts already given a unit: a bit mask for the usual handful, a list beyond 64.
         let mut mask: u64 = 0;
         let mut many: Vec<bool> = if weights.len() > 64 {

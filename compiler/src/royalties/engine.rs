@@ -172,16 +172,46 @@ struct Ctx {
     line: u32,
 }
 
+/// Lines of one recording in one context shared by one plan: their payees' detail rows are
+/// the plan's parts (kept once per group, not once per payee, while lines are accounted).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+struct GroupKey {
+    rec: Ix,
+    plan: u32,
+    territory: u8,
+    channel: u8,
+    dsp: u32,
+    service: u32,
+    month: i32,
+    currency: u32,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct GroupVal {
+    units: i64,
+    gross: i64,
+    net: i64,
+    /// The parts' royalties: `Accounts::group_roy[roy_at..roy_at + parts]`.
+    roy_at: u32,
+}
+
 /// The accounts of one run, before currency conversion.
 #[derive(Debug, Default)]
 pub struct Accounts {
-    pub detail: HashMap<DetailKey, DetailVal>,
+    /// Every payee's detail rows, sorted by key; filled by [`Accounts::seal`].
+    pub detail: Vec<(DetailKey, DetailVal)>,
+    groups: HashMap<GroupKey, GroupVal>,
+    group_roy: Vec<i64>,
     pub facts: HashMap<FactKey, FactVal>,
     /// Per currency (interned in the reader).
     pub buckets: BTreeMap<u32, Buckets>,
     suspense: HashMap<SuspenseKey, SuspenseAcc>,
     reasons: super::input::Interner,
-    plans: HashMap<(Ix, u8, u8, i64), std::sync::Arc<Plan>>,
+    /// (recording, rule set — or territory when none applies —, channel, day) → plan.
+    plans: HashMap<(Ix, u32, u8, i64), u32>,
+    /// Distinct plans: recordings of one release and payee share theirs.
+    plan_list: Vec<std::sync::Arc<Plan>>,
+    plan_ix: HashMap<std::sync::Arc<Plan>, u32>,
     /// Lines accounted.
     pub lines: u64,
     /// Ledger suspense items released in this run (their index in the open list).
@@ -191,6 +221,47 @@ pub struct Accounts {
     /// Distinct split × rate shares, referred to by index from [`DetailVal::share`].
     pub shares: Vec<Ratio>,
     share_ix: HashMap<Ratio, u32>,
+    /// One pool's sums by recording (indexed by recording): a pool has one territory,
+    /// channel, service, DSP, day and currency, so only the recording varies, and the maps
+    /// above are updated once per recording and pool instead of once per line.
+    slots: Vec<Slot>,
+    /// Recordings with a slot in use, in first-use order.
+    touched: Vec<Ix>,
+    /// Per-part royalty sums of the slots in use (`Slot::roy_at` .. + parts).
+    roy: Vec<i64>,
+}
+
+/// A recording's sums within one pool (see [`Accounts::slots`]).
+#[derive(Debug, Clone, Copy)]
+struct Slot {
+    /// Index into the plan list; `u32::MAX` when unused.
+    plan: u32,
+    roy_at: u32,
+    units: i64,
+    gross: i64,
+    net: i64,
+    fees: i64,
+    paid: i64,
+    label: i64,
+    fees_wide: i128,
+    paid_wide: i128,
+    label_wide: i128,
+}
+
+impl Slot {
+    const EMPTY: Slot = Slot {
+        plan: u32::MAX,
+        roy_at: 0,
+        units: 0,
+        gross: 0,
+        net: 0,
+        fees: 0,
+        paid: 0,
+        label: 0,
+        fees_wide: 0,
+        paid_wide: 0,
+        label_wide: 0,
+    };
 }
 
 fn channel_ix(c: Channel) -> u8 {
@@ -239,7 +310,7 @@ pub fn share_pool(
     weights: &mut Vec<i128>,
 ) -> Result<Vec<i128>, super::alloc::AllocError> {
     if let [only] = pool.lines.as_slice()
-        && only.bearing
+        && only.bearing()
     {
         return Ok(vec![i128::from(pool.amount)]);
     }
@@ -286,8 +357,9 @@ impl Accounts {
     pub fn account_pools(&mut self, reader: &mut Reader<'_>) {
         let pools = std::mem::take(&mut reader.pools);
         let mut weights: Vec<i128> = Vec::new();
-        for pool in &pools {
-            self.account_pool(reader, pool, &mut weights);
+        // Each pool's lines are freed once shared.
+        for pool in pools {
+            self.account_pool(reader, &pool, &mut weights);
         }
     }
 
@@ -317,17 +389,239 @@ impl Accounts {
                 });
                 // Usage counts still count as usage.
                 for u in &pool.lines {
-                    if let Target::Recording(r) = u.target {
-                        let key = Ctx::of(pool, u.line).fact_key(Subject::Recording(r));
+                    if let Target::Recording(r) = u.target() {
+                        let key = Ctx::of(pool, u.line()).fact_key(Subject::Recording(r));
                         self.facts.entry(key).or_default().units += u.units;
                     }
                 }
                 return;
             }
         };
+        let mut buf = std::mem::take(&mut self.scratch);
         for (u, gross) in pool.lines.iter().zip(parts) {
-            self.account_line(reader, u.target, gross, u.units, Ctx::of(pool, u.line));
+            let ctx = Ctx::of(pool, u.line());
+            match u.target() {
+                Target::Recording(r) => {
+                    self.account_pooled(reader.table, r, gross, u.units, ctx, &mut buf)
+                }
+                t => self.account_line(reader, t, gross, u.units, ctx),
+            }
         }
+        self.scratch = buf;
+        self.flush_slots(Ctx::of(pool, pool.line));
+    }
+
+    /// A recording's line of a pool: summed in its slot (see [`Accounts::slots`]).
+    fn account_pooled(
+        &mut self,
+        table: &RateTable,
+        rec: Ix,
+        gross: i128,
+        units: i64,
+        ctx: Ctx,
+        buf: &mut Vec<i128>,
+    ) {
+        if self.slots.len() < table.recordings.len() {
+            self.slots.resize(table.recordings.len(), Slot::EMPTY);
+        }
+        let Some(plan_ix) = self.slots.get(rec as usize).map(|s| s.plan) else {
+            self.lines += 1;
+            self.account_recording(table, rec, gross, units, ctx, Subject::Recording(rec));
+            return;
+        };
+        let plan_ix = if plan_ix == u32::MAX {
+            let i = self.plan_id(table, rec, ctx.territory, ctx.channel, ctx.usage);
+            let parts = match self.plan_list.get(i as usize).map(|p| &**p) {
+                Some(Plan::Paid { parts, .. }) => parts.len(),
+                _ => 0,
+            };
+            let roy_at = self.roy.len() as u32;
+            self.roy.resize(self.roy.len() + parts, 0);
+            if let Some(slot) = self.slots.get_mut(rec as usize) {
+                slot.plan = i;
+                slot.roy_at = roy_at;
+            }
+            self.touched.push(rec);
+            i
+        } else {
+            plan_ix
+        };
+        self.lines += 1;
+        let Some(plan) = self.plan_list.get(plan_ix as usize).cloned() else {
+            return;
+        };
+        match &*plan {
+            Plan::Suspense(reason) => {
+                self.suspend(Subject::Recording(rec), reason, gross, units, ctx);
+            }
+            Plan::Paid {
+                fee,
+                parts,
+                weights,
+                ..
+            } => {
+                let (net, fee_amount) = share_line(gross, fee, weights, buf);
+                let label = buf.last().copied().unwrap_or(0);
+                let paid: i128 = buf.iter().take(parts.len()).sum();
+                let Some(slot) = self.slots.get_mut(rec as usize) else {
+                    return;
+                };
+                slot.units += units;
+                slot.gross += narrow(gross);
+                slot.net += narrow(net);
+                slot.fees += narrow(fee_amount);
+                slot.paid += narrow(paid);
+                slot.label += narrow(label);
+                slot.fees_wide += fee_amount;
+                slot.paid_wide += paid;
+                slot.label_wide += label;
+                let at = slot.roy_at as usize;
+                if let Some(roy) = self.roy.get_mut(at..at + parts.len()) {
+                    for (r, x) in roy.iter_mut().zip(buf.iter()) {
+                        *r += narrow(*x);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Add sums to a group (created with zero royalties on first use).
+    fn add_group(&mut self, key: GroupKey, units: i64, gross: i64, net: i64, roy: &[i64]) {
+        let next = self.group_roy.len() as u32;
+        let g = self.groups.entry(key).or_insert(GroupVal {
+            units: 0,
+            gross: 0,
+            net: 0,
+            roy_at: next,
+        });
+        if g.roy_at == next {
+            self.group_roy.resize(self.group_roy.len() + roy.len(), 0);
+        }
+        g.units += units;
+        g.gross += gross;
+        g.net += net;
+        let at = g.roy_at as usize;
+        if let Some(slots) = self.group_roy.get_mut(at..at + roy.len()) {
+            for (a, r) in slots.iter_mut().zip(roy) {
+                *a += *r;
+            }
+        }
+    }
+
+    /// Every payee's detail rows, from the groups (which are freed): sorted by key, rows of
+    /// the same key merged (one payee's contract under two plans in one month).
+    pub fn seal(&mut self) {
+        // In key order, so that shares are numbered the same way on every run.
+        let mut groups: Vec<(GroupKey, GroupVal)> =
+            std::mem::take(&mut self.groups).into_iter().collect();
+        groups.sort_unstable_by_key(|(k, _)| *k);
+        let roy = std::mem::take(&mut self.group_roy);
+        let mut detail: Vec<(DetailKey, DetailVal)> = Vec::with_capacity(groups.len() * 2);
+        for (k, g) in groups {
+            let Some(plan) = self.plan_list.get(k.plan as usize).cloned() else {
+                continue;
+            };
+            let Plan::Paid { parts, shares, .. } = &*plan else {
+                continue;
+            };
+            for (i, ((payee, contract), share)) in parts.iter().zip(shares.iter()).enumerate() {
+                let next = self.shares.len() as u32;
+                let ix = *self.share_ix.entry(*share).or_insert(next);
+                if ix == next {
+                    self.shares.push(*share);
+                }
+                detail.push((
+                    DetailKey {
+                        payee: *payee,
+                        contract: *contract,
+                        rec: k.rec,
+                        territory: k.territory,
+                        channel: k.channel,
+                        dsp: k.dsp,
+                        service: k.service,
+                        month: k.month,
+                        currency: k.currency,
+                    },
+                    DetailVal {
+                        units: g.units,
+                        gross: g.gross,
+                        net: g.net,
+                        royalty: roy.get(g.roy_at as usize + i).copied().unwrap_or(0),
+                        share: ix,
+                    },
+                ));
+            }
+        }
+        drop(roy);
+        // Equal keys (rare) keep the share of the plan that sorts first.
+        detail.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.1.share.cmp(&b.1.share)));
+        detail.dedup_by(|later, kept| {
+            if later.0 != kept.0 {
+                return false;
+            }
+            kept.1.units += later.1.units;
+            kept.1.gross += later.1.gross;
+            kept.1.net += later.1.net;
+            kept.1.royalty += later.1.royalty;
+            true
+        });
+        self.detail = detail;
+    }
+
+    /// Move a pool's slots into the detail, the facts and the buckets.
+    fn flush_slots(&mut self, ctx: Ctx) {
+        let touched = std::mem::take(&mut self.touched);
+        for &rec in &touched {
+            let Some(slot) = self
+                .slots
+                .get_mut(rec as usize)
+                .map(|s| std::mem::replace(s, Slot::EMPTY))
+            else {
+                continue;
+            };
+            let Some(plan) = self.plan_list.get(slot.plan as usize).cloned() else {
+                continue;
+            };
+            let Plan::Paid { parts, shares, .. } = &*plan else {
+                continue;
+            };
+            let b = self.buckets.entry(ctx.currency).or_default();
+            b.fees += slot.fees_wide;
+            b.payees += slot.paid_wide;
+            b.label += slot.label_wide;
+            let at = slot.roy_at as usize;
+            let _ = shares;
+            let roy = std::mem::take(&mut self.roy);
+            self.add_group(
+                GroupKey {
+                    rec,
+                    plan: slot.plan,
+                    territory: ctx.territory,
+                    channel: channel_ix(ctx.channel),
+                    dsp: ctx.dsp,
+                    service: ctx.service,
+                    month: month_of(ctx.usage),
+                    currency: ctx.currency,
+                },
+                slot.units,
+                slot.gross,
+                slot.net,
+                roy.get(at..at + parts.len()).unwrap_or_default(),
+            );
+            self.roy = roy;
+            let f = self
+                .facts
+                .entry(ctx.fact_key(Subject::Recording(rec)))
+                .or_default();
+            f.units += slot.units;
+            f.gross += slot.gross;
+            f.fees += slot.fees;
+            f.payees += slot.paid;
+            f.label += slot.label;
+        }
+        self.touched = touched;
+        self.touched.clear();
+        self.roy.clear();
     }
 
     fn account_line(
@@ -387,6 +681,35 @@ impl Accounts {
         }
     }
 
+    /// The plan of a line, computed once per recording, rule set, channel and day, and kept
+    /// once per distinct content.
+    fn plan_id(
+        &mut self,
+        table: &RateTable,
+        rec: Ix,
+        territory: u8,
+        channel: Channel,
+        day: Date,
+    ) -> u32 {
+        let rules = table
+            .recordings
+            .get(rec as usize)
+            .and_then(|r| r.ruleset_index(territory))
+            .unwrap_or(0x8000_0000 | u32::from(territory));
+        let key = (rec, rules, channel_ix(channel), day.days());
+        if let Some(&i) = self.plans.get(&key) {
+            return i;
+        }
+        let plan = std::sync::Arc::new(table.plan(rec, territory, channel, day));
+        let next = self.plan_list.len() as u32;
+        let i = *self.plan_ix.entry(plan.clone()).or_insert(next);
+        if i == next {
+            self.plan_list.push(plan);
+        }
+        self.plans.insert(key, i);
+        i
+    }
+
     fn suspend(&mut self, subject: Subject, reason: &str, gross: i128, units: i64, ctx: Ctx) {
         self.buckets.entry(ctx.currency).or_default().suspense += gross;
         let key = SuspenseKey {
@@ -422,13 +745,10 @@ impl Accounts {
         subject: Subject,
     ) {
         let ch = channel_ix(ctx.channel);
-        let plan = self
-            .plans
-            .entry((rec, ctx.territory, ch, ctx.usage.days()))
-            .or_insert_with(|| {
-                std::sync::Arc::new(table.plan(rec, ctx.territory, ctx.channel, ctx.usage))
-            })
-            .clone();
+        let i = self.plan_id(table, rec, ctx.territory, ctx.channel, ctx.usage);
+        let Some(plan) = self.plan_list.get(i as usize).cloned() else {
+            return;
+        };
         match &*plan {
             Plan::Suspense(reason) => {
                 self.suspend(subject, reason, gross, units, ctx);
@@ -448,36 +768,24 @@ impl Accounts {
                 b.fees += fee_amount;
                 b.payees += paid;
                 b.label += label;
-                for ((payee, contract), (royalty, share)) in
-                    parts.iter().zip(split.iter().zip(shares.iter()))
-                {
-                    let d = self
-                        .detail
-                        .entry(DetailKey {
-                            payee: *payee,
-                            contract: *contract,
-                            rec,
-                            territory: ctx.territory,
-                            channel: ch,
-                            dsp: ctx.dsp,
-                            service: ctx.service,
-                            month: month_of(ctx.usage),
-                            currency: ctx.currency,
-                        })
-                        .or_default();
-                    d.units += units;
-                    d.gross += narrow(gross);
-                    d.net += narrow(net);
-                    d.royalty += narrow(*royalty);
-                    if d.share == u32::MAX {
-                        let next = self.shares.len() as u32;
-                        let ix = *self.share_ix.entry(*share).or_insert(next);
-                        if ix == next {
-                            self.shares.push(*share);
-                        }
-                        d.share = ix;
-                    }
-                }
+                let _ = shares;
+                let roy: Vec<i64> = split.iter().take(parts.len()).map(|x| narrow(*x)).collect();
+                self.add_group(
+                    GroupKey {
+                        rec,
+                        plan: i,
+                        territory: ctx.territory,
+                        channel: ch,
+                        dsp: ctx.dsp,
+                        service: ctx.service,
+                        month: month_of(ctx.usage),
+                        currency: ctx.currency,
+                    },
+                    units,
+                    narrow(gross),
+                    narrow(net),
+                    &roy,
+                );
                 let f = self.facts.entry(ctx.fact_key(subject)).or_default();
                 f.units += units;
                 f.gross += narrow(gross);

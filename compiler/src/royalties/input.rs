@@ -29,20 +29,63 @@ pub enum Target {
     Rejected(u32),
 }
 
+/// One usage line, packed into 16 bytes (a 10-million-line report keeps all of them until
+/// its pools are shared): the target's kind in the top two bits of `target`, and whether the
+/// line is royalty-bearing in the top bit of `line`.
 #[derive(Debug, Clone)]
 pub struct Usage {
-    pub target: Target,
-    /// Royalty-bearing: the line shares the pool by its units (else it counts usage only).
-    pub bearing: bool,
     /// Streams or units, net of returns.
     pub units: i64,
-    pub line: u32,
+    target: u32,
+    line: u32,
 }
 
+const KIND_SHIFT: u32 = 30;
+const INDEX_MASK: u32 = (1 << KIND_SHIFT) - 1;
+const BEARING: u32 = 1 << 31;
+
 impl Usage {
+    /// `bearing`: the line shares the pool by its units (else it counts usage only).
+    /// Indices above 2³⁰ and line numbers above 2³¹ are beyond any report this reads.
+    pub fn new(target: Target, bearing: bool, units: i64, line: u32) -> Usage {
+        let (kind, ix) = match target {
+            Target::Recording(i) => (0, i),
+            Target::Release(i) => (1, i),
+            Target::Unmatched(i) => (2, i),
+            Target::Rejected(i) => (3, i),
+        };
+        Usage {
+            units,
+            target: (kind << KIND_SHIFT) | (ix & INDEX_MASK),
+            line: (line & !BEARING) | if bearing { BEARING } else { 0 },
+        }
+    }
+
+    pub fn target(&self) -> Target {
+        let ix = self.target & INDEX_MASK;
+        match self.target >> KIND_SHIFT {
+            0 => Target::Recording(ix),
+            1 => Target::Release(ix),
+            2 => Target::Unmatched(ix),
+            _ => Target::Rejected(ix),
+        }
+    }
+
+    pub fn bearing(&self) -> bool {
+        self.line & BEARING != 0
+    }
+
+    pub fn set_bearing(&mut self, bearing: bool) {
+        self.line = (self.line & !BEARING) | if bearing { BEARING } else { 0 };
+    }
+
+    pub fn line(&self) -> u32 {
+        self.line & !BEARING
+    }
+
     /// Share of the pool: the units (net of returns, never negative) when royalty-bearing.
     pub fn weight(&self) -> i64 {
-        if self.bearing { self.units.max(0) } else { 0 }
+        if self.bearing() { self.units.max(0) } else { 0 }
     }
 }
 
@@ -662,12 +705,7 @@ impl<'a> Reader<'a> {
                         }
                     };
                     if let Some(p) = self.pools.get_mut(pool) {
-                        p.lines.push(Usage {
-                            target,
-                            bearing,
-                            units,
-                            line: line_no,
-                        });
+                        p.lines.push(Usage::new(target, bearing, units, line_no));
                     }
                 }
                 "FOOT" => {
@@ -709,12 +747,8 @@ impl<'a> Reader<'a> {
                             "",
                         );
                         if let Some(p) = self.pools.get_mut(pi) {
-                            p.lines.push(Usage {
-                                target: Target::Rejected(ri),
-                                bearing: true,
-                                units: d - sum,
-                                line: pline,
-                            });
+                            p.lines
+                                .push(Usage::new(Target::Rejected(ri), true, d - sum, pline));
                         }
                     }
                     _ => {
@@ -730,7 +764,7 @@ impl<'a> Reader<'a> {
                         if let Some(p) = self.pools.get_mut(pi) {
                             p.amount = 0;
                             for u in &mut p.lines {
-                                u.bearing = false;
+                                u.set_bearing(false);
                             }
                         }
                     }
@@ -1021,12 +1055,7 @@ impl<'a> Reader<'a> {
                 service,
                 dsp,
                 usage,
-                lines: vec![Usage {
-                    target,
-                    bearing: true,
-                    units,
-                    line: line_no,
-                }],
+                lines: vec![Usage::new(target, true, units, line_no)],
             });
         }
         source.lines = lines;

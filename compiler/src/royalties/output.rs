@@ -19,54 +19,78 @@ fn csv_bytes<F: FnOnce(&mut csv::Writer<Vec<u8>>) -> csv::Result<()>>(f: F) -> V
 }
 
 /// `statements/<payee>.csv`: one row per track × territory × service × month × channel.
-pub fn statement_csv(s: &Statement, lines: &[StatementLine]) -> Vec<u8> {
-    csv_bytes(|w| {
-        w.write_record([
-            "period",
-            "contract",
-            "isrc",
-            "title",
-            "release",
-            "upc",
-            "territory",
-            "dsp",
-            "service",
-            "usage_month",
-            "channel",
-            "units",
-            "source_currency",
-            "gross",
-            "net",
-            "share",
-            "royalty_source",
-            "currency",
-            "royalty",
-        ])?;
-        for l in lines {
-            w.write_record([
-                s.period.as_str(),
-                &l.contract,
-                &l.isrc,
-                &l.title,
-                &l.release,
-                &l.upc,
-                &l.territory,
-                &l.dsp,
-                &l.service,
-                &l.usage_month,
-                &l.channel,
-                &l.units.to_string(),
-                &l.source_currency,
-                &l.gross.to_string(),
-                &l.net.to_string(),
-                &l.share,
-                &l.royalty_source.to_string(),
-                &s.currency,
-                &l.royalty.to_string(),
-            ])?;
+pub fn statement_csv(s: &Statement, lines: &[StatementLine<'_>]) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(Vec::with_capacity(lines.len() * 160 + 256));
+    let _ = w.write_record([
+        "period",
+        "contract",
+        "isrc",
+        "title",
+        "release",
+        "upc",
+        "territory",
+        "dsp",
+        "service",
+        "usage_month",
+        "channel",
+        "units",
+        "source_currency",
+        "gross",
+        "net",
+        "share",
+        "royalty_source",
+        "currency",
+        "royalty",
+    ]);
+    // Numbers go through one reused buffer: no allocation per field.
+    let mut n = String::new();
+    let mut num = |w: &mut csv::Writer<Vec<u8>>, v: &dyn std::fmt::Display| {
+        n.clear();
+        let _ = write!(n, "{v}");
+        let _ = w.write_field(n.as_bytes());
+    };
+    for l in lines {
+        for f in [
+            s.period.as_str(),
+            l.contract,
+            l.isrc,
+            l.title,
+            l.release,
+            l.upc,
+        ] {
+            let _ = w.write_field(f);
         }
-        Ok(())
-    })
+        for f in [l.territory, l.dsp, l.service] {
+            let _ = w.write_field(f);
+        }
+        num(&mut w, &Month(l.usage_month));
+        let _ = w.write_field(l.channel);
+        num(&mut w, &l.units);
+        let _ = w.write_field(l.source_currency);
+        num(&mut w, &l.gross);
+        num(&mut w, &l.net);
+        let _ = w.write_field(l.share);
+        num(&mut w, &l.royalty_source);
+        let _ = w.write_field(s.currency.as_str());
+        num(&mut w, &l.royalty);
+        let _ = w.write_record(None::<&[u8]>);
+    }
+    w.into_inner().unwrap_or_default()
+}
+
+/// `year * 100 + month`, written `YYYY-MM`.
+pub struct Month(pub i32);
+
+impl serde::Serialize for Month {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl std::fmt::Display for Month {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}", self.0 / 100, self.0 % 100)
+    }
 }
 
 /// `suspense.csv`: open income, grouped by identifier, with its reason and sources.
@@ -336,18 +360,26 @@ fn bars(title: &str, rows: &[(String, Decimal)], cur: &str) -> String {
 }
 
 /// `statements/<payee>.html`: one self-contained page.
-pub fn statement_html(s: &Statement, lines: &[StatementLine], label: &str) -> String {
+pub fn statement_html(s: &Statement, lines: &[StatementLine<'_>], label: &str) -> String {
     let cur = s.currency.as_str();
-    let mut by_territory: BTreeMap<String, Decimal> = BTreeMap::new();
-    let mut by_service: BTreeMap<String, Decimal> = BTreeMap::new();
-    let mut by_track: BTreeMap<String, Decimal> = BTreeMap::new();
+    let mut by_territory: BTreeMap<&str, Decimal> = BTreeMap::new();
+    let mut by_dsp_service: BTreeMap<(&str, &str), Decimal> = BTreeMap::new();
+    let mut by_track: BTreeMap<&str, Decimal> = BTreeMap::new();
     for l in lines {
-        *by_territory.entry(l.territory.clone()).or_default() += l.royalty;
-        *by_service
-            .entry(format!("{} {}", l.dsp, l.service).trim().to_string())
-            .or_default() += l.royalty;
-        *by_track.entry(l.title.clone()).or_default() += l.royalty;
+        *by_territory.entry(l.territory).or_default() += l.royalty;
+        *by_dsp_service.entry((l.dsp, l.service)).or_default() += l.royalty;
+        *by_track.entry(l.title).or_default() += l.royalty;
     }
+    let mut by_service: BTreeMap<String, Decimal> = BTreeMap::new();
+    for ((dsp, service), v) in by_dsp_service {
+        *by_service
+            .entry(format!("{dsp} {service}").trim().to_string())
+            .or_default() += v;
+    }
+    let owned = |m: BTreeMap<&str, Decimal>| -> BTreeMap<String, Decimal> {
+        m.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+    };
+    let (by_territory, by_track) = (owned(by_territory), owned(by_track));
     let top = |m: BTreeMap<String, Decimal>| {
         let mut v: Vec<_> = m.into_iter().collect();
         v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -429,23 +461,23 @@ figure{{margin:1rem 0}}figcaption{{font-weight:600;margin-bottom:.3rem}}svg .b{{
     h.push_str(&bars("Earnings by service", &top(by_service), cur));
     h.push_str("<h2>Detail</h2><table><thead><tr><th>Track</th><th>ISRC</th><th>Territory</th><th>Service</th><th>Month</th><th>Channel</th><th class=\"n\">Units</th><th class=\"n\">Net receipts</th><th class=\"n\">Share</th><th class=\"n\">Royalty</th></tr></thead><tbody>");
     // The largest lines; the CSV has every one.
-    let mut shown: Vec<&StatementLine> = lines.iter().collect();
+    let mut shown: Vec<&StatementLine<'_>> = lines.iter().collect();
     shown.sort_by_key(|l| std::cmp::Reverse(l.royalty));
     shown.truncate(HTML_DETAIL_ROWS);
     for l in &shown {
         let _ = write!(
             h,
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{} {}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
-            esc(&l.title),
-            esc(&l.isrc),
-            esc(&l.territory),
-            esc(&l.dsp),
-            esc(&l.service),
-            esc(&l.usage_month),
-            esc(&l.channel),
+            esc(l.title),
+            esc(l.isrc),
+            esc(l.territory),
+            esc(l.dsp),
+            esc(l.service),
+            Month(l.usage_month),
+            esc(l.channel),
             l.units,
-            money(l.net, &l.source_currency),
-            esc(&l.share),
+            money(l.net, l.source_currency),
+            esc(l.share),
             money(l.royalty, cur)
         );
     }

@@ -28,6 +28,10 @@ pub struct RateTable {
     pub releases: Vec<ReleaseInfo>,
     pub payees: Vec<PayeeInfo>,
     pub contracts: Vec<ContractInfo>,
+    /// Distinct rule sets, shared by the recordings that have the same split and contracts.
+    pub rulesets: Vec<RuleSet>,
+    /// Distinct per-channel rate arrays (in `Channel::ALL` order; no rate = not paid).
+    pub rates: Vec<[Option<Ratio>; 5]>,
 }
 
 #[derive(Debug, Clone)]
@@ -74,15 +78,15 @@ pub struct RecRates {
     pub owner: String,
     /// White-label distribution fee: share of gross the label keeps.
     pub fee: Ratio,
-    /// Territories with a rule of their own, sorted, and the rule set that applies there.
+    /// Territories with a rule of their own, sorted, and the rule set (index into
+    /// [`RateTable::rulesets`]) that applies there.
     pub special: Vec<(u8, u32)>,
     /// Rule set of every other territory; `None` when no split covers them.
     pub rest: Option<u32>,
-    pub rulesets: Vec<RuleSet>,
 }
 
 /// Who shares a line's net receipts in some territories.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct RuleSet {
     /// Key of the split rule in force.
     pub split_key: String,
@@ -90,26 +94,26 @@ pub struct RuleSet {
 }
 
 /// One payee of a split, with the contracts that may cover the recording for them.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Term {
     pub payee: Ix,
     pub split: Ratio,
-    /// Contract and its rate per channel (in `Channel::ALL` order); no rate = not paid.
-    pub contracts: Vec<(Ix, [Option<Ratio>; 5])>,
+    /// Contract and its rates per channel (index into [`RateTable::rates`]).
+    pub contracts: Vec<(Ix, u32)>,
 }
 
 impl RecRates {
-    pub fn ruleset_for(&self, territory: u8) -> Option<&RuleSet> {
-        let i = match self.special.binary_search_by_key(&territory, |(t, _)| *t) {
+    /// Index into [`RateTable::rulesets`] of the rule set in force in `territory`.
+    pub fn ruleset_index(&self, territory: u8) -> Option<u32> {
+        match self.special.binary_search_by_key(&territory, |(t, _)| *t) {
             Ok(i) => self.special.get(i).map(|(_, r)| *r),
             Err(_) => self.rest,
-        }?;
-        self.rulesets.get(i as usize)
+        }
     }
 }
 
 /// How one line's net receipts are shared, or why it cannot be.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Plan {
     Paid {
         /// Weights of `[net, fee]`.
@@ -130,7 +134,10 @@ impl RateTable {
         let Some(r) = self.recordings.get(rec as usize) else {
             return Plan::Suspense("unknown recording".into());
         };
-        let Some(rules) = r.ruleset_for(territory) else {
+        let Some(rules) = r
+            .ruleset_index(territory)
+            .and_then(|i| self.rulesets.get(i as usize))
+        else {
             return Plan::Suspense(format!(
                 "no split rule for {}",
                 iso::territory_code(territory).unwrap_or("?")
@@ -148,10 +155,10 @@ impl RateTable {
                 let payee = self.payees.get(t.payee as usize).map_or("?", |p| &p.id);
                 return Plan::Suspense(format!("no contract in force for {payee} on {date}"));
             };
-            let rate = rates
-                .get(channel.index())
-                .copied()
-                .flatten()
+            let rate = self
+                .rates
+                .get(*rates as usize)
+                .and_then(|r| r.get(channel.index()).copied().flatten())
                 .unwrap_or(Ratio::ZERO);
             parts.push((t.payee, *c));
             shares.push(t.split.checked_mul(rate).unwrap_or(Ratio::ZERO));
@@ -348,6 +355,10 @@ pub fn compile(cat: &Catalogue) -> RateTable {
     let mut by_isrc = FxHashMap::default();
     by_isrc.reserve(rec_ids.len());
     let mut by_title_artist: FxHashMap<String, Option<Ix>> = FxHashMap::default();
+    let mut rulesets: Vec<RuleSet> = Vec::new();
+    let mut ruleset_ix: FxHashMap<RuleSet, u32> = FxHashMap::default();
+    let mut rate_sets: Vec<[Option<Ratio>; 5]> = Vec::new();
+    let mut rate_ix: FxHashMap<[Option<Ratio>; 5], u32> = FxHashMap::default();
     for (ix, (id, rec)) in cat.recordings.iter().enumerate() {
         let artist = rec.display_artist.clone().unwrap_or_else(|| {
             rec.artists
@@ -409,17 +420,15 @@ pub fn compile(cat: &Catalogue) -> RateTable {
                 }
             }
         }
-        let mut rulesets: Vec<RuleSet> = Vec::new();
         let mut intern = |rs: RuleSet| -> u32 {
-            match rulesets.iter().position(|x| *x == rs) {
-                Some(i) => i as u32,
-                None => {
-                    rulesets.push(rs);
-                    (rulesets.len() - 1) as u32
-                }
+            let next = rulesets.len() as u32;
+            let i = *ruleset_ix.entry(rs.clone()).or_insert(next);
+            if i == next {
+                rulesets.push(rs);
             }
+            i
         };
-        let ruleset_at = |t: Option<u8>| -> Option<RuleSet> {
+        let mut ruleset_at = |t: Option<u8>| -> Option<RuleSet> {
             let rule = match t {
                 Some(t) => rec.split_for(t)?,
                 None => rec.splits.iter().find(|r| r.scope == Scope::Default)?,
@@ -450,7 +459,12 @@ pub fn compile(cat: &Catalogue) -> RateTable {
                                             .and_then(|r| r.rates.get(ch))
                                             .map(|s| s.value);
                                     }
-                                    Some((*ci as Ix, rates))
+                                    let next = rate_sets.len() as u32;
+                                    let ri = *rate_ix.entry(rates).or_insert(next);
+                                    if ri == next {
+                                        rate_sets.push(rates);
+                                    }
+                                    Some((*ci as Ix, ri))
                                 })
                                 .collect()
                         })
@@ -487,7 +501,6 @@ pub fn compile(cat: &Catalogue) -> RateTable {
             fee,
             special: special_list,
             rest,
-            rulesets,
         });
     }
     RateTable {
@@ -499,6 +512,8 @@ pub fn compile(cat: &Catalogue) -> RateTable {
         releases,
         payees,
         contracts,
+        rulesets,
+        rates: rate_sets,
     }
 }
 
@@ -562,15 +577,18 @@ pub fn for_each_row(t: &RateTable, mut f: impl FnMut(&Row<'_>)) {
             sets.push(("*", rest));
         }
         for (territory, rs) in sets {
-            let Some(rs) = r.rulesets.get(rs as usize) else {
+            let Some(rs) = t.rulesets.get(rs as usize) else {
                 continue;
             };
             // Channels any contract of the rule names.
             for (k, ch) in Channel::ALL.iter().enumerate() {
-                let named = rs
-                    .terms
-                    .iter()
-                    .any(|term| term.contracts.iter().any(|(_, rates)| rates[k].is_some()));
+                let named = rs.terms.iter().any(|term| {
+                    term.contracts.iter().any(|(_, ri)| {
+                        t.rates
+                            .get(*ri as usize)
+                            .is_some_and(|rates| rates[k].is_some())
+                    })
+                });
                 if !named {
                     continue;
                 }
@@ -593,11 +611,15 @@ pub fn for_each_row(t: &RateTable, mut f: impl FnMut(&Row<'_>)) {
                             fee: fee.clone(),
                         });
                     }
-                    for (ci, rates) in &term.contracts {
+                    for (ci, ri) in &term.contracts {
                         let Some(c) = t.contracts.get(*ci as usize) else {
                             continue;
                         };
-                        let rate = rates[k].unwrap_or(Ratio::ZERO);
+                        let rate = t
+                            .rates
+                            .get(*ri as usize)
+                            .and_then(|rates| rates[k])
+                            .unwrap_or(Ratio::ZERO);
                         f(&Row {
                             isrc: &isrc,
                             recording: &r.id,

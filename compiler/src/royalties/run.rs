@@ -1,7 +1,7 @@
 //! Finishing a run: prove conservation, close the period, convert facts to the label's
 //! currency, and compute the balances the ledger will carry.
 
-use super::engine::{Accounts, FactKey, Subject, SuspenseItem, channel_of_ix};
+use super::engine::{Accounts, FactKey, FactVal, Subject, SuspenseItem, channel_of_ix};
 use super::input::{Reader, from_minor, minor_units as mu};
 use super::statement::{self, Balances, CloseError, Statement, convert_spread, fx_rate};
 use crate::model::FxRate;
@@ -41,9 +41,9 @@ impl Reconciliation {
 pub struct RunResult {
     pub period: String,
     pub statements: Vec<Statement>,
-    /// Facts in compact form, amounts in the label's minor units (gross, fees, payees,
-    /// label, suspense); named when written by [`facts_csv`].
-    pub facts: Vec<(FactKey, [i128; 5])>,
+    /// Facts in compact form, sorted, amounts converted into the label's minor units;
+    /// named when written by [`facts_csv`].
+    pub facts: Vec<(FactKey, FactVal)>,
     /// Suspense booked in this run.
     pub suspense_new: Vec<SuspenseItem>,
     /// Items from earlier periods released in this run.
@@ -60,14 +60,17 @@ pub enum RunError {
 }
 
 /// Everything after the lines are accounted.
+/// The accounts' facts move into the result (their map is freed first: a large run is
+/// bounded by its peak memory).
 pub fn finish(
     reader: &Reader<'_>,
-    accounts: &Accounts,
+    accounts: &mut Accounts,
     before: &Balances,
     period: Period,
     fx: &[FxRate],
     hashes: &[String],
 ) -> Result<RunResult, RunError> {
+    accounts.seal();
     let table = reader.table;
     let pname = period.to_string();
     // Reconciliation per currency, with rejected lines never shared through a pool.
@@ -124,50 +127,51 @@ pub fn finish(
         reconciliation.push(r);
     }
 
-    let mut balances = before.clone();
-    let statements = statement::close(table, accounts, reader, &mut balances, period, fx)?;
-
     // Facts, converted into the label's currency once per source currency and column.
     let label_cur = table.label_currency.clone();
     let lmu = mu(&label_cur);
-    let mut keys: Vec<_> = accounts.facts.keys().copied().collect();
-    keys.sort();
-    let mut by_cur: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
-    for (i, k) in keys.iter().enumerate() {
-        by_cur.entry(k.currency).or_default().push(i);
+    let mut facts: Vec<(FactKey, FactVal)> =
+        std::mem::take(&mut accounts.facts).into_iter().collect();
+    facts.sort_unstable_by_key(|(k, _)| *k);
+    let mut by_cur: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+    for (i, (k, _)) in facts.iter().enumerate() {
+        by_cur.entry(k.currency).or_default().push(i as u32);
     }
-    let mut conv = vec![[0i128; 5]; keys.len()];
+    type Column = fn(&mut FactVal) -> &mut i64;
+    let columns: [Column; 5] = [
+        |v| &mut v.gross,
+        |v| &mut v.fees,
+        |v| &mut v.payees,
+        |v| &mut v.label,
+        |v| &mut v.suspense,
+    ];
     for (cur, idx) in &by_cur {
         let code = reader.currencies.name(*cur);
-        let rate = if code == label_cur {
-            None
-        } else {
-            Some(fx_rate(fx, code, &label_cur, period)?.0)
-        };
-        for col in 0..5 {
+        if code == label_cur {
+            continue;
+        }
+        let rate = fx_rate(fx, code, &label_cur, period)?.0;
+        for col in columns {
             let amounts: Vec<i128> = idx
                 .iter()
                 .map(|i| {
-                    let v = keys
-                        .get(*i)
-                        .and_then(|k| accounts.facts.get(k))
-                        .cloned()
-                        .unwrap_or_default();
-                    i128::from([v.gross, v.fees, v.payees, v.label, v.suspense][col])
+                    facts
+                        .get_mut(*i as usize)
+                        .map_or(0, |(_, v)| i128::from(*col(v)))
                 })
                 .collect();
-            let out = match rate {
-                None => amounts,
-                Some(r) => convert_spread(&amounts, mu(code), lmu, r),
-            };
-            for (i, v) in idx.iter().zip(out) {
-                if let Some(c) = conv.get_mut(*i) {
-                    c[col] = v;
+            let out = convert_spread(&amounts, mu(code), lmu, rate);
+            for (i, x) in idx.iter().zip(out) {
+                if let Some((_, v)) = facts.get_mut(*i as usize) {
+                    *col(v) = i64::try_from(x).unwrap_or(i64::MAX);
                 }
             }
         }
     }
-    let facts: Vec<(FactKey, [i128; 5])> = keys.into_iter().zip(conv).collect();
+    drop(by_cur);
+
+    let mut balances = before.clone();
+    let statements = statement::close(table, accounts, reader, &mut balances, period, fx)?;
 
     let suspense_new = accounts.suspense_items(reader, &pname);
     let mut released = Vec::new();
@@ -207,7 +211,7 @@ pub fn finish(
 #[derive(Serialize)]
 struct FactRow<'a> {
     period: &'a str,
-    usage_month: String,
+    usage_month: super::output::Month,
     dsp: &'a str,
     service: &'a str,
     territory: &'a str,
@@ -231,15 +235,15 @@ struct FactRow<'a> {
 pub fn facts_csv(
     run: &RunResult,
     period: &str,
-    accounts: &Accounts,
     reader: &Reader<'_>,
-) -> Vec<u8> {
+    out: impl std::io::Write,
+) -> csv::Result<()> {
     let table = reader.table;
     let lmu = mu(&table.label_currency);
-    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut w = csv::Writer::from_writer(out);
     if run.facts.is_empty() {
         // The header alone, so an empty run still reads back.
-        let _ = w.write_record([
+        w.write_record([
             "period",
             "usage_month",
             "dsp",
@@ -259,10 +263,11 @@ pub fn facts_csv(
             "payees",
             "label",
             "suspense",
-        ]);
+        ])?;
     }
-    for (k, c) in &run.facts {
-        let units = accounts.facts.get(k).map_or(0, |v| v.units);
+    for (k, v) in &run.facts {
+        let c = [v.gross, v.fees, v.payees, v.label, v.suspense].map(i128::from);
+        let units = v.units;
         let (isrc, upc, release, recording, title, artist, owner) = match k.subject {
             Subject::Recording(r) => {
                 let rec = table.recordings.get(r as usize);
@@ -293,9 +298,9 @@ pub fn facts_csv(
             },
         };
         let f = |x: i128| from_minor(x, lmu);
-        let _ = w.serialize(FactRow {
+        w.serialize(FactRow {
             period,
-            usage_month: format!("{:04}-{:02}", k.month / 100, k.month % 100),
+            usage_month: super::output::Month(k.month),
             dsp: reader.dsps.name(k.dsp),
             service: reader.services.name(k.service),
             territory: iso::territory_code(k.territory).unwrap_or(""),
@@ -313,7 +318,8 @@ pub fn facts_csv(
             payees: f(c[2]),
             label: f(c[3]),
             suspense: f(c[4]),
-        });
+        })?;
     }
-    w.into_inner().unwrap_or_default()
+    w.flush()?;
+    Ok(())
 }

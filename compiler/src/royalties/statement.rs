@@ -61,12 +61,10 @@ pub struct Statement {
     pub period: String,
     pub minimum_payout: Decimal,
     pub groups: Vec<GroupStatement>,
-    /// Filled by [`lines`] when a statement is written out; empty in the ledger's summary.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub lines: Vec<StatementLine>,
-    /// The detail in compact form: key and royalty in the payee's minor units.
+    /// The detail in compact form: index into [`Accounts::detail`] and royalty in the
+    /// payee's minor units.
     #[serde(skip)]
-    pub detail: Vec<(super::engine::DetailKey, i128)>,
+    pub detail: Vec<(u32, i128)>,
     pub earnings: Decimal,
     pub paid: Decimal,
     /// Balance carried to the next period (sum of group closings).
@@ -90,25 +88,28 @@ pub struct GroupStatement {
     pub reserves_held: Decimal,
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct StatementLine {
-    pub contract: String,
-    pub isrc: String,
-    pub title: String,
-    pub release: String,
-    pub upc: String,
-    pub territory: String,
-    pub dsp: String,
-    pub service: String,
-    pub usage_month: String,
-    pub channel: String,
+/// One detail line of a statement, borrowing its names from the rate table and the reader
+/// (a large run writes millions of them, one payee at a time).
+#[derive(Debug, Clone)]
+pub struct StatementLine<'a> {
+    pub contract: &'a str,
+    pub isrc: &'a str,
+    pub title: &'a str,
+    pub release: &'a str,
+    pub upc: &'a str,
+    pub territory: &'static str,
+    pub dsp: &'a str,
+    pub service: &'a str,
+    /// `year * 100 + month`; written `YYYY-MM`.
+    pub usage_month: i32,
+    pub channel: &'static str,
     pub units: i64,
     /// In the report's currency.
-    pub source_currency: String,
+    pub source_currency: &'a str,
     pub gross: Decimal,
     pub net: Decimal,
     /// split × rate, exact (`0.4` or `1/3`).
-    pub share: String,
+    pub share: &'a str,
     pub royalty_source: Decimal,
     /// In the payee's currency.
     pub royalty: Decimal,
@@ -207,27 +208,26 @@ pub fn close(
     for (ci, c) in table.contracts.iter().enumerate() {
         contracts_of.entry(c.payee).or_default().push(ci);
     }
-    let mut keys: Vec<_> = accounts.detail.keys().copied().collect();
-    keys.sort();
+    let detail = &accounts.detail;
     let mut statements = Vec::new();
     for (pi, payee) in table.payees.iter().enumerate() {
         let pi = pi as u32;
-        // Keys are sorted by payee first: this payee's are one slice.
-        let from = keys.partition_point(|k| k.payee < pi);
-        let to = keys.partition_point(|k| k.payee <= pi);
-        let mine: &[super::engine::DetailKey] = keys.get(from..to).unwrap_or_default();
+        // The detail is sorted by payee first: this payee's rows are one slice.
+        let from = detail.partition_point(|(k, _)| k.payee < pi);
+        let to = detail.partition_point(|(k, _)| k.payee <= pi);
+        let mine = detail.get(from..to).unwrap_or_default();
         let mut fx_used = BTreeSet::new();
         // Convert per source currency: one conversion of the total, spread over the lines.
-        let mut converted: BTreeMap<super::engine::DetailKey, i128> = BTreeMap::new();
-        let mut by_cur: BTreeMap<u32, Vec<super::engine::DetailKey>> = BTreeMap::new();
-        for k in mine {
-            by_cur.entry(k.currency).or_default().push(*k);
+        let mut converted: Vec<i128> = vec![0; mine.len()];
+        let mut by_cur: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
+        for (j, (k, _)) in mine.iter().enumerate() {
+            by_cur.entry(k.currency).or_default().push(j);
         }
         for (cur, ks) in &by_cur {
             let code = reader.currencies.name(*cur);
             let amounts: Vec<i128> = ks
                 .iter()
-                .map(|k| accounts.detail.get(k).map_or(0, |d| i128::from(d.royalty)))
+                .map(|j| mine.get(*j).map_or(0, |(_, d)| i128::from(d.royalty)))
                 .collect();
             let parts = if code == payee.currency {
                 amounts
@@ -236,13 +236,15 @@ pub fn close(
                 fx_used.insert(label);
                 convert_spread(&amounts, mu(code), mu(&payee.currency), rate)
             };
-            for (k, v) in ks.iter().zip(parts) {
-                converted.insert(*k, v);
+            for (j, v) in ks.iter().zip(parts) {
+                if let Some(c) = converted.get_mut(*j) {
+                    *c = v;
+                }
             }
         }
         // The converted lines of each contract.
         let mut by_contract: BTreeMap<u32, Vec<(super::engine::DetailKey, i128)>> = BTreeMap::new();
-        for (k, v) in &converted {
+        for ((k, _), v) in mine.iter().zip(&converted) {
             by_contract.entry(k.contract).or_default().push((*k, *v));
         }
         // Group the payee's contracts.
@@ -452,7 +454,7 @@ pub fn close(
             );
             out_groups.push(g);
         }
-        let converted_total: i128 = converted.values().sum();
+        let converted_total: i128 = converted.iter().sum();
         if from_minor(converted_total, pmu) != earnings_total {
             return Err(CloseError::NotConserved(format!(
                 "{}: statement lines ({}) differ from earnings ({earnings_total})",
@@ -460,9 +462,10 @@ pub fn close(
                 from_minor(converted_total, pmu)
             )));
         }
-        let detail: Vec<(super::engine::DetailKey, i128)> = mine
+        let detail: Vec<(u32, i128)> = converted
             .iter()
-            .map(|k| (*k, converted.get(k).copied().unwrap_or(0)))
+            .enumerate()
+            .map(|(j, v)| ((from + j) as u32, *v))
             .collect();
         let sc = |d: Decimal| {
             let mut d = d;
@@ -493,7 +496,6 @@ pub fn close(
             period: pname.clone(),
             minimum_payout: sc(payee.minimum_payout),
             groups: out_groups,
-            lines: Vec::new(),
             detail,
             earnings: earnings_total,
             paid,
@@ -506,50 +508,59 @@ pub fn close(
 }
 
 /// The statement's detail lines, named and in decimals (one payee at a time, when writing).
-pub fn lines(
+/// `shares` is [`Accounts::shares`] written out ([`share_strings`]).
+pub fn lines<'a>(
     s: &Statement,
-    table: &RateTable,
+    table: &'a RateTable,
     accounts: &Accounts,
-    reader: &Reader<'_>,
-) -> Vec<StatementLine> {
+    reader: &'a Reader<'_>,
+    shares: &'a [String],
+) -> Vec<StatementLine<'a>> {
     let pmu = mu(&s.currency);
     s.detail
         .iter()
-        .map(|(k, royalty)| {
-            let d = accounts.detail.get(k).cloned().unwrap_or_default();
+        .filter_map(|(i, royalty)| {
+            accounts
+                .detail
+                .get(*i as usize)
+                .map(|(k, d)| (k, d, royalty))
+        })
+        .map(|(k, d, royalty)| {
             let rec = table.recordings.get(k.rec as usize);
             let rel = rec
                 .and_then(|r| r.release)
                 .and_then(|r| table.releases.get(r as usize));
-            let scur = reader.currencies.name(k.currency).to_string();
-            let smu = mu(&scur);
+            let scur = reader.currencies.name(k.currency);
+            let smu = mu(scur);
             StatementLine {
                 contract: table
                     .contracts
                     .get(k.contract as usize)
-                    .map_or(String::new(), |c| c.id.clone()),
-                isrc: rec.map_or(String::new(), |r| r.isrc.clone()),
-                title: rec.map_or(String::new(), |r| r.title.clone()),
-                release: rel.map_or(String::new(), |r| r.title.clone()),
-                upc: rel.map_or(String::new(), |r| r.upc.clone()),
-                territory: iso::territory_code(k.territory).unwrap_or("").to_string(),
-                dsp: reader.dsps.name(k.dsp).to_string(),
-                service: reader.services.name(k.service).to_string(),
-                usage_month: format!("{:04}-{:02}", k.month / 100, k.month % 100),
-                channel: channel_of_ix(k.channel).as_str().to_string(),
+                    .map_or("", |c| c.id.as_str()),
+                isrc: rec.map_or("", |r| r.isrc.as_str()),
+                title: rec.map_or("", |r| r.title.as_str()),
+                release: rel.map_or("", |r| r.title.as_str()),
+                upc: rel.map_or("", |r| r.upc.as_str()),
+                territory: iso::territory_code(k.territory).unwrap_or(""),
+                dsp: reader.dsps.name(k.dsp),
+                service: reader.services.name(k.service),
+                usage_month: k.month,
+                channel: channel_of_ix(k.channel).as_str(),
                 units: d.units,
                 gross: from_minor(i128::from(d.gross), smu),
                 net: from_minor(i128::from(d.net), smu),
-                share: accounts
-                    .shares
-                    .get(d.share as usize)
-                    .map_or(String::new(), |s| s.exact_string()),
+                share: shares.get(d.share as usize).map_or("", |s| s.as_str()),
                 royalty_source: from_minor(i128::from(d.royalty), smu),
                 royalty: from_minor(*royalty, pmu),
                 source_currency: scur,
             }
         })
         .collect()
+}
+
+/// Every distinct share of a run, written exactly, by index.
+pub fn share_strings(accounts: &Accounts) -> Vec<String> {
+    accounts.shares.iter().map(|s| s.exact_string()).collect()
 }
 
 #[cfg(test)]
