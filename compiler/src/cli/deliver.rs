@@ -39,6 +39,9 @@ pub struct PlanArgs {
     out: Option<PathBuf>,
     #[arg(long, value_enum, default_value = "human")]
     format: PlanFormat,
+    /// Print how long each step took and which way the plan went (for benchmarks).
+    #[arg(long, hide = true)]
+    timings: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -369,10 +372,59 @@ fn apply_acks(
     changed
 }
 
+/// Print a plan in `format`: what a full plan and the shortcuts all print.
+fn render(plan: &Plan, format: PlanFormat, printer: &Printer) {
+    match format {
+        PlanFormat::Human => printer.out(&crate::plan::render_human(plan)),
+        PlanFormat::Json => {
+            printer.out(&(serde_json::to_string_pretty(plan).unwrap_or_default() + "\n"))
+        }
+        PlanFormat::Markdown => printer.out(&crate::plan::render_markdown(plan)),
+    }
+}
+
+/// `--timings`: what each step took and which way the plan went, on one line at the end.
+struct Timings {
+    on: bool,
+    start: std::time::Instant,
+    last: std::time::Instant,
+    steps: Vec<String>,
+}
+
+impl Timings {
+    fn new(on: bool) -> Self {
+        let now = std::time::Instant::now();
+        Timings {
+            on,
+            start: now,
+            last: now,
+            steps: Vec::new(),
+        }
+    }
+
+    fn step(&mut self, what: String) {
+        let now = std::time::Instant::now();
+        self.steps
+            .push(format!("{what} ({} ms)", (now - self.last).as_millis()));
+        self.last = now;
+    }
+
+    fn print(&self, printer: &Printer) {
+        if self.on {
+            printer.err(&format!(
+                "timings: {} (total {} ms)\n",
+                self.steps.join(", "),
+                self.start.elapsed().as_millis()
+            ));
+        }
+    }
+}
+
 pub fn plan(args: PlanArgs, printer: &Printer) -> Exit {
-    // A no-op plan whose inputs did not change is replayed (see `plan_cache`).
-    let day =
-        crate::model::date::Date::from_unix(SystemWorld::new(args.path.clone()).now()).to_string();
+    let mut timings = Timings::new(args.timings);
+    let now = SystemWorld::new(args.path.clone()).now();
+    let today = crate::model::date::Date::from_unix(now);
+    let day = today.to_string();
     let options = format!(
         "{:?}|{}|{}",
         args.format, args.detailed_exitcode, printer.color
@@ -381,6 +433,20 @@ pub fn plan(args: PlanArgs, printer: &Printer) -> Exit {
     if args.out.is_none()
         && let Ok(repo) = StateRepo::open(&args.path)
     {
+        // The last apply's fingerprint proves there is nothing to plan (see `fingerprint`).
+        let shortcut = super::fingerprint::shortcut(&repo, &args.path, today, &mut |stage| {
+            timings.step(stage.to_string());
+        });
+        match shortcut {
+            Ok(plan) => {
+                timings.step("fingerprint used: no changes since the last apply".into());
+                render(&plan, args.format, printer);
+                timings.print(printer);
+                return Exit::Success;
+            }
+            Err(why) => timings.step(format!("fingerprint not used: {why}")),
+        }
+        // A no-op plan whose inputs did not change is replayed (see `plan_cache`).
         let head = repo
             .head_of(&repo.state_ref)
             .ok()
@@ -394,10 +460,13 @@ pub fn plan(args: PlanArgs, printer: &Printer) -> Exit {
         ) && super::plan_cache::key(&args.path, files, &head, &day, &options, &entry.inboxes)
             == entry.key
         {
+            timings.step("plan cache: replayed".into());
             printer.err(&entry.stderr);
             printer.out(&entry.stdout);
+            timings.print(printer);
             return Exit::Success;
         }
+        timings.step("plan cache: miss".into());
         if let Some(files) = files {
             cache = Some((repo.cache_dir(), repo.state_ref.clone(), head, files));
         }
@@ -407,6 +476,7 @@ pub fn plan(args: PlanArgs, printer: &Printer) -> Exit {
         Ok(s) => s,
         Err(e) => return e,
     };
+    timings.step("check".into());
     let mut state = match s.repo.load() {
         Ok(st) => st.map(|(st, _)| st),
         Err(e) => return state_fail(printer, &e),
@@ -417,26 +487,23 @@ pub fn plan(args: PlanArgs, printer: &Printer) -> Exit {
     let Some(plan) = make_plan(&s, state.as_ref()) else {
         return Exit::Failure;
     };
-    let json = serde_json::to_string_pretty(&plan).unwrap_or_default() + "\n";
-    if let Some(out) = &args.out
-        && let Err(e) = std::fs::write(out, &json)
-    {
-        return fail(
-            printer,
-            codes::WRITE_FAILED,
-            &format!("cannot write `{}`: {e}", out.display()),
-            "check that the folder exists and is writable",
-        );
+    timings.step("plan".into());
+    if let Some(out) = &args.out {
+        let json = serde_json::to_string_pretty(&plan).unwrap_or_default() + "\n";
+        if let Err(e) = std::fs::write(out, &json) {
+            return fail(
+                printer,
+                codes::WRITE_FAILED,
+                &format!("cannot write `{}`: {e}", out.display()),
+                "check that the folder exists and is writable",
+            );
+        }
     }
     // Machine-readable output stays clean: the warnings are for people.
     if args.format != PlanFormat::Json {
         warn_past_release_dates(&s, state.as_ref(), &plan, printer);
     }
-    match args.format {
-        PlanFormat::Human => printer.out(&crate::plan::render_human(&plan)),
-        PlanFormat::Json => printer.out(&json),
-        PlanFormat::Markdown => printer.out(&crate::plan::render_markdown(&plan)),
-    }
+    render(&plan, args.format, printer);
     let recording = printer.take_recording();
     // Keep a plan without changes, when every DSP delivered to has a local inbox and no file
     // changed while the plan ran.
@@ -473,6 +540,7 @@ pub fn plan(args: PlanArgs, printer: &Printer) -> Exit {
             );
         }
     }
+    timings.print(printer);
     std::mem::forget(s);
     if args.detailed_exitcode && !plan.is_empty() {
         Exit::Changes

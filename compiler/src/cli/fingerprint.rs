@@ -13,7 +13,10 @@
 use super::system_world::SystemWorld;
 use crate::deliver::{Transport, folder::Folder};
 use crate::lower::content_hash;
-use crate::state::git::{HeadInputs, StateRepo, WorkTreeChange};
+use crate::model::date::Date;
+use crate::plan::{PLAN_VERSION, Plan};
+use crate::state::git::{FINGERPRINT_FILE, HeadInputs, StateRepo, WorkTreeChange};
+use crate::state::{Fingerprint, State};
 use std::path::Path;
 
 /// SHA-256 of every input's path and git blob id.
@@ -79,4 +82,84 @@ pub fn differing_input(
         }
     }
     Ok(None)
+}
+
+/// The empty plan, when the delivered state's fingerprint proves that a plan now finds no
+/// changes; otherwise why it does not. `stage` is called after each step with its name
+/// (for `--timings`).
+pub fn shortcut(
+    repo: &StateRepo,
+    root: &Path,
+    today: Date,
+    stage: &mut dyn FnMut(&str),
+) -> Result<Plan, String> {
+    let tip = repo
+        .head_of(&repo.state_ref)
+        .map_err(|e| e.to_string())?
+        .ok_or("nothing delivered yet")?;
+    let meta: State = repo
+        .file_at(tip, "meta.json")
+        .ok()
+        .flatten()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .ok_or("the state's `meta.json` is unreadable")?;
+    let bytes = repo
+        .file_at(tip, FINGERPRINT_FILE)
+        .map_err(|e| e.to_string())?
+        .ok_or("the last write of the state recorded no fingerprint")?;
+    let f = Fingerprint::parse(&bytes).ok_or("the fingerprint is unreadable or was edited")?;
+    if f.sleeve != env!("CARGO_PKG_VERSION") {
+        return Err(format!("recorded by Sleeve {}", f.sleeve));
+    }
+    if f.lineage != meta.lineage || f.serial != meta.serial {
+        return Err(format!(
+            "recorded at state serial {}, the state is at {}",
+            f.serial, meta.serial
+        ));
+    }
+    if !meta.in_flight.is_empty() || !meta.open_batches.is_empty() {
+        return Err("an apply is unfinished".into());
+    }
+    if f.path != repo.catalogue_path {
+        return Err(format!("recorded for the catalogue at `{}`", f.path));
+    }
+    if !f
+        .valid_on(today)
+        .ok_or("the fingerprint's days are unreadable")?
+    {
+        return Err(format!(
+            "valid from {} until {}, today is {today}",
+            f.day,
+            f.valid_until.as_deref().unwrap_or("any later day")
+        ));
+    }
+    stage("fingerprint read");
+    let inputs = repo.head_inputs(&f.assets, &SystemWorld::sees)?;
+    if inputs_id(&inputs) != f.inputs {
+        return Err("the catalogue in HEAD differs from the one delivered".into());
+    }
+    stage("HEAD's inputs");
+    for inbox in &f.inboxes {
+        let files = folder_inbox(root, &inbox.path)?;
+        if inbox_digest(&files) != inbox.digest {
+            return Err(format!(
+                "the acknowledgements in `{}/{}` changed",
+                inbox.path.trim_end_matches('/'),
+                crate::deliver::INBOX
+            ));
+        }
+    }
+    stage("inboxes");
+    let differing = differing_input(repo, root, &f.assets)?;
+    stage("work tree");
+    if let Some(path) = differing {
+        return Err(format!("`{path}` differs from HEAD"));
+    }
+    Ok(Plan {
+        version: PLAN_VERSION,
+        lineage: Some(meta.lineage),
+        serial: meta.serial,
+        catalogue: f.catalogue,
+        changes: Vec::new(),
+    })
 }
