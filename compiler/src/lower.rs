@@ -529,6 +529,21 @@ fn line(
     )
 }
 
+/// The first day after `today` on which a plan of `cat` could differ: the day after the end of
+/// a deal as delivered (a pre-order window ends the day before its deal starts), since `plan`
+/// compares those ends with the day to tell a takedown (`Body::all_deals_ended`). Nothing else
+/// in a plan depends on the day. `None`: no deal ends after `today`.
+pub fn next_deal_change(cat: &Catalogue, today: Date) -> Option<Date> {
+    cat.releases
+        .values()
+        .flat_map(|rel| rel.deals.iter())
+        .flat_map(lower_deal)
+        .filter_map(|d| d.end.as_deref().and_then(Date::parse))
+        .map(|end| Date::from_days(end.days() + 1))
+        .filter(|day| *day > today)
+        .min()
+}
+
 /// A catalogue deal becomes one DDEX deal per commercial model (so a subscription is never
 /// crossed with a download use), plus a pre-order deal for pay-as-you-go models.
 fn lower_deal(d: &Deal) -> Vec<MsgDeal> {

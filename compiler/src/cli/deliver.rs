@@ -13,7 +13,7 @@ use crate::lower::{Lowering, content_hash, timestamp};
 use crate::model::{Catalogue, Dsp, Transport as TransportSpec};
 use crate::plan::{Action, Intended, Plan};
 use crate::state::git::{LockInfo, StateError, StateRepo};
-use crate::state::{Delivery, InFlight, State, Status, summarise};
+use crate::state::{Delivery, Fingerprint, InFlight, InboxDigest, State, Status, summarise};
 use crate::world::World;
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -39,6 +39,9 @@ pub struct PlanArgs {
     out: Option<PathBuf>,
     #[arg(long, value_enum, default_value = "human")]
     format: PlanFormat,
+    /// Print how long each step took and which way the plan went (for benchmarks).
+    #[arg(long, hide = true)]
+    timings: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -91,6 +94,8 @@ struct Session {
     file_hashes: Vec<String>,
     /// Hash of every catalogue file (paths and contents): what a saved plan was made from.
     hash: String,
+    /// How many warnings the check reported (printed already).
+    warnings: usize,
     repo: StateRepo,
 }
 
@@ -98,6 +103,7 @@ fn session(path: &std::path::Path, printer: &Printer) -> Result<Session, Exit> {
     let world = SystemWorld::new(path.to_path_buf());
     let mut checked = crate::check_catalogue(&world);
     let errors = checked.diagnostics.error_count();
+    let warnings = checked.diagnostics.warning_count();
     report(&mut checked, path, Format::Human, printer, false);
     if errors > 0 || checked.catalogue.label.is_none() {
         printer.err("error: the catalogue has errors; fix them before planning a delivery\n");
@@ -120,6 +126,7 @@ fn session(path: &std::path::Path, printer: &Printer) -> Result<Session, Exit> {
         checked,
         file_hashes,
         hash,
+        warnings,
         repo,
     })
 }
@@ -286,22 +293,51 @@ fn warn_past_release_dates(s: &Session, state: Option<&State>, plan: &Plan, prin
     }
 }
 
-/// Read the DSPs' acknowledgements into `state`: each names a message id; the delivery
-/// that sent it becomes accepted or rejected (with the DSP's reason). Returns how many
-/// deliveries changed. An inbox that cannot be read is a note, not a failure.
+/// What each DSP left in its acknowledgement inbox: (name, bytes), or why it was not read.
+type Inbox = Result<Vec<(String, Vec<u8>)>, String>;
+
+/// The DSPs whose acknowledgements a plan reads: those delivered to that have a profile.
+fn ack_dsps<'a>(cat: &'a Catalogue, state: &State) -> Vec<&'a Dsp> {
+    let ids: std::collections::BTreeSet<&str> =
+        state.deliveries.values().map(|d| d.dsp.as_str()).collect();
+    ids.into_iter()
+        .filter_map(|id| cat.dsps.get(id))
+        .map(|d| &**d)
+        .collect()
+}
+
+/// Read the DSPs' acknowledgements into `state` (see [`apply_acks`]). An inbox that cannot
+/// be read is a note, not a failure.
 fn read_acks(s: &Session, state: &mut State, printer: &Printer) -> Vec<String> {
-    let cat = &s.checked.catalogue;
-    let dsps: std::collections::BTreeSet<String> =
-        state.deliveries.values().map(|d| d.dsp.clone()).collect();
+    let inboxes: Vec<(String, Inbox)> = ack_dsps(&s.checked.catalogue, state)
+        .into_iter()
+        .map(|dsp| {
+            let files = transport(s.world.root(), dsp).and_then(|mut t| t.acknowledgements());
+            (dsp.id.value.clone(), files)
+        })
+        .collect();
+    let mut notes = Vec::new();
+    let changed = apply_acks(state, inboxes, &mut notes);
+    for n in notes {
+        printer.err(&n);
+    }
+    changed
+}
+
+/// Apply acknowledgements to `state`: each names a message id; the delivery that sent it
+/// becomes accepted or rejected (with the DSP's reason). Returns the keys of the deliveries
+/// that changed; what could not be read goes to `notes`.
+fn apply_acks(
+    state: &mut State,
+    inboxes: Vec<(String, Inbox)>,
+    notes: &mut Vec<String>,
+) -> Vec<String> {
     let mut changed = Vec::new();
-    for id in dsps {
-        let Some(dsp) = cat.dsps.get(&id) else {
-            continue;
-        };
-        let files = match transport(s.world.root(), dsp).and_then(|mut t| t.acknowledgements()) {
+    for (id, files) in inboxes {
+        let files = match files {
             Ok(f) => f,
             Err(e) => {
-                printer.err(&format!("note: acknowledgements of `{id}` not read: {e}\n"));
+                notes.push(format!("note: acknowledgements of `{id}` not read: {e}\n"));
                 continue;
             }
         };
@@ -310,7 +346,7 @@ fn read_acks(s: &Session, state: &mut State, printer: &Printer) -> Vec<String> {
             let acks = match crate::ack::parse(&name, &bytes, &known) {
                 Ok(a) => a,
                 Err(e) => {
-                    printer.err(&format!("note: acknowledgement of `{id}` skipped: {e}\n"));
+                    notes.push(format!("note: acknowledgement of `{id}` skipped: {e}\n"));
                     continue;
                 }
             };
@@ -336,10 +372,59 @@ fn read_acks(s: &Session, state: &mut State, printer: &Printer) -> Vec<String> {
     changed
 }
 
+/// Print a plan in `format`: what a full plan and the shortcuts all print.
+fn render(plan: &Plan, format: PlanFormat, printer: &Printer) {
+    match format {
+        PlanFormat::Human => printer.out(&crate::plan::render_human(plan)),
+        PlanFormat::Json => {
+            printer.out(&(serde_json::to_string_pretty(plan).unwrap_or_default() + "\n"))
+        }
+        PlanFormat::Markdown => printer.out(&crate::plan::render_markdown(plan)),
+    }
+}
+
+/// `--timings`: what each step took and which way the plan went, on one line at the end.
+struct Timings {
+    on: bool,
+    start: std::time::Instant,
+    last: std::time::Instant,
+    steps: Vec<String>,
+}
+
+impl Timings {
+    fn new(on: bool) -> Self {
+        let now = std::time::Instant::now();
+        Timings {
+            on,
+            start: now,
+            last: now,
+            steps: Vec::new(),
+        }
+    }
+
+    fn step(&mut self, what: String) {
+        let now = std::time::Instant::now();
+        self.steps
+            .push(format!("{what} ({} ms)", (now - self.last).as_millis()));
+        self.last = now;
+    }
+
+    fn print(&self, printer: &Printer) {
+        if self.on {
+            printer.err(&format!(
+                "timings: {} (total {} ms)\n",
+                self.steps.join(", "),
+                self.start.elapsed().as_millis()
+            ));
+        }
+    }
+}
+
 pub fn plan(args: PlanArgs, printer: &Printer) -> Exit {
-    // A no-op plan whose inputs did not change is replayed (see `plan_cache`).
-    let day =
-        crate::model::date::Date::from_unix(SystemWorld::new(args.path.clone()).now()).to_string();
+    let mut timings = Timings::new(args.timings);
+    let now = SystemWorld::new(args.path.clone()).now();
+    let today = crate::model::date::Date::from_unix(now);
+    let day = today.to_string();
     let options = format!(
         "{:?}|{}|{}",
         args.format, args.detailed_exitcode, printer.color
@@ -348,6 +433,20 @@ pub fn plan(args: PlanArgs, printer: &Printer) -> Exit {
     if args.out.is_none()
         && let Ok(repo) = StateRepo::open(&args.path)
     {
+        // The last apply's fingerprint proves there is nothing to plan (see `fingerprint`).
+        let shortcut = super::fingerprint::shortcut(&repo, &args.path, today, &mut |stage| {
+            timings.step(stage.to_string());
+        });
+        match shortcut {
+            Ok(plan) => {
+                timings.step("fingerprint used: no changes since the last apply".into());
+                render(&plan, args.format, printer);
+                timings.print(printer);
+                return Exit::Success;
+            }
+            Err(why) => timings.step(format!("fingerprint not used: {why}")),
+        }
+        // A no-op plan whose inputs did not change is replayed (see `plan_cache`).
         let head = repo
             .head_of(&repo.state_ref)
             .ok()
@@ -361,10 +460,13 @@ pub fn plan(args: PlanArgs, printer: &Printer) -> Exit {
         ) && super::plan_cache::key(&args.path, files, &head, &day, &options, &entry.inboxes)
             == entry.key
         {
+            timings.step("plan cache: replayed".into());
             printer.err(&entry.stderr);
             printer.out(&entry.stdout);
+            timings.print(printer);
             return Exit::Success;
         }
+        timings.step("plan cache: miss".into());
         if let Some(files) = files {
             cache = Some((repo.cache_dir(), repo.state_ref.clone(), head, files));
         }
@@ -374,6 +476,7 @@ pub fn plan(args: PlanArgs, printer: &Printer) -> Exit {
         Ok(s) => s,
         Err(e) => return e,
     };
+    timings.step("check".into());
     let mut state = match s.repo.load() {
         Ok(st) => st.map(|(st, _)| st),
         Err(e) => return state_fail(printer, &e),
@@ -384,26 +487,23 @@ pub fn plan(args: PlanArgs, printer: &Printer) -> Exit {
     let Some(plan) = make_plan(&s, state.as_ref()) else {
         return Exit::Failure;
     };
-    let json = serde_json::to_string_pretty(&plan).unwrap_or_default() + "\n";
-    if let Some(out) = &args.out
-        && let Err(e) = std::fs::write(out, &json)
-    {
-        return fail(
-            printer,
-            codes::WRITE_FAILED,
-            &format!("cannot write `{}`: {e}", out.display()),
-            "check that the folder exists and is writable",
-        );
+    timings.step("plan".into());
+    if let Some(out) = &args.out {
+        let json = serde_json::to_string_pretty(&plan).unwrap_or_default() + "\n";
+        if let Err(e) = std::fs::write(out, &json) {
+            return fail(
+                printer,
+                codes::WRITE_FAILED,
+                &format!("cannot write `{}`: {e}", out.display()),
+                "check that the folder exists and is writable",
+            );
+        }
     }
     // Machine-readable output stays clean: the warnings are for people.
     if args.format != PlanFormat::Json {
         warn_past_release_dates(&s, state.as_ref(), &plan, printer);
     }
-    match args.format {
-        PlanFormat::Human => printer.out(&crate::plan::render_human(&plan)),
-        PlanFormat::Json => printer.out(&json),
-        PlanFormat::Markdown => printer.out(&crate::plan::render_markdown(&plan)),
-    }
+    render(&plan, args.format, printer);
     let recording = printer.take_recording();
     // Keep a plan without changes, when every DSP delivered to has a local inbox and no file
     // changed while the plan ran.
@@ -440,6 +540,7 @@ pub fn plan(args: PlanArgs, printer: &Printer) -> Exit {
             );
         }
     }
+    timings.print(printer);
     std::mem::forget(s);
     if args.detailed_exitcode && !plan.is_empty() {
         Exit::Changes
@@ -480,6 +581,196 @@ fn transport(cat_root: &std::path::Path, dsp: &Dsp) -> Result<Box<dyn Transport>
                 known_hosts.as_ref().map(|k| cat_root.join(k)),
             )))
         }
+    }
+}
+
+/// Every folder DSP's inbox: DSP id → (the transport's path, its files).
+fn folder_inboxes(s: &Session) -> std::collections::BTreeMap<String, (String, Inbox)> {
+    s.checked
+        .catalogue
+        .dsps
+        .iter()
+        .filter_map(|(id, dsp)| match &dsp.transport {
+            TransportSpec::Folder { path } => Some((
+                id.clone(),
+                (
+                    path.clone(),
+                    super::fingerprint::folder_inbox(s.world.root(), path),
+                ),
+            )),
+            TransportSpec::Sftp { .. } => None,
+        })
+        .collect()
+}
+
+/// The fingerprint of the catalogue delivered with `state` (recorded at `serial`), or why
+/// none can be recorded. It is proved, not assumed: a plan against `state`, with the
+/// acknowledgements `inboxes` held, must find no changes and print nothing but the plan, and
+/// every file the check read must be HEAD's.
+fn fingerprint(
+    s: &Session,
+    state: &State,
+    serial: u64,
+    inboxes: &std::collections::BTreeMap<String, (String, Inbox)>,
+) -> Result<Fingerprint, String> {
+    use super::fingerprint::{differing_input, inbox_digest, inputs_id};
+    if s.warnings > 0 {
+        return Err("the check reported warnings, which a plan prints".into());
+    }
+    if !state.in_flight.is_empty() || !state.open_batches.is_empty() {
+        return Err("an upload or a batch is unfinished".into());
+    }
+    let cat = &s.checked.catalogue;
+    let mut acks = Vec::new();
+    let mut digests = Vec::new();
+    for dsp in ack_dsps(cat, state) {
+        let id = &dsp.id.value;
+        if let TransportSpec::Sftp { .. } = dsp.transport {
+            return Err(format!(
+                "`{id}` is delivered by SFTP, whose acknowledgements cannot be read without connecting"
+            ));
+        }
+        let Some((path, Ok(files))) = inboxes.get(id) else {
+            return Err(format!("the acknowledgements of `{id}` were not read"));
+        };
+        digests.push(InboxDigest {
+            path: path.clone(),
+            digest: inbox_digest(files),
+        });
+        acks.push((id.clone(), Ok(files.clone())));
+    }
+    // The state as a plan sees it: with the acknowledgements applied (a copy only when
+    // there are any).
+    let mut with_acks = None;
+    if acks
+        .iter()
+        .any(|(_, files)| files.as_ref().is_ok_and(|f| !f.is_empty()))
+    {
+        let mut proved = state.clone();
+        let mut notes = Vec::new();
+        apply_acks(&mut proved, acks, &mut notes);
+        if let Some(note) = notes.first() {
+            return Err(note.trim_start_matches("note: ").trim_end().to_string());
+        }
+        with_acks = Some(proved);
+    }
+    let plan = make_plan(s, Some(with_acks.as_ref().unwrap_or(state)))
+        .ok_or("the catalogue has no label")?;
+    if !plan.is_empty() {
+        return Err(format!(
+            "a plan against the new state still finds {} changes",
+            plan.changes.len()
+        ));
+    }
+    let mut assets: Vec<String> = cat
+        .releases
+        .values()
+        .filter_map(|r| r.artwork.as_ref().map(|a| a.path.clone()))
+        .chain(
+            cat.recordings
+                .values()
+                .filter_map(|r| r.audio.as_ref().map(|a| a.path.clone())),
+        )
+        .collect();
+    assets.sort_unstable();
+    assets.dedup();
+    let inputs = s.repo.head_inputs(&assets, &SystemWorld::sees)?;
+    if let Some(path) = differing_input(&s.repo, s.world.root(), &assets)? {
+        return Err(format!("`{path}` differs from HEAD"));
+    }
+    // Every file the check read is HEAD's, byte for byte, and no other (the work tree may
+    // have changed back and forth since).
+    let read = s.checked.sources.files().all(|(_, f)| {
+        inputs.tomls.get(&f.path).copied() == crate::state::git::blob_id(f.text.as_bytes())
+    });
+    if !read || inputs.tomls.len() != s.checked.sources.len() {
+        return Err("the catalogue that was checked is not the one in HEAD".into());
+    }
+    let today = crate::model::date::Date::from_unix(s.world.now());
+    Ok(Fingerprint {
+        version: crate::state::FINGERPRINT_VERSION,
+        sleeve: env!("CARGO_PKG_VERSION").to_string(),
+        lineage: state.lineage.clone(),
+        serial,
+        path: s.repo.catalogue_path.clone(),
+        inputs: inputs_id(&inputs),
+        assets,
+        catalogue: s.hash.clone(),
+        day: today.to_string(),
+        valid_until: crate::lower::next_deal_change(cat, today).map(|d| d.to_string()),
+        inboxes: digests,
+        seal: String::new(),
+    }
+    .sealed())
+}
+
+fn no_fingerprint(why: &str, printer: &Printer) {
+    printer.err(&format!(
+        "note: no plan fingerprint recorded ({why}): the next plan in a fresh clone checks the catalogue\n"
+    ));
+}
+
+/// An apply with nothing to deliver: when the state holds no fingerprint that stands for
+/// this catalogue today, one commit records it (with a snapshot), so the next plan in a fresh
+/// clone need not check what this apply checked.
+fn record_unchanged(
+    s: &Session,
+    mut state: State,
+    tip: Option<git2::Oid>,
+    inboxes: &std::collections::BTreeMap<String, (String, Inbox)>,
+    printer: &Printer,
+) -> Exit {
+    // Nothing was ever delivered: a plan compares with no state.
+    let Some(parent) = tip else {
+        return Exit::Success;
+    };
+    let fresh = match fingerprint(s, &state, state.serial + 1, inboxes) {
+        Ok(f) => f,
+        Err(why) => {
+            no_fingerprint(&why, printer);
+            return Exit::Success;
+        }
+    };
+    let today = crate::model::date::Date::from_unix(s.world.now());
+    let stands = s
+        .repo
+        .file_at(parent, crate::state::git::FINGERPRINT_FILE)
+        .ok()
+        .flatten()
+        .and_then(|b| Fingerprint::parse(&b))
+        .is_some_and(|old| {
+            old.serial == state.serial
+                && old.valid_on(today) == Some(true)
+                && Fingerprint {
+                    serial: old.serial,
+                    day: old.day.clone(),
+                    valid_until: old.valid_until.clone(),
+                    ..fresh.clone()
+                }
+                .sealed()
+                    == old
+        });
+    if stands {
+        return Exit::Success;
+    }
+    state.serial += 1;
+    match s.repo.save(
+        &state,
+        &[],
+        None,
+        "snapshot after 0 changes (plan fingerprint)",
+        Some(parent),
+        true,
+        Some(&fresh),
+    ) {
+        Ok(_) => {
+            printer.err(&format!(
+                "recorded the plan fingerprint; state serial {}\n",
+                state.serial
+            ));
+            Exit::Success
+        }
+        Err(e) => state_fail(printer, &e),
     }
 }
 
@@ -536,6 +827,9 @@ fn apply_locked(args: &ApplyArgs, s: &Session, printer: &Printer) -> Exit {
         Err(e) => return state_fail(printer, &e),
     };
     let fresh = state.serial == 0 && tip.is_none();
+    // The folder inboxes, as they are before their acknowledgements are read: what the
+    // fingerprint this apply records is proved against.
+    let inboxes = folder_inboxes(s);
     // What the DSPs said since the last apply is recorded first.
     let acked = if fresh {
         Vec::new()
@@ -551,6 +845,7 @@ fn apply_locked(args: &ApplyArgs, s: &Session, printer: &Printer) -> Exit {
             &format!("acknowledgements: {} deliveries", acked.len()),
             tip,
             true,
+            None,
         ) {
             Ok(oid) => tip = Some(oid),
             Err(e) => return state_fail(printer, &e),
@@ -618,7 +913,7 @@ fn apply_locked(args: &ApplyArgs, s: &Session, printer: &Printer) -> Exit {
             printer.out(&crate::plan::render_human(&current));
             // Nothing to deliver, unless a dead apply left a batch without its marker.
             if current.is_empty() && state.open_batches.is_empty() {
-                return Exit::Success;
+                return record_unchanged(s, state, tip, &inboxes, printer);
             }
             if !args.yes {
                 if !std::io::stdin().is_terminal() {
@@ -783,8 +1078,16 @@ fn apply_locked(args: &ApplyArgs, s: &Session, printer: &Printer) -> Exit {
             return state_fail(printer, &e);
         }
     }
-    // One file with every delivery, so the next plan reads the state in one go.
-    if let Err(e) = w.snapshot(&format!("snapshot after {total} changes")) {
+    // One file with every delivery, so the next plan reads the state in one go; with the
+    // fingerprint of what is now delivered, so the next plan may skip the check.
+    let fingerprint = fingerprint(s, &w.state, w.state.serial + 1, &inboxes);
+    if let Err(why) = &fingerprint {
+        no_fingerprint(why, printer);
+    }
+    if let Err(e) = w.snapshot(
+        &format!("snapshot after {total} changes"),
+        fingerprint.as_ref().ok(),
+    ) {
         return state_fail(printer, &e);
     }
     printer.err(&format!(
@@ -806,12 +1109,17 @@ struct Writer {
 impl Writer {
     /// One commit: `changed` deliveries (none for intent and batch records) and the meta.
     fn save(&mut self, changed: &[String], message: &str) -> Result<(), StateError> {
-        self.commit(changed, message, false)
+        self.commit(changed, message, false, None)
     }
 
-    /// A commit that also rewrites the one-file snapshot of every delivery (end of apply).
-    fn snapshot(&mut self, message: &str) -> Result<(), StateError> {
-        self.commit(&[], message, true)
+    /// A commit that also rewrites the one-file snapshot of every delivery (end of apply),
+    /// and records the fingerprint when there is one.
+    fn snapshot(
+        &mut self,
+        message: &str,
+        fingerprint: Option<&Fingerprint>,
+    ) -> Result<(), StateError> {
+        self.commit(&[], message, true, fingerprint)
     }
 
     fn commit(
@@ -819,6 +1127,7 @@ impl Writer {
         changed: &[String],
         message: &str,
         snapshot: bool,
+        fingerprint: Option<&Fingerprint>,
     ) -> Result<(), StateError> {
         self.state.serial += 1;
         let oid = self.repo.save(
@@ -828,6 +1137,7 @@ impl Writer {
             message,
             self.tip,
             snapshot,
+            fingerprint,
         )?;
         if snapshot {
             self.state.snapshot = self.state.serial;

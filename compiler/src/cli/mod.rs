@@ -8,6 +8,7 @@ mod build;
 mod check;
 mod deliver;
 mod explain;
+mod fingerprint;
 mod generate;
 mod import;
 mod init;

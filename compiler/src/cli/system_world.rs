@@ -26,6 +26,21 @@ impl SystemWorld {
         SystemWorld { root, now }
     }
 
+    /// Whether the catalogue's listing can include the root-relative `path`: no name in it
+    /// is hidden, and it is not under a skipped top-level folder (`out/`, …).
+    pub fn sees(path: &str) -> bool {
+        let mut names = path.trim_end_matches('/').split('/');
+        let first = names.next().unwrap_or_default();
+        !SKIPPED.contains(&first) && !first.starts_with('.') && !names.any(|n| n.starts_with('.'))
+    }
+
+    /// Whether the listing would find a `.toml` file (or folder) under the root-relative
+    /// folder `rel`, following symbolic links as it does; an unreadable folder counts.
+    pub fn lists_under(&self, rel: &str) -> bool {
+        let mut out = Vec::new();
+        self.walk(&self.root.join(rel), rel, &mut out).is_err() || !out.is_empty()
+    }
+
     fn walk(&self, dir: &Path, rel: &str, out: &mut Vec<Entry>) -> Result<(), WorldError> {
         let rd = std::fs::read_dir(dir).map_err(|e| WorldError {
             path: dir.display().to_string(),

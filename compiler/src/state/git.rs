@@ -41,8 +41,36 @@ pub struct LockInfo {
     pub since: String,
 }
 
+/// The file of a state commit holding the apply's [`Fingerprint`](super::Fingerprint).
+pub const FINGERPRINT_FILE: &str = "fingerprint.json";
+
+/// How a path in the work tree differs from HEAD (see [`StateRepo::work_tree_changes`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WorkTreeChange {
+    /// A tracked file changed: in the index or the work tree, deleted, or in conflict.
+    Tracked,
+    /// Not tracked; a folder's path ends with `/` (its contents are not listed).
+    Untracked,
+    /// Ignored; a folder's path ends with `/` (its contents are not listed).
+    Ignored,
+}
+
+/// The git blob id of `bytes`: what HEAD would name a file with that content by.
+pub fn blob_id(bytes: &[u8]) -> Option<Oid> {
+    Oid::hash_object(git2::ObjectType::Blob, bytes).ok()
+}
+
+/// What HEAD holds of the catalogue's inputs, by catalogue-relative path: git blob ids.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct HeadInputs {
+    pub tomls: std::collections::BTreeMap<String, Oid>,
+    pub assets: std::collections::BTreeMap<String, Oid>,
+}
+
 pub struct StateRepo {
     repo: Repository,
+    /// The catalogue folder's path in the repository, `/`-separated (`""` at its root).
+    pub catalogue_path: String,
     pub state_ref: String,
     pub lock_ref: String,
     /// The royalty ledger's ref, beside the delivery state.
@@ -85,6 +113,7 @@ impl StateRepo {
         };
         Ok(StateRepo {
             repo,
+            catalogue_path: rel,
             state_ref: format!("refs/sleeve/state/{name}"),
             lock_ref: format!("refs/sleeve/lock/{name}"),
             ledger_ref: format!("refs/sleeve/ledger/{name}"),
@@ -186,7 +215,9 @@ impl StateRepo {
     /// (compare-and-swap). Only `changed` deliveries (keys `<dsp>/<UPC>`), `meta.json` and,
     /// when given, `plan.json` are written; the rest of the tree is shared with the parent.
     /// With `snapshot`, also writes `snapshot.json` (every delivery in one file), which
-    /// `load` then reads alone while no later commit changed the state.
+    /// `load` then reads alone while no later commit changed the state. `fingerprint` is
+    /// written as `fingerprint.json`; without it, an earlier one is removed (it describes an
+    /// older serial).
     #[allow(clippy::too_many_arguments, reason = "one commit's parts")]
     pub fn save(
         &self,
@@ -196,6 +227,7 @@ impl StateRepo {
         message: &str,
         parent: Option<Oid>,
         snapshot: bool,
+        fingerprint: Option<&super::Fingerprint>,
     ) -> Result<Oid, StateError> {
         // `deliveries` is not serialised into meta.json: each has its own file.
         let mut meta = serde_json::to_value(state).unwrap_or_default();
@@ -229,6 +261,23 @@ impl StateRepo {
             Some(p) => Some(self.repo.find_commit(p)?),
             None => None,
         };
+        match fingerprint {
+            Some(f) => {
+                let json = serde_json::to_string_pretty(f).unwrap_or_default() + "\n";
+                update.upsert(
+                    FINGERPRINT_FILE,
+                    self.repo.blob(json.as_bytes())?,
+                    git2::FileMode::Blob,
+                );
+            }
+            None => {
+                if let Some(c) = &parent_commit
+                    && c.tree()?.get_path(Path::new(FINGERPRINT_FILE)).is_ok()
+                {
+                    update.remove(FINGERPRINT_FILE);
+                }
+            }
+        }
         // A first commit writes every delivery; later ones only what changed.
         let keys: Vec<&String> = if parent_commit.is_some() {
             changed.iter().collect()
@@ -279,6 +328,116 @@ impl StateRepo {
             return Err(StateError::Moved(self.state_ref.clone()));
         }
         Ok(oid)
+    }
+
+    /// The inputs HEAD holds for the catalogue: every `.toml` file whose catalogue-relative
+    /// path `seen` accepts (folders are skipped when it refuses them), and the `assets`
+    /// named. `Err` says why they cannot be told from HEAD: no HEAD, a symbolic link or a
+    /// submodule where the catalogue would read, an asset that is not a file in HEAD.
+    pub fn head_inputs(
+        &self,
+        assets: &[String],
+        seen: &dyn Fn(&str) -> bool,
+    ) -> Result<HeadInputs, String> {
+        let head = self
+            .repo
+            .head()
+            .and_then(|h| h.peel_to_tree())
+            .map_err(|e| format!("no HEAD commit ({})", e.message()))?;
+        let tree = if self.catalogue_path.is_empty() {
+            head
+        } else {
+            let entry = head
+                .get_path(Path::new(&self.catalogue_path))
+                .map_err(|_| format!("HEAD has no `{}`", self.catalogue_path))?;
+            self.repo
+                .find_tree(entry.id())
+                .map_err(|_| format!("`{}` is not a folder in HEAD", self.catalogue_path))?
+        };
+        let mut inputs = HeadInputs::default();
+        let mut refused: Option<String> = None;
+        let walked = tree.walk(git2::TreeWalkMode::PreOrder, |dir, e| {
+            let path = format!("{dir}{}", e.name().unwrap_or_default());
+            if !seen(&path) {
+                return git2::TreeWalkResult::Skip;
+            }
+            match (e.kind(), e.filemode()) {
+                (Some(git2::ObjectType::Tree), _) if !path.ends_with(".toml") => {
+                    git2::TreeWalkResult::Ok
+                }
+                (Some(git2::ObjectType::Blob), 0o100644 | 0o100755) => {
+                    if path.ends_with(".toml") {
+                        inputs.tomls.insert(path, e.id());
+                    }
+                    git2::TreeWalkResult::Ok
+                }
+                (Some(git2::ObjectType::Blob), _) if !path.ends_with(".toml") => {
+                    refused = Some(format!("`{path}` is a symbolic link in HEAD"));
+                    git2::TreeWalkResult::Abort
+                }
+                _ => {
+                    refused = Some(format!("`{path}` is not a plain file or folder in HEAD"));
+                    git2::TreeWalkResult::Abort
+                }
+            }
+        });
+        if let Some(why) = refused {
+            return Err(why);
+        }
+        walked.map_err(|e| format!("HEAD's tree cannot be read ({})", e.message()))?;
+        for a in assets {
+            let entry = tree
+                .get_path(Path::new(a))
+                .map_err(|_| format!("the asset `{a}` is not in HEAD"))?;
+            if entry.kind() != Some(git2::ObjectType::Blob)
+                || !matches!(entry.filemode(), 0o100644 | 0o100755)
+            {
+                return Err(format!("the asset `{a}` is not a plain file in HEAD"));
+            }
+            inputs.assets.insert(a.clone(), entry.id());
+        }
+        Ok(inputs)
+    }
+
+    /// Every path under the catalogue that differs from HEAD, relative to the catalogue
+    /// folder: changed tracked files, untracked and ignored files (a folder that is wholly
+    /// untracked or ignored is one entry, its contents not listed).
+    pub fn work_tree_changes(&self) -> Result<Vec<(String, WorkTreeChange)>, StateError> {
+        let mut opts = git2::StatusOptions::new();
+        opts.include_untracked(true)
+            .recurse_untracked_dirs(false)
+            .include_ignored(true)
+            .recurse_ignored_dirs(false)
+            .include_unmodified(false)
+            .exclude_submodules(false);
+        // A pathspec is a pattern: a folder name that would read as one is not passed (the
+        // entries are filtered by prefix below either way).
+        if !self.catalogue_path.is_empty() && !self.catalogue_path.contains(['*', '?', '[', '\\']) {
+            opts.pathspec(&self.catalogue_path);
+        }
+        let prefix = if self.catalogue_path.is_empty() {
+            String::new()
+        } else {
+            format!("{}/", self.catalogue_path)
+        };
+        let statuses = self.repo.statuses(Some(&mut opts))?;
+        let mut out = Vec::new();
+        for e in statuses.iter() {
+            let path = String::from_utf8_lossy(e.path_bytes());
+            let Some(rel) = path.strip_prefix(&prefix) else {
+                continue;
+            };
+            let s = e.status();
+            let change = if s.is_ignored() {
+                WorkTreeChange::Ignored
+            } else if s == git2::Status::WT_NEW {
+                WorkTreeChange::Untracked
+            } else {
+                WorkTreeChange::Tracked
+            };
+            out.push((rel.to_string(), change));
+        }
+        Ok(out)
     }
 
     /// Sleeve's local caches: inside the git directory, never in the work tree.

@@ -164,3 +164,80 @@ pub fn summarise(m: &Message) -> Summary {
         territories,
     }
 }
+
+pub const FINGERPRINT_VERSION: u32 = 1;
+
+/// What the last complete `apply` proved about the catalogue it delivered, stored as
+/// `fingerprint.json` in the state commit the apply ended with: a plan of these inputs, on a
+/// day in `day..valid_until`, finds no changes. Only things that are the same in every clone
+/// go in, so the first `plan` in a fresh clone can use it without checking the catalogue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fingerprint {
+    pub version: u32,
+    /// Sleeve's version: another one may plan differently.
+    pub sleeve: String,
+    /// The state it was recorded in: any later write (a higher serial) makes it stale.
+    pub lineage: String,
+    pub serial: u64,
+    /// The catalogue folder in the repository (`""` at its root).
+    pub path: String,
+    /// SHA-256 of the path and git blob id of every input: each `.toml` file the catalogue
+    /// reads and each asset file it names.
+    pub inputs: String,
+    /// The asset files the catalogue names (their blob ids are in `inputs`).
+    pub assets: Vec<String>,
+    /// The plan's `catalogue` hash (what `--format json` prints).
+    pub catalogue: String,
+    /// The apply's day, `YYYY-MM-DD`.
+    pub day: String,
+    /// The first day on which a plan could differ (a deal ends the day before); none: no
+    /// such day.
+    pub valid_until: Option<String>,
+    /// The acknowledgement inboxes a plan reads, with a digest of their files.
+    pub inboxes: Vec<InboxDigest>,
+    /// SHA-256 of the fields above: an edited record is not trusted.
+    pub seal: String,
+}
+
+/// A DSP's acknowledgement inbox (its folder transport's path) and a digest of every file
+/// in it: names and contents.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InboxDigest {
+    pub path: String,
+    pub digest: String,
+}
+
+impl Fingerprint {
+    fn digest(&self) -> String {
+        crate::lower::content_hash(&Fingerprint {
+            seal: String::new(),
+            ..self.clone()
+        })
+    }
+
+    /// Set the seal over the other fields.
+    pub fn sealed(mut self) -> Self {
+        self.seal = self.digest();
+        self
+    }
+
+    /// Whether a plan on `today` may rely on it: `day <= today < valid_until`. `None`: a
+    /// date does not parse.
+    pub fn valid_on(&self, today: crate::model::date::Date) -> Option<bool> {
+        use crate::model::date::Date;
+        let from = Date::parse(&self.day)?;
+        let until = match &self.valid_until {
+            Some(d) => Some(Date::parse(d)?),
+            None => None,
+        };
+        Some(from <= today && until.is_none_or(|u| today < u))
+    }
+
+    /// Parse a stored record: `None` unless it parses, has this version and its seal matches.
+    pub fn parse(bytes: &[u8]) -> Option<Fingerprint> {
+        let f: Fingerprint = serde_json::from_slice(bytes).ok()?;
+        (f.version == FINGERPRINT_VERSION && f.seal == f.digest()).then_some(f)
+    }
+}

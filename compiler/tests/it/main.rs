@@ -9,6 +9,7 @@ mod build;
 mod cli;
 mod deliver;
 mod docs;
+mod fingerprint;
 mod fuzz;
 mod golden;
 mod import;

@@ -744,6 +744,12 @@ fn apply_delivers_over_sftp() {
     assert!(!all.iter().any(|f| f.ends_with(".part")), "{all:?}");
     // The resources came along, in the package folders.
     assert!(all.iter().any(|f| !f.ends_with(".xml")), "{all:?}");
+    // An SFTP inbox cannot be read without connecting: no plan fingerprint, so every plan
+    // checks the catalogue and reads the acknowledgements.
+    assert!(
+        out.contains("no plan fingerprint recorded (`spotify` is delivered by SFTP"),
+        "{out}"
+    );
     plan_is_clean(cat.path(), &server);
 }
 
