@@ -176,14 +176,9 @@ struct Ctx {
 /// the plan's parts (kept once per group, not once per payee, while lines are accounted).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 struct GroupKey {
-    rec: Ix,
+    /// The recording's fact key (its subject is always a recording).
+    fact: FactKey,
     plan: u32,
-    territory: u8,
-    channel: u8,
-    dsp: u32,
-    service: u32,
-    month: i32,
-    currency: u32,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -238,14 +233,12 @@ struct Slot {
     plan: u32,
     roy_at: u32,
     units: i64,
-    gross: i64,
-    net: i64,
-    fees: i64,
-    paid: i64,
-    label: i64,
-    fees_wide: i128,
-    paid_wide: i128,
-    label_wide: i128,
+    /// Exact sums (minor units), narrowed once when moved into the maps.
+    gross: i128,
+    net: i128,
+    fees: i128,
+    paid: i128,
+    label: i128,
 }
 
 impl Slot {
@@ -258,9 +251,6 @@ impl Slot {
         fees: 0,
         paid: 0,
         label: 0,
-        fees_wide: 0,
-        paid_wide: 0,
-        label_wide: 0,
     };
 }
 
@@ -467,14 +457,11 @@ impl Accounts {
                     return;
                 };
                 slot.units += units;
-                slot.gross += narrow(gross);
-                slot.net += narrow(net);
-                slot.fees += narrow(fee_amount);
-                slot.paid += narrow(paid);
-                slot.label += narrow(label);
-                slot.fees_wide += fee_amount;
-                slot.paid_wide += paid;
-                slot.label_wide += label;
+                slot.gross += gross;
+                slot.net += net;
+                slot.fees += fee_amount;
+                slot.paid += paid;
+                slot.label += label;
                 let at = slot.roy_at as usize;
                 if let Some(roy) = self.roy.get_mut(at..at + parts.len()) {
                     for (r, x) in roy.iter_mut().zip(buf.iter()) {
@@ -517,8 +504,11 @@ impl Accounts {
         groups.sort_unstable_by_key(|(k, _)| *k);
         let roy = std::mem::take(&mut self.group_roy);
         let mut detail: Vec<(DetailKey, DetailVal)> = Vec::with_capacity(groups.len() * 2);
-        for (k, g) in groups {
-            let Some(plan) = self.plan_list.get(k.plan as usize).cloned() else {
+        for (GroupKey { fact: k, plan }, g) in groups {
+            let Subject::Recording(rec) = k.subject else {
+                continue;
+            };
+            let Some(plan) = self.plan_list.get(plan as usize).cloned() else {
                 continue;
             };
             let Plan::Paid { parts, shares, .. } = &*plan else {
@@ -534,7 +524,7 @@ impl Accounts {
                     DetailKey {
                         payee: *payee,
                         contract: *contract,
-                        rec: k.rec,
+                        rec,
                         territory: k.territory,
                         channel: k.channel,
                         dsp: k.dsp,
@@ -582,42 +572,33 @@ impl Accounts {
             let Some(plan) = self.plan_list.get(slot.plan as usize).cloned() else {
                 continue;
             };
-            let Plan::Paid { parts, shares, .. } = &*plan else {
+            let Plan::Paid { parts, .. } = &*plan else {
                 continue;
             };
             let b = self.buckets.entry(ctx.currency).or_default();
-            b.fees += slot.fees_wide;
-            b.payees += slot.paid_wide;
-            b.label += slot.label_wide;
+            b.fees += slot.fees;
+            b.payees += slot.paid;
+            b.label += slot.label;
             let at = slot.roy_at as usize;
-            let _ = shares;
+            let fact = ctx.fact_key(Subject::Recording(rec));
             let roy = std::mem::take(&mut self.roy);
             self.add_group(
                 GroupKey {
-                    rec,
+                    fact,
                     plan: slot.plan,
-                    territory: ctx.territory,
-                    channel: channel_ix(ctx.channel),
-                    dsp: ctx.dsp,
-                    service: ctx.service,
-                    month: month_of(ctx.usage),
-                    currency: ctx.currency,
                 },
                 slot.units,
-                slot.gross,
-                slot.net,
+                narrow(slot.gross),
+                narrow(slot.net),
                 roy.get(at..at + parts.len()).unwrap_or_default(),
             );
             self.roy = roy;
-            let f = self
-                .facts
-                .entry(ctx.fact_key(Subject::Recording(rec)))
-                .or_default();
+            let f = self.facts.entry(fact).or_default();
             f.units += slot.units;
-            f.gross += slot.gross;
-            f.fees += slot.fees;
-            f.payees += slot.paid;
-            f.label += slot.label;
+            f.gross += narrow(slot.gross);
+            f.fees += narrow(slot.fees);
+            f.payees += narrow(slot.paid);
+            f.label += narrow(slot.label);
         }
         self.touched = touched;
         self.touched.clear();
@@ -744,7 +725,6 @@ impl Accounts {
         ctx: Ctx,
         subject: Subject,
     ) {
-        let ch = channel_ix(ctx.channel);
         let i = self.plan_id(table, rec, ctx.territory, ctx.channel, ctx.usage);
         let Some(plan) = self.plan_list.get(i as usize).cloned() else {
             return;
@@ -757,7 +737,7 @@ impl Accounts {
                 fee,
                 parts,
                 weights,
-                shares,
+                ..
             } => {
                 let mut buf = std::mem::take(&mut self.scratch);
                 let (net, fee_amount) = share_line(gross, fee, weights, &mut buf);
@@ -768,18 +748,11 @@ impl Accounts {
                 b.fees += fee_amount;
                 b.payees += paid;
                 b.label += label;
-                let _ = shares;
                 let roy: Vec<i64> = split.iter().take(parts.len()).map(|x| narrow(*x)).collect();
                 self.add_group(
                     GroupKey {
-                        rec,
+                        fact: ctx.fact_key(subject),
                         plan: i,
-                        territory: ctx.territory,
-                        channel: ch,
-                        dsp: ctx.dsp,
-                        service: ctx.service,
-                        month: month_of(ctx.usage),
-                        currency: ctx.currency,
                     },
                     units,
                     narrow(gross),
