@@ -12,6 +12,7 @@ pub mod ddex;
 pub mod deliver;
 pub mod diag;
 pub mod import;
+pub mod incremental;
 pub mod lower;
 pub mod media;
 pub mod message;
@@ -49,30 +50,9 @@ pub fn check_catalogue(world: &dyn World) -> Checked {
 
 /// [`check_catalogue`], calling `stage` after each stage with its name (for `--timings`).
 pub fn check_catalogue_timed(world: &dyn World, stage: &mut dyn FnMut(&str)) -> Checked {
-    check_with(world, None, stage)
-}
-
-/// [`check_catalogue_timed`] for repeated checks of one catalogue (`sleeve watch`): files
-/// unchanged since the last call with the same `cache` are not parsed again.
-pub fn check_catalogue_cached(
-    world: &dyn World,
-    cache: &mut syntax::ParseCache,
-    stage: &mut dyn FnMut(&str),
-) -> Checked {
-    check_with(world, Some(cache), stage)
-}
-
-fn check_with(
-    world: &dyn World,
-    cache: Option<&mut syntax::ParseCache>,
-    stage: &mut dyn FnMut(&str),
-) -> Checked {
     let mut sources = SourceMap::default();
     let mut diagnostics = Diagnostics::default();
-    let syn = match cache {
-        Some(c) => syntax::load_cached(world, &mut sources, &mut diagnostics, c),
-        None => syntax::load(world, &mut sources, &mut diagnostics),
-    };
+    let syn = syntax::load(world, &mut sources, &mut diagnostics);
     stage("load");
     let catalogue = resolve::resolve(syn, &sources, &mut diagnostics);
     stage("resolve");

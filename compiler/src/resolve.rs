@@ -30,6 +30,16 @@ use std::sync::Arc;
 /// Resolve the loaded files. Always returns a catalogue (with what could be resolved); it is
 /// fit for later stages only when no error was reported.
 pub fn resolve(syn: SyntaxCatalogue, sources: &SourceMap, diags: &mut Diagnostics) -> Catalogue {
+    resolve_indexed(syn, sources, diags).0
+}
+
+/// [`resolve`], also returning the index of declared ids, so that entities can be resolved
+/// again later against the same declarations ([`resolve_entities`]).
+pub fn resolve_indexed(
+    syn: SyntaxCatalogue,
+    sources: &SourceMap,
+    diags: &mut Diagnostics,
+) -> (Catalogue, Arc<Index>) {
     let mut r = Resolver::new(syn, sources);
     r.index();
     let label = r.label();
@@ -43,7 +53,7 @@ pub fn resolve(syn: SyntaxCatalogue, sources: &SourceMap, diags: &mut Diagnostic
     let (imprints, clients, territory_groups) = r.label_parts();
     let incomplete = r.incomplete || r.idx.label_broken;
     diags.extend(std::mem::take(&mut r.diags));
-    Catalogue {
+    let catalogue = Catalogue {
         incomplete,
         label,
         imprints,
@@ -55,6 +65,40 @@ pub fn resolve(syn: SyntaxCatalogue, sources: &SourceMap, diags: &mut Diagnostic
         contracts,
         dsps,
         royalties,
+    };
+    (catalogue, r.idx)
+}
+
+/// Releases and recordings resolved on their own, by [`resolve_entities`].
+pub struct Entities {
+    pub releases: Vec<(String, Box<Release>)>,
+    pub recordings: Vec<(String, Box<Recording>)>,
+    pub diagnostics: Diagnostics,
+    /// Something was left out (and reported).
+    pub incomplete: bool,
+}
+
+/// Resolve the releases and recordings of `syn` (one file's, in `sleeve watch`) against the
+/// declarations of an earlier full resolve. Only valid when they declare what they declared
+/// then (the same ids, ISRCs and UPCs): duplicates across the catalogue are not looked for.
+pub fn resolve_entities(idx: &Arc<Index>, sources: &SourceMap, syn: SyntaxCatalogue) -> Entities {
+    let mut r = Resolver::new(SyntaxCatalogue::default(), sources);
+    r.idx = Arc::clone(idx);
+    let releases = syn
+        .releases
+        .into_iter()
+        .filter_map(|i| r.release(i))
+        .collect();
+    let recordings = syn
+        .recordings
+        .into_iter()
+        .filter_map(|i| r.recording(i))
+        .collect();
+    Entities {
+        releases,
+        recordings,
+        diagnostics: r.diags,
+        incomplete: r.incomplete,
     }
 }
 
@@ -70,7 +114,7 @@ enum RefSet {
 /// Everything declared, by kind: built once, then shared (read-only) by the threads that
 /// resolve entities.
 #[derive(Default)]
-struct Index {
+pub struct Index {
     /// payee party id → its currency
     payee_currency: HashMap<String, String>,
     /// party id → has a `[payee]` table (true when the file is broken, to avoid cascades).

@@ -106,6 +106,13 @@ impl SourceMap {
         FileId(self.files.len() as u32 - 1)
     }
 
+    /// Put a file's new text in place of its old one, under the same id.
+    pub fn replace(&mut self, id: FileId, file: SourceFile) {
+        if let Some(f) = self.files.get_mut(id.0 as usize) {
+            *f = file;
+        }
+    }
+
     pub fn get(&self, id: FileId) -> Option<&SourceFile> {
         self.files.get(id.0 as usize)
     }

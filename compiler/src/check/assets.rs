@@ -1,17 +1,17 @@
 //! E0316 missing-asset.
 
+use super::Scope;
 use crate::diag::{Diagnostic, Diagnostics, codes};
 use crate::model::{Asset, Catalogue};
 use crate::world::{EntryKind, World};
 
-pub fn check(cat: &Catalogue, world: &dyn World, diags: &mut Diagnostics) {
-    let assets = cat
-        .releases
-        .values()
+pub fn check(cat: &Catalogue, world: &dyn World, scope: Scope, diags: &mut Diagnostics) {
+    let assets = scope
+        .releases(cat)
         .filter_map(|r| r.artwork.as_ref().map(|a| (a, "artwork")))
         .chain(
-            cat.recordings
-                .values()
+            scope
+                .recordings(cat)
                 .filter_map(|r| r.audio.as_ref().map(|a| (a, "audio file"))),
         );
     for (asset, what) in assets {

@@ -1,6 +1,7 @@
 //! E0321 overlapping-contracts, W0322 no-contract.
 
 use super::deals::dates_overlap;
+use super::{Links, Scope};
 use crate::diag::{Diagnostic, Diagnostics, codes};
 use crate::model::{Catalogue, Contract};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -21,44 +22,26 @@ pub fn named<'a>(cat: &'a Catalogue, c: &'a Contract) -> BTreeSet<&'a str> {
     out
 }
 
-/// Payee → the recordings whose splits name it.
-fn split_recordings(cat: &Catalogue, payees: &HashSet<&str>) -> HashMap<String, BTreeSet<String>> {
-    let mut out: HashMap<String, BTreeSet<String>> = HashMap::new();
-    for r in cat.recordings.values() {
-        for rule in &r.splits {
-            for (p, _) in &rule.shares {
-                if payees.contains(p.value.as_str()) {
-                    out.entry(p.value.clone())
-                        .or_default()
-                        .insert(r.id.value.clone());
-                }
-            }
-        }
-    }
-    out
-}
-
-pub fn check(cat: &Catalogue, diags: &mut Diagnostics) {
+pub fn check(cat: &Catalogue, links: &Links, scope: Scope, diags: &mut Diagnostics) {
     let mut by_payee: BTreeMap<&str, Vec<&Contract>> = BTreeMap::new();
     for c in cat.contracts.values() {
         by_payee.entry(c.payee.value.as_str()).or_default().push(c);
     }
 
-    // Overlaps: only payees with two or more contracts need their coverage computed.
-    let multi: HashSet<&str> = by_payee
-        .iter()
-        .filter(|(_, l)| l.len() > 1)
-        .map(|(p, _)| *p)
-        .collect();
-    let splits = split_recordings(cat, &multi);
+    // Overlaps: only payees with two or more contracts need their coverage computed. A
+    // diagnostic points at the later contract of a pair, so a pair is judged when that one is
+    // in scope.
     let empty = BTreeSet::new();
-    for (payee, list) in by_payee.iter().filter(|(p, _)| multi.contains(*p)) {
+    let judged = by_payee
+        .iter()
+        .filter(|(_, l)| l.len() > 1 && l.iter().any(|c| scope.has(c.file)));
+    for (payee, list) in judged {
         let covered: Vec<BTreeSet<&str>> = list
             .iter()
             .map(|c| {
                 if is_blanket(c) {
-                    splits
-                        .get(*payee)
+                    links
+                        .recordings_paying(payee)
                         .unwrap_or(&empty)
                         .iter()
                         .map(String::as_str)
@@ -68,7 +51,7 @@ pub fn check(cat: &Catalogue, diags: &mut Diagnostics) {
                 }
             })
             .collect();
-        for (i, b) in list.iter().enumerate() {
+        for (i, b) in list.iter().enumerate().filter(|(_, b)| scope.has(b.file)) {
             for (j, a) in list[..i].iter().enumerate() {
                 let range = |c: &Contract| (c.start.value, c.end.as_ref().map(|e| e.value));
                 if !dates_overlap(range(a), range(b)) {
@@ -104,14 +87,9 @@ pub fn check(cat: &Catalogue, diags: &mut Diagnostics) {
         .filter(|c| is_blanket(c))
         .map(|c| c.payee.value.as_str())
         .collect();
+    // What each payee's explicit contracts name, computed for the payees met.
     let mut explicit: HashMap<&str, HashSet<&str>> = HashMap::new();
-    for c in cat.contracts.values().filter(|c| !is_blanket(c)) {
-        explicit
-            .entry(c.payee.value.as_str())
-            .or_default()
-            .extend(named(cat, c));
-    }
-    for rec in cat.recordings.values() {
+    for rec in scope.recordings(cat) {
         let mut warned: Vec<&str> = Vec::new();
         for rule in &rec.splits {
             for (payee, _) in &rule.shares {
@@ -119,10 +97,16 @@ pub fn check(cat: &Catalogue, diags: &mut Diagnostics) {
                 if blanket.contains(p) || warned.contains(&p) {
                     continue;
                 }
-                if explicit
-                    .get(p)
-                    .is_some_and(|set| set.contains(rec.id.value.as_str()))
-                {
+                let named_by = explicit.entry(p).or_insert_with(|| {
+                    by_payee
+                        .get(p)
+                        .into_iter()
+                        .flatten()
+                        .filter(|c| !is_blanket(c))
+                        .flat_map(|c| named(cat, c))
+                        .collect()
+                });
+                if named_by.contains(rec.id.value.as_str()) {
                     continue;
                 }
                 let is_payee = cat.parties.get(p).is_some_and(|x| x.payee.is_some());

@@ -1,11 +1,12 @@
 //! E0311 deal-ends-before-start, E0312 original-release-after-release,
 //! E0323 contract-ends-before-start, E0327 pre-order-not-before-start.
 
+use super::Scope;
 use crate::diag::{Diagnostic, Diagnostics, codes};
 use crate::model::Catalogue;
 
-pub fn check(cat: &Catalogue, diags: &mut Diagnostics) {
-    for rel in cat.releases.values() {
+pub fn check(cat: &Catalogue, scope: Scope, diags: &mut Diagnostics) {
+    for rel in scope.releases(cat) {
         if let Some(orig) = &rel.original_release_date
             && orig.value > rel.release_date.value
         {
@@ -59,7 +60,7 @@ pub fn check(cat: &Catalogue, diags: &mut Diagnostics) {
             }
         }
     }
-    for con in cat.contracts.values() {
+    for con in scope.contracts(cat) {
         if let Some(end) = &con.end
             && end.value < con.start.value
         {

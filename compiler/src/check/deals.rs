@@ -1,6 +1,6 @@
 //! E0315 conflicting-deals, E0317 deal-outside-rights.
 
-use super::list_codes;
+use super::{Scope, list_codes};
 use crate::diag::{Diagnostic, Diagnostics, codes};
 use crate::model::date::Date;
 use crate::model::{Catalogue, Deal};
@@ -23,8 +23,8 @@ fn range(d: &Deal) -> (Date, Option<Date>) {
     (start, d.end.as_ref().map(|e| e.value))
 }
 
-pub fn check(cat: &Catalogue, diags: &mut Diagnostics) {
-    for rel in cat.releases.values() {
+pub fn check(cat: &Catalogue, scope: Scope, diags: &mut Diagnostics) {
+    for rel in scope.releases(cat) {
         // Conflicting deals: same DSP, territory, model and use on overlapping dates.
         for (i, b) in rel.deals.iter().enumerate() {
             for a in &rel.deals[..i] {

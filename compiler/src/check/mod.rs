@@ -1,10 +1,17 @@
 //! Check: rules over the resolved catalogue. Each file holds one family of rules; each rule
 //! pushes diagnostics and never stops the others.
+//!
+//! Every rule judges one entity at a time (a release, a recording, a contract, a payee's
+//! contracts, a party) and points its diagnostics into that entity's file, so rules can run
+//! over a [`Scope`] of files: `sleeve watch` re-runs them for the files an edit can affect
+//! ([`crate::incremental`]) and keeps the rest. What a rule needs to know about other
+//! entities comes from the catalogue and its reverse references, [`Links`].
 
 mod assets;
 mod contracts;
 mod dates;
 mod deals;
+mod links;
 mod parties;
 mod quality;
 mod splits;
@@ -12,25 +19,106 @@ mod tracklist;
 
 use crate::diag::Diagnostics;
 use crate::lower::MediaTable;
-use crate::model::Catalogue;
+use crate::model::{Catalogue, Contract, Recording, Release};
+use crate::source::FileId;
 use crate::world::World;
+use std::collections::{BTreeMap, HashSet};
+
+pub use links::Links;
+pub use quality::MediaCache;
+
+/// Which entities the rules judge: all, or those declared in some files.
+#[derive(Debug, Clone, Copy)]
+pub enum Scope<'a> {
+    All,
+    Only(&'a Judged),
+}
+
+/// The entities declared in some files, by kind (ids in the catalogue's maps).
+#[derive(Debug, Default)]
+pub struct Judged {
+    pub files: HashSet<FileId>,
+    pub releases: Vec<String>,
+    pub recordings: Vec<String>,
+    pub contracts: Vec<String>,
+}
+
+impl<'a> Scope<'a> {
+    /// Whether entities declared in `file` are judged.
+    pub fn has(self, file: FileId) -> bool {
+        match self {
+            Scope::All => true,
+            Scope::Only(j) => j.files.contains(&file),
+        }
+    }
+
+    pub fn releases<'c>(self, cat: &'c Catalogue) -> Box<dyn Iterator<Item = &'c Release> + 'c>
+    where
+        'a: 'c,
+    {
+        select(&cat.releases, self, |j| &j.releases)
+    }
+
+    pub fn recordings<'c>(self, cat: &'c Catalogue) -> Box<dyn Iterator<Item = &'c Recording> + 'c>
+    where
+        'a: 'c,
+    {
+        select(&cat.recordings, self, |j| &j.recordings)
+    }
+
+    pub fn contracts<'c>(self, cat: &'c Catalogue) -> Box<dyn Iterator<Item = &'c Contract> + 'c>
+    where
+        'a: 'c,
+    {
+        select(&cat.contracts, self, |j| &j.contracts)
+    }
+}
+
+fn select<'c, T>(
+    map: &'c BTreeMap<String, Box<T>>,
+    scope: Scope<'c>,
+    ids: fn(&Judged) -> &Vec<String>,
+) -> Box<dyn Iterator<Item = &'c T> + 'c> {
+    match scope {
+        Scope::All => Box::new(map.values().map(|b| &**b)),
+        Scope::Only(j) => Box::new(ids(j).iter().filter_map(|id| map.get(id)).map(|b| &**b)),
+    }
+}
 
 /// Run every rule. `world` is asked whether asset files exist and for their bytes (media
 /// rules); what the media rules learnt is returned for `build`.
 pub fn check(cat: &Catalogue, world: &dyn World, diags: &mut Diagnostics) -> MediaTable {
+    let links = Links::build(cat);
+    let mut media = MediaCache::default();
+    check_scoped(cat, &links, world, Scope::All, &mut media, diags);
+    // Last: it only runs when nothing else is wrong.
+    unused_parties(cat, &links, diags.has_errors(), diags);
+    media.table
+}
+
+/// Every rule but the unused-party one, for the entities in `scope`. Media files already in
+/// `media` are not read again; the others are read, probed and added.
+pub fn check_scoped(
+    cat: &Catalogue,
+    links: &Links,
+    world: &dyn World,
+    scope: Scope,
+    media: &mut MediaCache,
+    diags: &mut Diagnostics,
+) {
     // Rule families are independent: two groups run side by side, each into its own sink.
     let (a, b) = std::thread::scope(|s| {
         let a = s.spawn(|| {
             let mut d = Diagnostics::default();
-            splits::check(cat, &mut d);
-            contracts::check(cat, &mut d);
+            splits::check(cat, links, scope, &mut d);
+            contracts::check(cat, links, scope, &mut d);
             d
         });
         let mut b = Diagnostics::default();
-        dates::check(cat, &mut b);
-        tracklist::check(cat, &mut b);
-        deals::check(cat, &mut b);
-        assets::check(cat, world, &mut b);
+        dates::check(cat, scope, &mut b);
+        tracklist::check(cat, scope, &mut b);
+        deals::check(cat, scope, &mut b);
+        assets::check(cat, world, scope, &mut b);
         (a.join(), b)
     });
     match a {
@@ -38,10 +126,13 @@ pub fn check(cat: &Catalogue, world: &dyn World, diags: &mut Diagnostics) -> Med
         Err(panic) => std::panic::resume_unwind(panic),
     }
     diags.extend(b);
-    let media = quality::check(cat, world, diags);
-    // Last: it only runs when nothing else is wrong.
-    parties::check(cat, diags);
-    media
+    quality::check(cat, links, world, scope, media, diags);
+}
+
+/// W0213 unused-party, over the whole catalogue (from the use counts in `links`). A tidy-up
+/// warning: only judged when nothing else is wrong (`errors` tells whether anything is).
+pub fn unused_parties(cat: &Catalogue, links: &Links, errors: bool, diags: &mut Diagnostics) {
+    parties::check(cat, links, errors, diags);
 }
 
 /// `GB`, `IE` and 3 more — a short list of territory codes for messages.

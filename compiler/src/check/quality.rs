@@ -6,10 +6,11 @@
 //! W0408 featuring-in-title, W0409 title-style, W0410 missing-explicit-flag,
 //! W0411 missing-copyright-line.
 
+use super::{Links, Scope};
 use crate::diag::{Code, Diagnostic, Diagnostics, Severity, codes};
 use crate::lower::{MediaFacts, MediaTable};
 use crate::media::{self, ColorModel};
-use crate::model::{Asset, Catalogue, Owner};
+use crate::model::{Asset, Catalogue, Owner, Release};
 use crate::source::Span;
 use crate::world::World;
 use std::collections::{BTreeMap, BTreeSet};
@@ -19,30 +20,58 @@ const MIN_ARTWORK: u32 = 3000;
 /// How far a file's length may be from the catalogue's `duration`.
 const DURATION_TOLERANCE_MS: u64 = 1000;
 
-/// DSPs receiving each release and each recording (through its releases).
-struct Receivers<'a> {
-    release: BTreeMap<&'a str, BTreeSet<&'a str>>,
-    recording: BTreeMap<&'a str, BTreeSet<&'a str>>,
+/// What the media rules learnt of each file, kept between checks by `sleeve watch` (which
+/// forgets a file when it changes). Files that could not be read are not kept.
+#[derive(Debug, Default)]
+pub struct MediaCache {
+    /// What `build` needs of the files that could be probed.
+    pub table: MediaTable,
+    audio_errors: BTreeMap<String, media::MediaError>,
+    image_errors: BTreeMap<String, media::MediaError>,
 }
 
-fn receivers(cat: &Catalogue) -> Receivers<'_> {
-    let mut release: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
-    let mut recording: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
-    for rel in cat.releases.values() {
-        let dsps: BTreeSet<&str> = rel
-            .deals
-            .iter()
-            .flat_map(|d| d.dsps.iter().map(|x| x.value.as_str()))
-            .collect();
-        for (_, _, t) in rel.tracks() {
-            recording
-                .entry(t.value.as_str())
-                .or_default()
-                .extend(dsps.iter().copied());
-        }
-        release.insert(rel.id.value.as_str(), dsps);
+impl MediaCache {
+    /// Forget `path` (root-relative) and everything under it.
+    pub fn forget(&mut self, path: &str) {
+        let dir = format!("{path}/");
+        let gone = |p: &String| *p == path || p.starts_with(&dir);
+        self.table.audio.retain(|p, _| !gone(p));
+        self.table.images.retain(|p, _| !gone(p));
+        self.audio_errors.retain(|p, _| !gone(p));
+        self.image_errors.retain(|p, _| !gone(p));
     }
-    Receivers { release, recording }
+}
+
+/// The DSPs receiving releases and recordings (a recording through the releases listing
+/// it); only worked out when some DSP denies a rule.
+struct Receivers<'a> {
+    cat: &'a Catalogue,
+    links: &'a Links,
+    needed: bool,
+}
+
+impl<'a> Receivers<'a> {
+    fn release(&self, rel: &'a Release) -> Option<BTreeSet<&'a str>> {
+        self.needed.then(|| {
+            rel.deals
+                .iter()
+                .flat_map(|d| d.dsps.iter().map(|x| x.value.as_str()))
+                .collect()
+        })
+    }
+
+    fn recording(&self, rec: &str) -> Option<BTreeSet<&'a str>> {
+        let cat = self.cat;
+        let releases = self.links.releases_of(rec);
+        (self.needed && !releases.is_empty()).then(|| {
+            releases
+                .iter()
+                .filter_map(|r| cat.releases.get(r))
+                .flat_map(|r| r.deals.iter().flat_map(|d| &d.dsps))
+                .map(|x| x.value.as_str())
+                .collect()
+        })
+    }
 }
 
 /// Push `d`, raised to an error if a receiving DSP denies its code.
@@ -109,21 +138,25 @@ fn title_problem(title: &str) -> Option<&'static str> {
 
 /// Read and probe every asset once; report unreadable files and media rules. Returns what
 /// was learnt, for `build`.
-pub fn check(cat: &Catalogue, world: &dyn World, diags: &mut Diagnostics) -> MediaTable {
+pub fn check(
+    cat: &Catalogue,
+    links: &Links,
+    world: &dyn World,
+    scope: Scope,
+    cache: &mut MediaCache,
+    diags: &mut Diagnostics,
+) {
     // Who receives what only matters when some DSP denies a rule.
-    let recv = if cat.dsps.values().any(|d| !d.deny.is_empty()) {
-        receivers(cat)
-    } else {
-        Receivers {
-            release: BTreeMap::new(),
-            recording: BTreeMap::new(),
-        }
+    let recv = Receivers {
+        cat,
+        links,
+        needed: cat.dsps.values().any(|d| !d.deny.is_empty()),
     };
-    let mut table = MediaTable::default();
 
     // Titles, flags, copyright lines.
-    for rec in cat.recordings.values() {
-        let dsps = recv.recording.get(rec.id.value.as_str());
+    for rec in scope.recordings(cat) {
+        let dsps = recv.recording(&rec.id.value);
+        let dsps = dsps.as_ref();
         if has_featuring(&rec.title.value) {
             push(
                 cat,
@@ -164,8 +197,9 @@ pub fn check(cat: &Catalogue, world: &dyn World, diags: &mut Diagnostics) -> Med
             );
         }
     }
-    for rel in cat.releases.values() {
-        let dsps = recv.release.get(rel.id.value.as_str());
+    for rel in scope.releases(cat) {
+        let dsps = recv.release(rel);
+        let dsps = dsps.as_ref();
         if has_featuring(&rel.title.value) {
             push(
                 cat,
@@ -231,171 +265,186 @@ pub fn check(cat: &Catalogue, world: &dyn World, diags: &mut Diagnostics) -> Med
         }
     }
 
-    // Media files: each read once, on all cores.
+    // Media files: each read once (on all cores) and probed, unless already known.
     let mut audio: BTreeMap<&str, Vec<(&crate::model::Recording, &Asset)>> = BTreeMap::new();
-    for rec in cat.recordings.values() {
+    for rec in scope.recordings(cat) {
         if let Some(a) = &rec.audio {
             audio.entry(a.path.as_str()).or_default().push((rec, a));
         }
     }
-    let mut art: BTreeMap<&str, Vec<(&crate::model::Release, &Asset)>> = BTreeMap::new();
-    for rel in cat.releases.values() {
+    let mut art: BTreeMap<&str, Vec<(&Release, &Asset)>> = BTreeMap::new();
+    for rel in scope.releases(cat) {
         if let Some(a) = &rel.artwork {
             art.entry(a.path.as_str()).or_default().push((rel, a));
         }
     }
-    let paths: Vec<&str> = audio.keys().chain(art.keys()).copied().collect();
-    let read = read_all(world, &paths);
+    let new_audio = audio
+        .keys()
+        .filter(|p| !cache.table.audio.contains_key(**p) && !cache.audio_errors.contains_key(**p));
+    let new_art = art
+        .keys()
+        .filter(|p| !cache.table.images.contains_key(**p) && !cache.image_errors.contains_key(**p));
+    let paths: BTreeSet<&str> = new_audio.chain(new_art).copied().collect();
+    let paths: Vec<&str> = paths.into_iter().collect();
+    for (path, bytes) in read_all(world, &paths) {
+        // Missing files are reported by the asset rule, and not kept: they may appear.
+        let Ok(bytes) = bytes else { continue };
+        if audio.contains_key(path) {
+            match media::probe_audio(&bytes) {
+                Ok(info) => drop(
+                    cache
+                        .table
+                        .audio
+                        .insert(path.to_string(), facts(info, &bytes)),
+                ),
+                Err(e) => drop(cache.audio_errors.insert(path.to_string(), e)),
+            }
+        }
+        if art.contains_key(path) {
+            match media::probe_image(&bytes) {
+                Ok(info) => drop(
+                    cache
+                        .table
+                        .images
+                        .insert(path.to_string(), facts(info, &bytes)),
+                ),
+                Err(e) => drop(cache.image_errors.insert(path.to_string(), e)),
+            }
+        }
+    }
 
     for (path, users) in &audio {
-        let Some(Ok(bytes)) = read.get(path) else {
+        if let Some(e) = cache.audio_errors.get(*path) {
+            for (rec, a) in users {
+                let dsps = recv.recording(&rec.id.value);
+                push(cat, dsps.as_ref(), unreadable(a, "audio file", e), diags);
+            }
+            continue;
+        }
+        let Some(info) = cache.table.audio.get(*path).map(|f| &f.info) else {
             continue;
         };
-        match media::probe_audio(bytes) {
-            Err(e) => {
-                for (rec, a) in users {
-                    push(
-                        cat,
-                        recv.recording.get(rec.id.value.as_str()),
-                        unreadable(a, "audio file", &e),
-                        diags,
-                    );
-                }
+        for (rec, a) in users {
+            let dsps = recv.recording(&rec.id.value);
+            let dsps = dsps.as_ref();
+            if !matches!(info.bits_per_sample, 16 | 24) || info.sample_rate < 44_100 {
+                push(
+                    cat,
+                    dsps,
+                    rule(
+                        codes::AUDIO_QUALITY,
+                        a.written.span,
+                        format!(
+                            "`{}` is {}-bit at {} Hz; DSPs take 16- or 24-bit at 44,100 Hz or more",
+                            a.path, info.bits_per_sample, info.sample_rate
+                        ),
+                        "below CD quality",
+                    ),
+                    diags,
+                );
             }
-            Ok(info) => {
-                for (rec, a) in users {
-                    let dsps = recv.recording.get(rec.id.value.as_str());
-                    if !matches!(info.bits_per_sample, 16 | 24) || info.sample_rate < 44_100 {
-                        push(
-                            cat,
-                            dsps,
-                            rule(
-                                codes::AUDIO_QUALITY,
-                                a.written.span,
-                                format!(
-                                    "`{}` is {}-bit at {} Hz; DSPs take 16- or 24-bit at 44,100 Hz or more",
-                                    a.path, info.bits_per_sample, info.sample_rate
-                                ),
-                                "below CD quality",
-                            ),
-                            diags,
-                        );
-                    }
-                    let want = rec.duration_ms.value;
-                    if info.duration_ms.abs_diff(want) > DURATION_TOLERANCE_MS {
-                        push(
-                            cat,
-                            dsps,
-                            rule(
-                                codes::DURATION_MISMATCH,
-                                rec.duration_ms.span,
-                                format!(
-                                    "`duration` is {} but `{}` is {}",
-                                    crate::message::iso_duration(want),
-                                    a.path,
-                                    crate::message::iso_duration(info.duration_ms)
-                                ),
-                                "differs from the file",
-                            ),
-                            diags,
-                        );
-                    }
-                }
-                table.audio.insert(
-                    path.to_string(),
-                    MediaFacts {
-                        md5: media::md5_hex(bytes),
-                        size: bytes.len() as u64,
-                        info,
-                    },
+            let want = rec.duration_ms.value;
+            if info.duration_ms.abs_diff(want) > DURATION_TOLERANCE_MS {
+                push(
+                    cat,
+                    dsps,
+                    rule(
+                        codes::DURATION_MISMATCH,
+                        rec.duration_ms.span,
+                        format!(
+                            "`duration` is {} but `{}` is {}",
+                            crate::message::iso_duration(want),
+                            a.path,
+                            crate::message::iso_duration(info.duration_ms)
+                        ),
+                        "differs from the file",
+                    ),
+                    diags,
                 );
             }
         }
     }
     for (path, users) in &art {
-        let Some(Ok(bytes)) = read.get(path) else {
+        if let Some(e) = cache.image_errors.get(*path) {
+            for (rel, a) in users {
+                push(
+                    cat,
+                    recv.release(rel).as_ref(),
+                    unreadable(a, "artwork", e),
+                    diags,
+                );
+            }
+            continue;
+        }
+        let Some(info) = cache.table.images.get(*path).map(|f| &f.info) else {
             continue;
         };
-        match media::probe_image(bytes) {
-            Err(e) => {
-                for (rel, a) in users {
-                    push(
-                        cat,
-                        recv.release.get(rel.id.value.as_str()),
-                        unreadable(a, "artwork", &e),
-                        diags,
-                    );
-                }
+        for (rel, a) in users {
+            let dsps = recv.release(rel);
+            let dsps = dsps.as_ref();
+            if info.width < MIN_ARTWORK || info.height < MIN_ARTWORK {
+                push(
+                    cat,
+                    dsps,
+                    rule(
+                        codes::ARTWORK_TOO_SMALL,
+                        a.written.span,
+                        format!(
+                            "`{}` is {}×{} pixels, under {MIN_ARTWORK}×{MIN_ARTWORK}",
+                            a.path, info.width, info.height
+                        ),
+                        "too small",
+                    ),
+                    diags,
+                );
             }
-            Ok(info) => {
-                for (rel, a) in users {
-                    let dsps = recv.release.get(rel.id.value.as_str());
-                    if info.width < MIN_ARTWORK || info.height < MIN_ARTWORK {
-                        push(
-                            cat,
-                            dsps,
-                            rule(
-                                codes::ARTWORK_TOO_SMALL,
-                                a.written.span,
-                                format!(
-                                    "`{}` is {}×{} pixels, under {MIN_ARTWORK}×{MIN_ARTWORK}",
-                                    a.path, info.width, info.height
-                                ),
-                                "too small",
-                            ),
-                            diags,
-                        );
-                    }
-                    if info.width != info.height {
-                        push(
-                            cat,
-                            dsps,
-                            rule(
-                                codes::ARTWORK_NOT_SQUARE,
-                                a.written.span,
-                                format!(
-                                    "`{}` is {}×{} pixels, not square",
-                                    a.path, info.width, info.height
-                                ),
-                                "not square",
-                            ),
-                            diags,
-                        );
-                    }
-                    let color = match info.color {
-                        ColorModel::Rgb if !info.has_alpha => None,
-                        ColorModel::Rgb => Some("RGB with transparency"),
-                        ColorModel::Grayscale => Some("greyscale"),
-                        ColorModel::Cmyk => Some("CMYK"),
-                        ColorModel::Indexed => Some("indexed colour"),
-                        ColorModel::Other => Some("an unusual colour model"),
-                    };
-                    if let Some(c) = color {
-                        push(
-                            cat,
-                            dsps,
-                            rule(
-                                codes::ARTWORK_COLOR,
-                                a.written.span,
-                                format!("`{}` is {c}, not RGB", a.path),
-                                "not RGB",
-                            ),
-                            diags,
-                        );
-                    }
-                }
-                table.images.insert(
-                    path.to_string(),
-                    MediaFacts {
-                        md5: media::md5_hex(bytes),
-                        size: bytes.len() as u64,
-                        info,
-                    },
+            if info.width != info.height {
+                push(
+                    cat,
+                    dsps,
+                    rule(
+                        codes::ARTWORK_NOT_SQUARE,
+                        a.written.span,
+                        format!(
+                            "`{}` is {}×{} pixels, not square",
+                            a.path, info.width, info.height
+                        ),
+                        "not square",
+                    ),
+                    diags,
+                );
+            }
+            let color = match info.color {
+                ColorModel::Rgb if !info.has_alpha => None,
+                ColorModel::Rgb => Some("RGB with transparency"),
+                ColorModel::Grayscale => Some("greyscale"),
+                ColorModel::Cmyk => Some("CMYK"),
+                ColorModel::Indexed => Some("indexed colour"),
+                ColorModel::Other => Some("an unusual colour model"),
+            };
+            if let Some(c) = color {
+                push(
+                    cat,
+                    dsps,
+                    rule(
+                        codes::ARTWORK_COLOR,
+                        a.written.span,
+                        format!("`{}` is {c}, not RGB", a.path),
+                        "not RGB",
+                    ),
+                    diags,
                 );
             }
         }
     }
-    table
+}
+
+fn facts<T>(info: T, bytes: &[u8]) -> MediaFacts<T> {
+    MediaFacts {
+        md5: media::md5_hex(bytes),
+        size: bytes.len() as u64,
+        info,
+    }
 }
 
 fn unreadable(a: &Asset, what: &str, e: &media::MediaError) -> Diagnostic {

@@ -1,26 +1,27 @@
 //! E0302 split-shares-not-100, E0319 overlapping-split-rules, E0326 split-missing-territory.
 
-use super::list_codes;
+use super::{Links, Scope, list_codes};
 use crate::diag::{Diagnostic, Diagnostics, codes};
 use crate::model::iso::TerritorySet;
 use crate::model::ratio::Ratio;
-use crate::model::{Catalogue, Scope};
+use crate::model::{Catalogue, Scope as SplitScope};
 
-pub fn check(cat: &Catalogue, diags: &mut Diagnostics) {
-    // Territories where each recording is offered, by any deal of any release.
-    let mut offered: std::collections::HashMap<&str, TerritorySet> = Default::default();
-    for rel in cat.releases.values() {
-        let set = rel
-            .deals
-            .iter()
-            .fold(TerritorySet::new(), |acc, d| acc.union(d.territories.set));
-        for (_, _, t) in rel.tracks() {
-            let e = offered.entry(t.value.as_str()).or_default();
-            *e = e.union(set);
-        }
+/// Territories where a recording is offered, by any deal of any release listing it; `None`
+/// when no release lists it.
+fn offered(cat: &Catalogue, links: &Links, rec: &str) -> Option<TerritorySet> {
+    let releases = links.releases_of(rec);
+    if releases.is_empty() {
+        return None;
     }
+    let deals = releases
+        .iter()
+        .filter_map(|r| cat.releases.get(r))
+        .flat_map(|r| &r.deals);
+    Some(deals.fold(TerritorySet::new(), |acc, d| acc.union(d.territories.set)))
+}
 
-    for rec in cat.recordings.values() {
+pub fn check(cat: &Catalogue, links: &Links, scope: Scope, diags: &mut Diagnostics) {
+    for rec in scope.recordings(cat) {
         for rule in rec.splits.iter().filter(|r| r.complete) {
             let mut sum = Some(Ratio::ZERO);
             for (_, share) in &rule.shares {
@@ -40,9 +41,9 @@ pub fn check(cat: &Catalogue, diags: &mut Diagnostics) {
             };
             if sum != Ratio::ONE {
                 let where_ = match &rule.scope {
-                    Scope::Default => "the `default` split".to_string(),
-                    Scope::Territory(_) => format!("the split for `{}`", rule.key.value),
-                    Scope::Group(..) => format!("the split for group `{}`", rule.key.value),
+                    SplitScope::Default => "the `default` split".to_string(),
+                    SplitScope::Territory(_) => format!("the split for `{}`", rule.key.value),
+                    SplitScope::Group(..) => format!("the split for group `{}`", rule.key.value),
                 };
                 let diff = if sum < Ratio::ONE {
                     Ratio::ONE.checked_sub(sum).map(|d| {
@@ -79,14 +80,14 @@ pub fn check(cat: &Catalogue, diags: &mut Diagnostics) {
             .splits
             .iter()
             .filter_map(|r| match r.scope {
-                Scope::Territory(i) => Some(i),
+                SplitScope::Territory(i) => Some(i),
                 _ => None,
             })
             .collect();
         let groups: Vec<_> = rec
             .splits
             .iter()
-            .filter(|r| matches!(r.scope, Scope::Group(..)))
+            .filter(|r| matches!(r.scope, SplitScope::Group(..)))
             .collect();
         for (i, b) in groups.iter().enumerate() {
             for a in &groups[..i] {
@@ -118,8 +119,8 @@ pub fn check(cat: &Catalogue, diags: &mut Diagnostics) {
         }
 
         // Territories where the recording is offered but no rule applies.
-        if let Some(set) = offered.get(rec.id.value.as_str())
-            && !rec.splits.iter().any(|r| r.scope == Scope::Default)
+        if !rec.splits.iter().any(|r| r.scope == SplitScope::Default)
+            && let Some(set) = offered(cat, links, &rec.id.value)
         {
             let covered = rec.splits.iter().fold(TerritorySet::new(), |acc, r| {
                 acc.union(r.scope.territories())

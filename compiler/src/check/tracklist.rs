@@ -1,12 +1,13 @@
 //! E0313 empty-tracklist, W0314 duplicate-track, W0324 track-count-for-type.
 
+use super::Scope;
 use crate::diag::{Diagnostic, Diagnostics, codes};
 use crate::model::Catalogue;
 use crate::syntax::release::ReleaseKind;
 use std::collections::HashMap;
 
-pub fn check(cat: &Catalogue, diags: &mut Diagnostics) {
-    for rel in cat.releases.values() {
+pub fn check(cat: &Catalogue, scope: Scope, diags: &mut Diagnostics) {
+    for rel in scope.releases(cat) {
         for (i, disc) in rel.discs.iter().enumerate() {
             if disc.written == 0 {
                 let what = if rel.discs.len() > 1 {

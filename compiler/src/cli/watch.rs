@@ -4,8 +4,9 @@
 //! 50 ms, so an editor's save — write a temporary file, rename it over the old one, touch a
 //! backup — is one re-check. Whatever state the files are in then is what is checked: a file
 //! caught half-written gives diagnostics, and the next save's re-check clears them. Files
-//! that did not change are neither read ([`WatchWorld`]) nor parsed
-//! ([`crate::syntax::ParseCache`]) again.
+//! that did not change are not read again ([`WatchWorld`]), and an edit of release and
+//! recording files is checked incrementally ([`crate::incremental`]): only the edited files
+//! are parsed and resolved, and only the files they can affect are judged again.
 #![allow(clippy::disallowed_methods, reason = "IO edge")]
 
 use super::Exit;
@@ -15,7 +16,7 @@ use super::system_world::SystemWorld;
 use super::watch_world::WatchWorld;
 use crate::diag::codes;
 use crate::diag::render::{self, PathStyle};
-use crate::syntax::ParseCache;
+use crate::incremental::{Session, Update};
 use notify::event::{AccessKind, AccessMode, ModifyKind};
 use notify::{Event, EventKind, RecursiveMode, Watcher};
 use std::collections::BTreeSet;
@@ -72,7 +73,6 @@ pub fn run(args: Args, printer: &Printer) -> Exit {
     resync(&mut watcher, &abs, &mut watched);
 
     let world = WatchWorld::new(SystemWorld::new(root.clone()));
-    let mut cache = ParseCache::new();
     let screen = Screen {
         printer,
         paths: PathStyle::new(&root.to_string_lossy()),
@@ -82,7 +82,7 @@ pub fn run(args: Args, printer: &Printer) -> Exit {
         "watching `{}` for changes (Ctrl-C to stop)\n",
         root.display()
     ));
-    let mut ok = screen.check(&world, &mut cache, None);
+    let (mut session, mut ok) = screen.first(&world);
     let debounce = Duration::from_millis(args.debounce_ms);
     let mut rechecks = 0usize;
     while args.exit_after.is_none_or(|n| rechecks < n) {
@@ -108,7 +108,7 @@ pub fn run(args: Args, printer: &Printer) -> Exit {
         } else {
             &present
         };
-        ok = screen.check(&world, &mut cache, Some(shown));
+        ok = screen.recheck(&world, &mut session, &changed, shown);
         rechecks += 1;
     }
     if ok { Exit::Success } else { Exit::Failure }
@@ -224,24 +224,59 @@ struct Screen<'a> {
 }
 
 impl Screen<'_> {
-    /// Check, and show the diagnostics and a summary; `changed` names what triggered it (the
-    /// first check has nothing). Returns whether there were no errors.
-    fn check(
+    /// The first check, of everything.
+    fn first(&self, world: &WatchWorld) -> (Session, bool) {
+        let (start, mut stages) = (Instant::now(), Stages::new());
+        let session = Session::new(world, &mut |stage| stages.done(stage));
+        let (parsed, reused) = session.last_load();
+        let ok = self.show(&session, None, start, (parsed, reused), stages.joined());
+        (session, ok)
+    }
+
+    /// Bring `session` up to date after `changed`, and show it; `shown` names what changed.
+    fn recheck(
         &self,
         world: &WatchWorld,
-        cache: &mut ParseCache,
-        changed: Option<&BTreeSet<String>>,
+        session: &mut Session,
+        changed: &BTreeSet<String>,
+        shown: &BTreeSet<String>,
     ) -> bool {
-        let start = Instant::now();
-        let mut last = start;
-        let mut stages = Vec::new();
-        let mut checked = crate::check_catalogue_cached(world, cache, &mut |stage| {
-            let now = Instant::now();
-            stages.push(format!("{stage} {} ms", (now - last).as_millis()));
-            last = now;
-        });
-        let errors = checked.diagnostics.error_count();
-        let warnings = checked.diagnostics.warning_count();
+        let (start, mut stages) = (Instant::now(), Stages::new());
+        let how = session.update(world, changed, &mut |stage| stages.done(stage));
+        let files = session.sources().len();
+        let (counts, mode) = match how {
+            Update::Unchanged => ((0, files), "nothing changed".to_string()),
+            Update::Incremental { parsed, judged } => (
+                (parsed, files - parsed.min(files)),
+                format!(
+                    "incremental, rules on {judged} file{}",
+                    if judged == 1 { "" } else { "s" }
+                ),
+            ),
+            Update::Full(reason) => (session.last_load(), format!("full: {reason}")),
+        };
+        self.show(
+            session,
+            Some(shown),
+            start,
+            counts,
+            format!("{mode}; {}", stages.joined()),
+        )
+    }
+
+    /// Show the diagnostics and a summary; `changed` names what triggered the check (the first
+    /// check has nothing). Returns whether there were no errors.
+    fn show(
+        &self,
+        session: &Session,
+        changed: Option<&BTreeSet<String>>,
+        start: Instant,
+        (parsed, reused): (usize, usize),
+        timings: String,
+    ) -> bool {
+        let diagnostics = session.diagnostics();
+        let errors = diagnostics.error_count();
+        let warnings = diagnostics.warning_count();
         let mut out = String::new();
         if self.printer.stdout_is_tty {
             // Clear the screen and the scrollback, cursor home: only the current state shows.
@@ -249,19 +284,18 @@ impl Screen<'_> {
         } else if let Some(changed) = changed {
             out.push_str(&separator(changed));
         }
-        for d in std::mem::take(&mut checked.diagnostics).sorted() {
+        for d in diagnostics.sorted() {
             out.push_str(&render::human(
                 &d,
-                &checked.sources,
+                session.sources(),
                 &self.paths,
                 self.printer.stdout_color,
                 80,
             ));
         }
-        let (parsed, reused) = cache.last_load();
-        let summary = super::check::summary(checked.sources.len(), errors, warnings);
+        let summary = super::check::summary(session.sources().len(), errors, warnings);
         let timings = if self.timings {
-            format!("; {}", stages.join(", "))
+            format!("; {timings}")
         } else {
             String::new()
         };
@@ -271,9 +305,33 @@ impl Screen<'_> {
             start.elapsed().as_millis()
         ));
         self.printer.out(&out);
-        // Freeing a large catalogue takes a while: not while the next save waits.
-        std::thread::spawn(move || drop(checked));
         errors == 0
+    }
+}
+
+/// How long each stage of a check took, for `--timings`.
+struct Stages {
+    last: Instant,
+    done: Vec<String>,
+}
+
+impl Stages {
+    fn new() -> Stages {
+        Stages {
+            last: Instant::now(),
+            done: Vec::new(),
+        }
+    }
+
+    fn done(&mut self, stage: &str) {
+        let now = Instant::now();
+        self.done
+            .push(format!("{stage} {} ms", (now - self.last).as_millis()));
+        self.last = now;
+    }
+
+    fn joined(&self) -> String {
+        self.done.join(", ")
     }
 }
 

@@ -207,73 +207,8 @@ fn load_with(
     for (_, l, _) in loaded {
         let id_text = file_id(&l.source.path);
         let file = sources.add(l.source);
-        let id = S::new(id_text, Span::new(file, 0..0));
         diags.extend(l.diags);
-        macro_rules! item {
-            ($v:expr) => {
-                Item {
-                    id: id.clone(),
-                    file,
-                    value: $v,
-                }
-            };
-        }
-        match l.decoded {
-            Decoded::Label(v) => cat.label = Some(item!(v)),
-            Decoded::Party(v) => cat.parties.push(item!(v)),
-            Decoded::Recording(v) => {
-                if let Some(id) = v.as_ref().and_then(|r| r.id.as_ref()) {
-                    diags.push(
-                        Diagnostic::new(
-                            codes::UNKNOWN_KEY,
-                            id.span,
-                            "`id` is only used for recordings declared inside a release file",
-                        )
-                        .label("not allowed here")
-                        .help(format!(
-                            "remove `id`: this recording's id is its file name, `{}`",
-                            id.value
-                        )),
-                    );
-                }
-                cat.recordings.push(item!(v))
-            }
-            Decoded::Release(mut v) => {
-                if let Some(rel) = v.as_mut() {
-                    for rec in std::mem::take(&mut rel.recording) {
-                        match rec.value.id.clone() {
-                            Some(rid) => {
-                                if !is_valid_id(&rid.value) {
-                                    diags.push(
-                                        Diagnostic::new(codes::INVALID_ID, rid.span, format!("recording id `{}` is not a valid id", rid.value))
-                                            .label("not lowercase kebab-case")
-                                            .help("use lowercase letters, digits and hyphens, such as `night-bus`"),
-                                    );
-                                }
-                                inline.push(Item {
-                                    id: rid,
-                                    file,
-                                    value: Some(Box::new(rec.value)),
-                                });
-                            }
-                            None => diags.push(
-                                Diagnostic::new(
-                                    codes::MISSING_KEY,
-                                    Span { end: rec.span.start, ..rec.span },
-                                    "missing required key `id` in a `[[recording]]` of a release file",
-                                )
-                                .help("add `id = \"…\"`: tracklists and contracts refer to the recording by it"),
-                            ),
-                        }
-                    }
-                }
-                cat.releases.push(item!(v))
-            }
-            Decoded::Contract(v) => cat.contracts.push(item!(v)),
-            Decoded::Dsp(v) => cat.dsps.push(item!(v)),
-            Decoded::Royalties(v) => cat.royalties = Some(item!(v)),
-            Decoded::Ignored => {}
-        }
+        place(&mut cat, &mut inline, id_text, file, l.decoded, diags);
     }
     cat.recordings.extend(inline);
     if cat.label.is_none() {
@@ -286,6 +221,110 @@ fn load_with(
         );
     }
     cat
+}
+
+/// Put what one file declares into `cat` (inline recordings into `inline`, which go after
+/// the recording files).
+fn place(
+    cat: &mut SyntaxCatalogue,
+    inline: &mut Vec<Item<Box<recording::TomlRecording>>>,
+    id_text: String,
+    file: FileId,
+    decoded: Decoded,
+    diags: &mut Diagnostics,
+) {
+    let id = S::new(id_text, Span::new(file, 0..0));
+    macro_rules! item {
+        ($v:expr) => {
+            Item {
+                id: id.clone(),
+                file,
+                value: $v,
+            }
+        };
+    }
+    match decoded {
+        Decoded::Label(v) => cat.label = Some(item!(v)),
+        Decoded::Party(v) => cat.parties.push(item!(v)),
+        Decoded::Recording(v) => {
+            if let Some(id) = v.as_ref().and_then(|r| r.id.as_ref()) {
+                diags.push(
+                    Diagnostic::new(
+                        codes::UNKNOWN_KEY,
+                        id.span,
+                        "`id` is only used for recordings declared inside a release file",
+                    )
+                    .label("not allowed here")
+                    .help(format!(
+                        "remove `id`: this recording's id is its file name, `{}`",
+                        id.value
+                    )),
+                );
+            }
+            cat.recordings.push(item!(v))
+        }
+        Decoded::Release(mut v) => {
+            if let Some(rel) = v.as_mut() {
+                for rec in std::mem::take(&mut rel.recording) {
+                    match rec.value.id.clone() {
+                        Some(rid) => {
+                            if !is_valid_id(&rid.value) {
+                                diags.push(
+                                    Diagnostic::new(codes::INVALID_ID, rid.span, format!("recording id `{}` is not a valid id", rid.value))
+                                        .label("not lowercase kebab-case")
+                                        .help("use lowercase letters, digits and hyphens, such as `night-bus`"),
+                                );
+                            }
+                            inline.push(Item {
+                                id: rid,
+                                file,
+                                value: Some(Box::new(rec.value)),
+                            });
+                        }
+                        None => diags.push(
+                            Diagnostic::new(
+                                codes::MISSING_KEY,
+                                Span { end: rec.span.start, ..rec.span },
+                                "missing required key `id` in a `[[recording]]` of a release file",
+                            )
+                            .help("add `id = \"…\"`: tracklists and contracts refer to the recording by it"),
+                        ),
+                    }
+                }
+            }
+            cat.releases.push(item!(v))
+        }
+        Decoded::Contract(v) => cat.contracts.push(item!(v)),
+        Decoded::Dsp(v) => cat.dsps.push(item!(v)),
+        Decoded::Royalties(v) => cat.royalties = Some(item!(v)),
+        Decoded::Ignored => {}
+    }
+}
+
+/// Read, parse and decode one catalogue file on its own (`sleeve watch`, after an edit):
+/// its source, what it declares, and the problems found. `file` is its id in the catalogue's
+/// source map, so that spans point into it.
+pub fn load_file(
+    world: &dyn World,
+    path: &str,
+    file: FileId,
+) -> (SourceFile, SyntaxCatalogue, Diagnostics) {
+    let entry = Entry {
+        path: path.to_string(),
+        kind: EntryKind::File,
+    };
+    let l = parse_one(world, &entry, file, None);
+    let (mut cat, mut inline, mut diags) = (SyntaxCatalogue::default(), Vec::new(), l.diags);
+    place(
+        &mut cat,
+        &mut inline,
+        file_id(path),
+        file,
+        l.decoded,
+        &mut diags,
+    );
+    cat.recordings.extend(inline);
+    (l.source, cat, diags)
 }
 
 /// The id of a file: its name without `.toml`.

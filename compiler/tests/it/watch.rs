@@ -231,3 +231,37 @@ fn watch_of_a_missing_folder_is_a_diagnostic() {
         out.stderr
     );
 }
+
+/// With `--timings`, each summary says which way the check went: an edit of a recording is
+/// checked incrementally (and gives what a full check gives), an edit of a party in full.
+#[test]
+fn watch_checks_recording_edits_incrementally_and_party_edits_in_full() {
+    let dir = catalogue();
+    dir.write(
+        "releases/night-bus.toml",
+        "upc = \"5060987600018\"\ntitle = \"Night Bus\"\ntype = \"single\"\nartist = \"a\"\ngenre = \"Pop\"\nrelease-date = 2025-03-07\ntracks = [\"night-bus\"]\n[[deal]]\ndsps = \"all\"\nterritories = [\"GB\"]\nmodels = \"subscription\"\n",
+    );
+    let w = Watch::start(dir.path(), &["--timings"]);
+    w.expect("first check", |b| {
+        b.contains("checked 5 files: no problems (")
+    });
+
+    // The recording's splits stop covering GB, where its release offers it: the recording,
+    // the release listing it and its payee's contract are judged again.
+    let edited = recording("100%").replace("[splits]\ndefault", "[splits]\nUS");
+    dir.write("recordings/night-bus.toml", &edited);
+    let b = w.expect("incremental", |b| b.contains("E0326"));
+    assert!(
+        b.contains("; 1 parsed, 4 unchanged; incremental, rules on 3 files;"),
+        "{b}"
+    );
+    let full = crate::support::sleeve(dir.path(), &["check", "."]);
+    assert!(full.stderr.contains("E0326"), "{}", full.stderr);
+
+    dir.write("parties/a.toml", format!("{PARTY}shar = 1\n"));
+    let b = w.expect("full", |b| b.contains("E0102 unknown-key"));
+    assert!(
+        b.contains("full: `parties/a.toml` is a party file, which other files depend on"),
+        "{b}"
+    );
+}
