@@ -90,6 +90,85 @@ pub fn package_for(
     Some(package(dsp, rel, &msg, batch.as_deref(), today))
 }
 
+/// SHA-256 of each source file's text, by [`FileId`](crate::source::FileId) (on all cores).
+pub fn file_hashes(sources: &crate::source::SourceMap) -> Vec<String> {
+    use sha2::Digest;
+    let texts: Vec<&str> = sources.files().map(|(_, f)| f.text.as_str()).collect();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8);
+    let chunk = texts.len().div_ceil(threads).max(1);
+    std::thread::scope(|s| {
+        let parts: Vec<_> = texts
+            .chunks(chunk)
+            .map(|part| {
+                s.spawn(move || {
+                    part.iter()
+                        .map(|t| crate::lower::hex(&sha2::Sha256::digest(t.as_bytes())))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        parts
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    })
+}
+
+/// A hash of everything a (DSP, release) message is made from: the files of the label, the
+/// DSP profile, the release, its recordings and their parties (`file_hashes`, from
+/// [`file_hashes`]), the media files' hashes, and the day (deals end by date). Equal inputs
+/// give an equal message (but for its header's time), so an unchanged release is neither
+/// planned nor built again.
+pub fn input_hash(
+    lowering: &Lowering<'_>,
+    file_hashes: &[String],
+    dsp: &Dsp,
+    rel: &crate::model::Release,
+    today: crate::model::date::Date,
+) -> String {
+    let cat = lowering.cat;
+    let file =
+        |id: crate::source::FileId| file_hashes.get(id.0 as usize).map_or("", String::as_str);
+    let mut parts: Vec<&str> = Vec::new();
+    if let Some(label) = &cat.label {
+        parts.push(file(label.file));
+    }
+    parts.push(file(dsp.file));
+    parts.push(file(rel.file));
+    let mut parties: Vec<&str> = rel.artists.iter().map(|a| a.value.as_str()).collect();
+    let mut media: Vec<&str> = Vec::new();
+    if let Some(a) = &rel.artwork {
+        let md5 = lowering.media.images.get(&a.path);
+        media.push(md5.map_or("missing", |m| m.md5.as_str()));
+    }
+    for (_, _, t) in rel.tracks() {
+        if let Some(r) = cat.recordings.get(&t.value) {
+            parts.push(file(r.file));
+            parties.extend(
+                r.artists
+                    .iter()
+                    .chain(&r.featuring)
+                    .map(|a| a.value.as_str()),
+            );
+            parties.extend(r.credits.iter().map(|c| c.party.value.as_str()));
+            if let Some(a) = &r.audio {
+                let md5 = lowering.media.audio.get(&a.path);
+                media.push(md5.map_or("missing", |m| m.md5.as_str()));
+            }
+        }
+    }
+    parties.sort_unstable();
+    parties.dedup();
+    for p in parties {
+        if let Some(party) = cat.parties.get(p) {
+            parts.push(file(party.file));
+        }
+    }
+    crate::lower::content_hash(&(parts, media, today.to_string()))
+}
+
 /// Build every package in memory (tests and small catalogues; the CLI streams instead).
 pub fn build(cat: &Catalogue, label: &Label, media: &MediaTable, now: i64) -> Output {
     let lowering = Lowering {
@@ -109,6 +188,20 @@ pub fn build(cat: &Catalogue, label: &Label, media: &MediaTable, now: i64) -> Ou
     }
 }
 
+/// The folder of a package, relative to the output root: `<dsp>/<UPC>`, or
+/// `<dsp>/<BatchId>/<UPC>` for a batch DSP.
+pub fn folder_of(dsp: &Dsp, rel: &crate::model::Release, now: i64) -> String {
+    folder(dsp, rel, batch_of(dsp, now).as_deref())
+}
+
+fn folder(dsp: &Dsp, rel: &crate::model::Release, batch: Option<&str>) -> String {
+    let upc = rel.upc.value.as_str();
+    match batch {
+        Some(b) => format!("{}/{b}/{upc}", dsp.id.value),
+        None => format!("{}/{upc}", dsp.id.value),
+    }
+}
+
 fn package(
     dsp: &Dsp,
     rel: &crate::model::Release,
@@ -117,10 +210,7 @@ fn package(
     today: crate::model::date::Date,
 ) -> Package {
     let upc = rel.upc.value.as_str().to_string();
-    let folder = match batch {
-        Some(b) => format!("{}/{b}/{upc}", dsp.id.value),
-        None => format!("{}/{upc}", dsp.id.value),
-    };
+    let folder = folder(dsp, rel, batch);
     let xml = match dsp.ern {
         // 4.3 is the version written today; profiles asking for others get 4.3 too, and
         // `check` says so (see docs/ddex.md).

@@ -1,5 +1,13 @@
-//! `sleeve build`: check, then write the DDEX packages into a temporary folder and move it
-//! into place, so a failed build never leaves a half-written package.
+//! `sleeve build`: check, then write the DDEX packages. A first build writes into a temporary
+//! folder and moves it into place; a rebuild updates the output in place, package by package,
+//! each written beside it and swapped in whole. Either way a failed build never leaves a
+//! half-written package.
+//!
+//! **Rebuilds.** The output's manifest (`.sleeve-build.json`) records each package's input
+//! hash ([`crate::build::input_hash`]: the files it is made from, its media, the day) and the
+//! rate table's hash. A rebuild by the same Sleeve with the same `--copy` keeps every package
+//! whose input hash is unchanged, without building its message, and writes the tables only
+//! when they changed; packages no longer built are removed.
 //!
 //! Packages are generated and written on all cores, one at a time per core, so memory stays
 //! bounded whatever the catalogue's size. Resources are hard-linked once per release into
@@ -35,7 +43,8 @@ pub struct Args {
     copy: bool,
 }
 
-/// What one package left on disk, for the summary.
+/// What one package left on disk: for the summary, and kept in the manifest.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 struct Written {
     dsp: String,
     release: String,
@@ -45,6 +54,36 @@ struct Written {
     content_hash: String,
     takedown: bool,
     resources: usize,
+    /// What the package was built from ([`crate::build::input_hash`]).
+    input: String,
+}
+
+/// The output's manifest: what the last build wrote, for the next build to keep.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+struct Manifest {
+    /// Sleeve's version: another version rebuilds everything.
+    sleeve: String,
+    copy: bool,
+    /// [`crate::royalties::rates::table_hash`] of `rates/` and `statements/`.
+    tables: String,
+    /// Batch-complete markers written (paths relative to the output root).
+    markers: Vec<String>,
+    packages: Vec<Written>,
+}
+
+const MANIFEST: &str = ".sleeve-build.json";
+
+/// What a build needs besides the lowering: the source files' hashes, the day.
+struct Inputs<'a> {
+    lowering: &'a Lowering<'a>,
+    file_hashes: &'a [String],
+    today: crate::model::date::Date,
+}
+
+impl Inputs<'_> {
+    fn input(&self, dsp: &crate::model::Dsp, rel: &crate::model::Release) -> String {
+        crate::build::input_hash(self.lowering, self.file_hashes, dsp, rel, self.today)
+    }
 }
 
 pub fn run(args: Args, printer: &Printer) -> Exit {
@@ -67,7 +106,13 @@ pub fn run(args: Args, printer: &Printer) -> Exit {
         sequence: 0,
     };
     let out = args.out.clone().unwrap_or_else(|| args.path.join("out"));
-    let result = write(&lowering, &args.path, &out, args.copy, printer);
+    let file_hashes = crate::build::file_hashes(&checked.sources);
+    let inputs = Inputs {
+        lowering: &lowering,
+        file_hashes: &file_hashes,
+        today: crate::model::date::Date::from_unix(lowering.now),
+    };
+    let result = write(&inputs, &args.path, &out, args.copy, printer);
     let exit = match result {
         Ok(mut written) => {
             written.sort_by(|a, b| a.folder.cmp(&b.folder));
@@ -194,18 +239,22 @@ fn refuse_out(
     None
 }
 
-/// Write everything under a temporary sibling of `out`, then swap it in: the old output is
-/// moved aside first and deleted only once the new one is in place.
+/// Write the build into `out`: in place when `out` holds a build this one can update, else
+/// everything under a temporary sibling of `out`, then swapped in: the old output is moved
+/// aside first and deleted only once the new one is in place.
 fn write(
-    lowering: &Lowering<'_>,
+    inputs: &Inputs<'_>,
     root: &Path,
     out: &Path,
     copy: bool,
     printer: &Printer,
 ) -> Result<Vec<Written>, String> {
-    let keep = transport_folders(lowering.cat, root, out);
+    let keep = transport_folders(inputs.lowering.cat, root, out);
     if let Some(why) = refuse_out(root, out, &keep) {
         return Err(format!("{why}; choose another `--out`"));
+    }
+    if let Some(manifest) = read_manifest(out, copy) {
+        return update(inputs, root, out, copy, manifest, printer);
     }
     let name = out
         .file_name()
@@ -213,20 +262,11 @@ fn write(
     let tmp = out.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
     let old = out.with_file_name(format!(".{name}.old-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&tmp);
-    let written = write_into(lowering, root, &tmp, copy, printer).and_then(|w| {
-        write_tables(lowering.cat, &tmp)?;
-        // The marker lists what the build wrote, so the next build replaces exactly that and
-        // keeps the rest (a folder transport's drop under `out/deliveries`, say).
-        let mut names: Vec<String> = std::fs::read_dir(&tmp)
-            .map_err(|e| io_err(&tmp, e))?
-            .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
-            .collect();
-        names.sort();
-        let mut marker = String::from("written by `sleeve build`; replaced by the next build\n");
-        for n in &names {
-            marker.push_str(&format!("wrote: {n}\n"));
-        }
-        std::fs::write(tmp.join(MARKER), marker).map_err(|e| io_err(&tmp, e))?;
+    let units = crate::build::units(inputs.lowering.cat);
+    let written = write_into(inputs, &units, root, &tmp, copy, printer).and_then(|w| {
+        let tables = write_tables(inputs.lowering.cat, &tmp, None)?;
+        let markers = write_markers(inputs.lowering, &tmp)?;
+        finish(&tmp, copy, tables, markers, &w)?;
         Ok(w)
     });
     match written {
@@ -245,11 +285,7 @@ fn write(
             if had_old {
                 // Keep what the earlier build did not write (its marker lists what it did);
                 // the old folder is deleted only once everything else is moved across.
-                let previous = std::fs::read_to_string(old.join(MARKER)).unwrap_or_default();
-                let owned: std::collections::BTreeSet<&str> = previous
-                    .lines()
-                    .filter_map(|l| l.strip_prefix("wrote: "))
-                    .collect();
+                let owned = owned_before(&old);
                 {
                     for e in std::fs::read_dir(&old)
                         .map_err(|e| io_err(&old, e))?
@@ -261,9 +297,10 @@ fn write(
                         let foreign = if owned.is_empty() {
                             keep.contains(&n)
                         } else {
-                            !owned.contains(n.as_str())
+                            !owned.contains(&n)
                         };
-                        if n != MARKER && foreign && !out.join(&n).exists() {
+                        let ours = n == MARKER || n == MANIFEST || n.starts_with(".sleeve-");
+                        if !ours && foreign && !out.join(&n).exists() {
                             std::fs::rename(e.path(), out.join(&n)).map_err(|err| {
                                 format!(
                                     "{}; the previous output is kept in `{}`",
@@ -285,15 +322,278 @@ fn write(
     }
 }
 
+/// The manifest of the build in `out`, when this build can update it in place: written by
+/// this version of Sleeve, with the same `copy`, and marked as a build.
+fn read_manifest(out: &Path, copy: bool) -> Option<Manifest> {
+    if !out.join(MARKER).is_file() {
+        return None;
+    }
+    let text = std::fs::read(out.join(MANIFEST)).ok()?;
+    let m: Manifest = serde_json::from_slice(&text).ok()?;
+    (m.sleeve == env!("CARGO_PKG_VERSION") && m.copy == copy).then_some(m)
+}
+
+/// The top-level names of the output a build owns.
+fn owned_names(
+    copy: bool,
+    markers: &[String],
+    packages: &[Written],
+) -> std::collections::BTreeSet<String> {
+    let mut names: std::collections::BTreeSet<String> = packages
+        .iter()
+        .filter_map(|p| p.folder.split('/').next().map(str::to_string))
+        .collect();
+    names.extend(
+        markers
+            .iter()
+            .filter_map(|m| m.split('/').next().map(str::to_string)),
+    );
+    names.extend(["rates".to_string(), "statements".to_string()]);
+    if !copy && packages.iter().any(|p| p.resources > 0) {
+        names.insert(".resources".to_string());
+    }
+    names
+}
+
+/// The top-level names the build in `out` owned, as its marker lists them.
+fn owned_before(out: &Path) -> std::collections::BTreeSet<String> {
+    std::fs::read_to_string(out.join(MARKER))
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| l.strip_prefix("wrote: "))
+        .map(str::to_string)
+        .collect()
+}
+
+/// Write the marker (the top-level names the build owns) and the manifest, last.
+fn finish(
+    dir: &Path,
+    copy: bool,
+    tables: String,
+    markers: Vec<String>,
+    packages: &[Written],
+) -> Result<(), String> {
+    let names = owned_names(copy, &markers, packages);
+    let mut marker = String::from("written by `sleeve build`; replaced by the next build\n");
+    for n in &names {
+        marker.push_str(&format!("wrote: {n}\n"));
+    }
+    let mut packages = packages.to_vec();
+    packages.sort_by(|a, b| a.folder.cmp(&b.folder));
+    let manifest = Manifest {
+        sleeve: env!("CARGO_PKG_VERSION").to_string(),
+        copy,
+        tables,
+        markers,
+        packages,
+    };
+    let json = serde_json::to_vec(&manifest).map_err(|e| e.to_string())?;
+    put_atomic(&dir.join(MARKER), marker.as_bytes())?;
+    put_atomic(&dir.join(MANIFEST), &json)
+}
+
+/// Write a file beside its place, then rename it there.
+fn put_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
+    std::fs::write(&tmp, bytes).map_err(|e| io_err(&tmp, e))?;
+    std::fs::rename(&tmp, path).map_err(|e| io_err(path, e))
+}
+
+/// The batch-complete markers, written last; returns their paths.
+fn write_markers(lowering: &Lowering<'_>, dir: &Path) -> Result<Vec<String>, String> {
+    let mut written = Vec::new();
+    for (rel, bytes) in crate::build::markers(lowering.cat, lowering.now) {
+        let path = dir.join(&rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| io_err(parent, e))?;
+        }
+        std::fs::write(&path, bytes).map_err(|e| io_err(&path, e))?;
+        written.push(rel);
+    }
+    Ok(written)
+}
+
+/// Update the build in `out` in place: keep the packages whose inputs did not change, build
+/// the others into a staging folder inside `out` and swap each in whole, remove what is no
+/// longer built. On failure the manifest is removed, so the next build starts afresh; every
+/// package on disk is whole, old or new.
+fn update(
+    inputs: &Inputs<'_>,
+    root: &Path,
+    out: &Path,
+    copy: bool,
+    manifest: Manifest,
+    printer: &Printer,
+) -> Result<Vec<Written>, String> {
+    let pid = std::process::id();
+    let stage = out.join(format!(".sleeve-stage-{pid}"));
+    let trash = out.join(format!(".sleeve-trash-{pid}"));
+    // What an update that was killed left behind.
+    for e in std::fs::read_dir(out).into_iter().flatten().flatten() {
+        if e.file_name().to_string_lossy().starts_with(".sleeve-") && e.path().is_dir() {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
+    let result = update_into(inputs, root, out, copy, manifest, &stage, &trash, printer);
+    let _ = std::fs::remove_dir_all(&stage);
+    let _ = std::fs::remove_dir_all(&trash);
+    if result.is_err() {
+        let _ = std::fs::remove_file(out.join(MANIFEST));
+    }
+    result
+}
+
+#[allow(
+    clippy::too_many_arguments,
+    reason = "one call site, the steps of `update`"
+)]
+fn update_into(
+    inputs: &Inputs<'_>,
+    root: &Path,
+    out: &Path,
+    copy: bool,
+    manifest: Manifest,
+    stage: &Path,
+    trash: &Path,
+    printer: &Printer,
+) -> Result<Vec<Written>, String> {
+    let lowering = inputs.lowering;
+    let old: std::collections::HashMap<&str, &Written> = manifest
+        .packages
+        .iter()
+        .map(|p| (p.folder.as_str(), p))
+        .collect();
+    // Which packages are kept as they are, and which are built again.
+    let mut kept = Vec::new();
+    let mut todo = Vec::new();
+    for (dsp, rel) in crate::build::units(lowering.cat) {
+        let folder = crate::build::folder_of(dsp, rel, lowering.now);
+        let input = inputs.input(dsp, rel);
+        let xml = Path::new(&folder).join(format!("{}.xml", rel.upc.value.as_str()));
+        match old.get(folder.as_str()) {
+            Some(w) if w.input == input && out.join(&xml).is_file() => kept.push((*w).clone()),
+            _ => todo.push((dsp, rel)),
+        }
+    }
+    std::fs::create_dir_all(stage).map_err(|e| io_err(stage, e))?;
+    let built = write_into(inputs, &todo, root, stage, copy, printer)?;
+
+    // Swap the new packages in, and the releases' resource folders they link to.
+    let mut trash = Trash {
+        dir: trash,
+        moved: 0,
+    };
+    let swap = |rel: &str, trash: &mut Trash| -> Result<(), String> {
+        let (from, to) = (stage.join(rel), out.join(rel));
+        trash.put(&to)?;
+        if let Some(parent) = to.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| io_err(parent, e))?;
+        }
+        std::fs::rename(&from, &to).map_err(|e| io_err(&to, e))
+    };
+    let mut stores = std::collections::BTreeSet::new();
+    for p in &built {
+        swap(&p.folder, &mut trash)?;
+        if !copy && p.resources > 0 {
+            stores.insert(p.upc.clone());
+        }
+    }
+    for upc in &stores {
+        swap(&format!(".resources/{upc}"), &mut trash)?;
+    }
+    // What is no longer built: packages, resource folders, batch markers.
+    let now: std::collections::HashSet<&str> = kept
+        .iter()
+        .chain(&built)
+        .map(|p| p.folder.as_str())
+        .collect();
+    let linked: std::collections::HashSet<&str> = kept
+        .iter()
+        .chain(&built)
+        .filter(|p| p.resources > 0)
+        .map(|p| p.upc.as_str())
+        .collect();
+    let mut gone = Vec::new();
+    for p in &manifest.packages {
+        if !now.contains(p.folder.as_str()) {
+            gone.push(p.folder.clone());
+            if !copy && !linked.contains(p.upc.as_str()) {
+                gone.push(format!(".resources/{}", p.upc));
+            }
+        }
+    }
+    let markers = crate::build::markers(lowering.cat, lowering.now);
+    gone.extend(
+        manifest
+            .markers
+            .iter()
+            .filter(|m| !markers.iter().any(|(n, _)| n == *m))
+            .cloned(),
+    );
+    gone.sort();
+    gone.dedup();
+    for rel in &gone {
+        let path = out.join(rel);
+        trash.put(&path)?;
+        // Folders left empty (an old batch, a DSP no longer delivered to) go too.
+        let mut dir = path.parent();
+        while let Some(d) = dir.filter(|d| *d != out && d.starts_with(out)) {
+            if std::fs::remove_dir(d).is_err() {
+                break;
+            }
+            dir = d.parent();
+        }
+    }
+    let markers = write_markers(lowering, out)?;
+
+    // The tables, when what they are written from changed.
+    let tables = write_tables(lowering.cat, stage, Some(&manifest.tables))?;
+    if tables != manifest.tables {
+        swap("rates", &mut trash)?;
+        swap("statements", &mut trash)?;
+    }
+    let mut all: Vec<Written> = kept;
+    all.extend(built);
+    // Top-level folders the last build wrote and this one does not (a DSP gone) go too.
+    let owned = owned_names(copy, &markers, &all);
+    for name in owned_before(out).difference(&owned) {
+        if name != MARKER && name != MANIFEST && !name.contains('/') && !name.starts_with("..") {
+            trash.put(&out.join(name))?;
+        }
+    }
+    finish(out, copy, tables, markers, &all)?;
+    Ok(all)
+}
+
+/// Where an update moves what it replaces or removes, deleted at the end.
+struct Trash<'a> {
+    dir: &'a Path,
+    moved: usize,
+}
+
+impl Trash<'_> {
+    /// Move `path` (if anything is there) into the trash.
+    fn put(&mut self, path: &Path) -> Result<(), String> {
+        if !(path.exists() || path.is_symlink()) {
+            return Ok(());
+        }
+        self.moved += 1;
+        std::fs::create_dir_all(self.dir).map_err(|e| io_err(self.dir, e))?;
+        let aside = self.dir.join(self.moved.to_string());
+        std::fs::rename(path, &aside).map_err(|e| io_err(path, e))
+    }
+}
+
 fn write_into(
-    lowering: &Lowering<'_>,
+    inputs: &Inputs<'_>,
+    units: &[(&crate::model::Dsp, &crate::model::Release)],
     root: &Path,
     dir: &Path,
     copy: bool,
     printer: &Printer,
 ) -> Result<Vec<Written>, String> {
+    let lowering = inputs.lowering;
     std::fs::create_dir_all(dir).map_err(|e| io_err(dir, e))?;
-    let units = crate::build::units(lowering.cat);
     let next = AtomicUsize::new(0);
     let done = AtomicUsize::new(0);
     let shared: Mutex<std::collections::HashSet<String>> = Mutex::new(Default::default());
@@ -329,6 +629,7 @@ fn write_into(
                                     content_hash: p.content_hash.clone(),
                                     takedown: p.takedown,
                                     resources: p.resources.len(),
+                                    input: inputs.input(dsp, rel),
                                 });
                             }
                         }
@@ -351,11 +652,6 @@ fn write_into(
     }
     if let Some(e) = failure.into_inner().ok().flatten() {
         return Err(e);
-    }
-    // The batch manifests land last.
-    for (rel, bytes) in crate::build::markers(lowering.cat, lowering.now) {
-        let path = dir.join(rel);
-        std::fs::write(&path, bytes).map_err(|e| io_err(&path, e))?;
     }
     Ok(results.into_inner().unwrap_or_default())
 }
@@ -423,31 +719,48 @@ fn symlink_dir(_target: &Path, link: &Path) -> Result<(), String> {
 }
 
 /// `out/rates/` (the compiled rate table, CSV and JSON) and `out/statements/` (one statement
-/// configuration per payee): what `sleeve royalties` will apply, for review.
-fn write_tables(cat: &crate::model::Catalogue, dir: &Path) -> Result<(), String> {
+/// configuration per payee): what `sleeve royalties` will apply, for review. Returns the
+/// table's hash; nothing is written when it equals `unchanged`.
+fn write_tables(
+    cat: &crate::model::Catalogue,
+    dir: &Path,
+    unchanged: Option<&str>,
+) -> Result<String, String> {
     let table = crate::royalties::rates::compile(cat);
-    let rates = dir.join("rates");
-    std::fs::create_dir_all(&rates).map_err(|e| io_err(&rates, e))?;
-    let put = |p: PathBuf, text: String| std::fs::write(&p, text).map_err(|e| io_err(&p, e));
-    put(
-        rates.join("rates.csv"),
-        crate::royalties::rates::to_csv(&table),
-    )?;
-    put(
-        rates.join("rates.json"),
-        crate::royalties::rates::to_json(&table),
-    )?;
-    let statements = dir.join("statements");
-    std::fs::create_dir_all(&statements).map_err(|e| io_err(&statements, e))?;
     let period = cat
         .label
         .as_ref()
         .map_or("quarterly", |l| l.statement_period.as_str());
+    let hash = crate::royalties::rates::table_hash(&table, period);
+    if unchanged == Some(hash.as_str()) {
+        return Ok(hash);
+    }
+    let rates = dir.join("rates");
+    std::fs::create_dir_all(&rates).map_err(|e| io_err(&rates, e))?;
+    let put = |p: PathBuf, text: String| std::fs::write(&p, text).map_err(|e| io_err(&p, e));
+    // The rate table of a large catalogue is hundreds of MB: streamed to its files.
+    let stream =
+        |p: PathBuf,
+         write: &dyn Fn(&mut std::io::BufWriter<std::fs::File>) -> std::io::Result<()>| {
+            let file = std::fs::File::create(&p).map_err(|e| io_err(&p, e))?;
+            let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
+            write(&mut w)
+                .and_then(|()| std::io::Write::flush(&mut w))
+                .map_err(|e| io_err(&p, e))
+        };
+    stream(rates.join("rates.csv"), &|w| {
+        crate::royalties::rates::to_csv(&table, w)
+    })?;
+    stream(rates.join("rates.json"), &|w| {
+        crate::royalties::rates::to_json(&table, w)
+    })?;
+    let statements = dir.join("statements");
+    std::fs::create_dir_all(&statements).map_err(|e| io_err(&statements, e))?;
     for (i, p) in table.payees.iter().enumerate() {
         put(
             statements.join(format!("{}.json", p.id)),
             crate::royalties::rates::statement_config(&table, i as u32, period),
         )?;
     }
-    Ok(())
+    Ok(hash)
 }

@@ -109,11 +109,7 @@ fn session(path: &std::path::Path, printer: &Printer) -> Result<Session, Exit> {
         printer.err("error: the catalogue has errors; fix them before planning a delivery\n");
         return Err(Exit::Failure);
     }
-    let file_hashes: Vec<String> = checked
-        .sources
-        .files()
-        .map(|(_, f)| crate::lower::hex(&sha2_digest(f.text.as_bytes())))
-        .collect();
+    let file_hashes = crate::build::file_hashes(&checked.sources);
     let paths: Vec<&str> = checked
         .sources
         .files()
@@ -141,73 +137,12 @@ fn lowering<'a>(s: &'a Session) -> Option<Lowering<'a>> {
     })
 }
 
-/// A hash of everything a (DSP, release) message is made from: the files of the label, the
-/// DSP profile, the release, its recordings and their parties, the media files' hashes, and
-/// the day (deals end by date). Equal inputs give an equal message, so an unchanged release
-/// is planned without building its message.
-fn input_hash(
-    s: &Session,
-    dsp: &Dsp,
-    rel: &crate::model::Release,
-    today: crate::model::date::Date,
-) -> String {
-    let cat = &s.checked.catalogue;
-    let file =
-        |id: crate::source::FileId| s.file_hashes.get(id.0 as usize).map_or("", String::as_str);
-    let mut parts: Vec<&str> = Vec::new();
-    if let Some(label) = &cat.label {
-        parts.push(file(label.file));
-    }
-    parts.push(file(dsp.file));
-    parts.push(file(rel.file));
-    let mut parties: Vec<&str> = rel.artists.iter().map(|a| a.value.as_str()).collect();
-    let mut media: Vec<&str> = Vec::new();
-    if let Some(a) = &rel.artwork {
-        media.push(
-            s.checked
-                .media
-                .images
-                .get(&a.path)
-                .map_or("missing", |m| m.md5.as_str()),
-        );
-    }
-    for (_, _, t) in rel.tracks() {
-        if let Some(r) = cat.recordings.get(&t.value) {
-            parts.push(file(r.file));
-            parties.extend(
-                r.artists
-                    .iter()
-                    .chain(&r.featuring)
-                    .map(|a| a.value.as_str()),
-            );
-            parties.extend(r.credits.iter().map(|c| c.party.value.as_str()));
-            if let Some(a) = &r.audio {
-                media.push(
-                    s.checked
-                        .media
-                        .audio
-                        .get(&a.path)
-                        .map_or("missing", |m| m.md5.as_str()),
-                );
-            }
-        }
-    }
-    parties.sort_unstable();
-    parties.dedup();
-    for p in parties {
-        if let Some(party) = cat.parties.get(p) {
-            parts.push(file(party.file));
-        }
-    }
-    content_hash(&(parts, media, today.to_string()))
-}
-
 fn intended(s: &Session, l: &Lowering<'_>, state: Option<&State>) -> Vec<Intended> {
     let today = crate::model::date::Date::from_unix(l.now);
     crate::build::units(l.cat)
         .into_iter()
         .filter_map(|(dsp, rel)| {
-            let input = input_hash(s, dsp, rel, today);
+            let input = crate::build::input_hash(l, &s.file_hashes, dsp, rel, today);
             let key = format!("{}/{}", dsp.id.value, rel.upc.value.as_str());
             // Unchanged inputs: what the DSP has is what it would get.
             let intended = |content_hash: String, summary, takedown, input| Intended {

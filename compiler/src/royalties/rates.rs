@@ -10,7 +10,6 @@ use crate::model::{Catalogue, Channel, Owner, Scope};
 use rust_decimal::Decimal;
 use rustc_hash::FxHashMap;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::fmt::Write as _;
 
 /// Index of a recording, payee or contract in the table.
 pub type Ix = u32;
@@ -42,7 +41,7 @@ pub struct ReleaseInfo {
     pub tracks: Vec<Ix>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct PayeeInfo {
     pub id: String,
     pub name: String,
@@ -51,7 +50,7 @@ pub struct PayeeInfo {
     pub email: Option<String>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct ContractInfo {
     pub id: String,
     pub payee: Ix,
@@ -65,7 +64,7 @@ pub struct ContractInfo {
     pub reserve: Option<(Ratio, u32)>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct RecRates {
     pub id: String,
     /// Display form of the ISRC (`GB-SLV-25-00001`).
@@ -520,12 +519,37 @@ pub fn compile(cat: &Catalogue) -> RateTable {
 /// `out/rates/rates.csv`: one row per recording × territory × channel × payee × contract,
 /// ISRCs in their compact form (as in sales reports).
 /// `territory` `*` stands for every territory without rows of its own for that ISRC.
-pub fn to_csv(t: &RateTable) -> String {
-    let mut out = String::from(
-        "isrc,recording,territory,channel,payee,contract,start,end,split,rate,share,fee\n",
-    );
+/// A hash of everything `out/rates/` and `out/statements/` are written from (with the
+/// statement period): equal hashes, equal files.
+pub fn table_hash(t: &RateTable, period: &str) -> String {
+    use sha2::Digest as _;
+    use std::hash::Hash as _;
+    /// SHA-256 behind the `Hash` derives: the same on every run and toolchain.
+    struct Sha(sha2::Sha256);
+    impl std::hash::Hasher for Sha {
+        fn write(&mut self, bytes: &[u8]) {
+            self.0.update(bytes);
+        }
+        fn finish(&self) -> u64 {
+            0
+        }
+    }
+    let mut h = Sha(sha2::Sha256::new());
+    (&t.label_currency, &t.recordings, &t.payees, &t.contracts).hash(&mut h);
+    (&t.rulesets, &t.rates, period).hash(&mut h);
+    crate::lower::hex(&h.0.finalize())
+}
+
+pub fn to_csv(t: &RateTable, out: &mut impl std::io::Write) -> std::io::Result<()> {
+    out.write_all(
+        b"isrc,recording,territory,channel,payee,contract,start,end,split,rate,share,fee\n",
+    )?;
+    let mut result = Ok(());
     for_each_row(t, |row| {
-        let _ = writeln!(
+        if result.is_err() {
+            return;
+        }
+        result = writeln!(
             out,
             "{},{},{},{},{},{},{},{},{},{},{},{}",
             row.isrc,
@@ -542,7 +566,7 @@ pub fn to_csv(t: &RateTable) -> String {
             row.fee
         );
     });
-    out
+    result
 }
 
 /// One row of the rate table, as written.
@@ -646,12 +670,49 @@ pub fn for_each_row(t: &RateTable, mut f: impl FnMut(&Row<'_>)) {
 }
 
 /// `out/rates/rates.json`: the same rows as JSON objects, one array.
-pub fn to_json(t: &RateTable) -> String {
-    let mut rows = Vec::new();
+pub fn to_json(t: &RateTable, out: &mut impl std::io::Write) -> std::io::Result<()> {
+    use serde::ser::{SerializeSeq as _, Serializer as _};
+    /// A row with its keys in alphabetical order, as the file has always listed them.
+    #[derive(serde::Serialize)]
+    struct Sorted<'r, 'a> {
+        channel: &'static str,
+        contract: &'a str,
+        end: &'r str,
+        fee: &'r str,
+        isrc: &'a str,
+        payee: &'a str,
+        rate: &'r str,
+        recording: &'a str,
+        share: &'r str,
+        split: &'r str,
+        start: &'r str,
+        territory: &'a str,
+    }
+    // Streamed row by row: the table of a large catalogue is hundreds of MB as JSON.
+    let mut ser = serde_json::Serializer::pretty(&mut *out);
+    let mut seq = ser.serialize_seq(None).map_err(std::io::Error::other)?;
+    let mut result = Ok(());
     for_each_row(t, |row| {
-        rows.push(serde_json::to_value(row).unwrap_or_default())
+        if result.is_ok() {
+            result = seq.serialize_element(&Sorted {
+                channel: row.channel,
+                contract: row.contract,
+                end: &row.end,
+                fee: &row.fee,
+                isrc: row.isrc,
+                payee: row.payee,
+                rate: &row.rate,
+                recording: row.recording,
+                share: &row.share,
+                split: &row.split,
+                start: &row.start,
+                territory: row.territory,
+            });
+        }
     });
-    serde_json::to_string_pretty(&rows).unwrap_or_default() + "\n"
+    result.map_err(std::io::Error::other)?;
+    seq.end().map_err(std::io::Error::other)?;
+    out.write_all(b"\n")
 }
 
 /// `out/statements/<payee>.json`: what a payee's statement is computed from.

@@ -246,3 +246,73 @@ fn build_refuses_dangerous_output_folders() {
     );
     assert!(dir.path().join("built/.sleeve-build").exists());
 }
+
+/// The inode of a file: unchanged when a rebuild kept it.
+fn inode(p: &Path) -> u64 {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(p).expect("metadata").ino()
+}
+
+/// A rebuild keeps the packages whose inputs did not change, rewrites the others, removes
+/// what is no longer built, and ends with the output a fresh build gives, byte for byte.
+#[test]
+fn rebuild_rewrites_only_what_changed_and_equals_a_fresh_build() {
+    let dir = Dir::new("rebuild");
+    let cat = dir.path().join("cat");
+    crate::deliver::copy_dir(&repo_root().join("catalog-example"), &cat);
+    let out = dir.path().join("out");
+    let build = |cat: &Path, out: &Path| {
+        let args = [
+            std::ffi::OsStr::new("build"),
+            cat.as_os_str(),
+            std::ffi::OsStr::new("--out"),
+            out.as_os_str(),
+        ];
+        let o = crate::support::sleeve_at(dir.path(), &args, EPOCH);
+        assert_eq!(o.code, 0, "{}", o.stderr);
+    };
+    build(&cat, &out);
+    let kept = out.join("spotify/0840000000019/0840000000019.xml");
+    let edited = out.join("spotify/5060987600049/5060987600049.xml");
+    let rates = out.join("rates/rates.csv");
+    let (kept_ino, edited_ino, rates_ino) = (inode(&kept), inode(&edited), inode(&rates));
+
+    // One release retitled: its packages are rebuilt, nothing else is written.
+    let single = cat.join("releases/night-bus.toml");
+    let text = std::fs::read_to_string(&single).expect("read");
+    let retitled = text.replace("title = \"Night Bus\"", "title = \"Night Bus (Remaster)\"");
+    std::fs::write(&single, retitled).expect("write");
+    build(&cat, &out);
+    assert_eq!(inode(&kept), kept_ino, "an unchanged package was rewritten");
+    assert_ne!(
+        inode(&edited),
+        edited_ino,
+        "the edited release was not rebuilt"
+    );
+    assert!(
+        std::fs::read_to_string(&edited)
+            .expect("read")
+            .contains("Night Bus (Remaster)"),
+        "the rebuilt package has the new title"
+    );
+    assert_eq!(
+        inode(&rates),
+        rates_ino,
+        "the unchanged rate table was rewritten"
+    );
+
+    // A release deleted: its packages and resources go, and the rate table is rewritten.
+    std::fs::remove_file(cat.join("releases/winter-office.toml")).expect("rm");
+    build(&cat, &out);
+    assert!(!out.join("spotify/5060987600070").exists());
+    assert!(!out.join(".resources/5060987600070").exists());
+
+    let fresh = dir.path().join("fresh");
+    build(&cat, &fresh);
+    assert_eq!(
+        tree(&out),
+        tree(&fresh),
+        "a rebuild differs from a fresh build"
+    );
+    assert!(!tree(&out).contains(".sleeve-stage"), "staging left behind");
+}
