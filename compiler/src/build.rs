@@ -94,25 +94,8 @@ pub fn package_for(
 pub fn file_hashes(sources: &crate::source::SourceMap) -> Vec<String> {
     use sha2::Digest;
     let texts: Vec<&str> = sources.files().map(|(_, f)| f.text.as_str()).collect();
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, 8);
-    let chunk = texts.len().div_ceil(threads).max(1);
-    std::thread::scope(|s| {
-        let parts: Vec<_> = texts
-            .chunks(chunk)
-            .map(|part| {
-                s.spawn(move || {
-                    part.iter()
-                        .map(|t| crate::lower::hex(&sha2::Sha256::digest(t.as_bytes())))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        parts
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-            .collect()
+    crate::par_map(&texts, 8, |t| {
+        crate::lower::hex(&sha2::Sha256::digest(t.as_bytes()))
     })
 }
 

@@ -75,8 +75,9 @@ pub enum Update {
     Incremental {
         /// Files parsed again.
         parsed: usize,
-        /// Files whose entities the rules judged again.
-        judged: usize,
+        /// The files whose entities the rules judged again: every file whose entities the
+        /// edit can have changed is among them.
+        judged: BTreeSet<FileId>,
     },
     /// Everything was checked again, for this reason.
     Full(String),
@@ -116,31 +117,30 @@ impl Session {
             .files()
             .map(|(id, f)| (f.path.clone(), id))
             .collect();
-        let mut by_file: HashMap<FileId, FileEntities> = HashMap::new();
+        let (mut by_file, mut media_users) = (HashMap::new(), HashMap::new());
+        let (b, m) = (&mut by_file, &mut media_users);
         for r in catalogue.releases.values() {
-            by_file
-                .entry(r.file)
-                .or_default()
-                .releases
-                .push(r.id.value.clone());
+            register(
+                b,
+                m,
+                r.file,
+                &r.id.value,
+                |e| &mut e.releases,
+                r.artwork.as_ref(),
+            );
         }
         for r in catalogue.recordings.values() {
-            by_file
-                .entry(r.file)
-                .or_default()
-                .recordings
-                .push(r.id.value.clone());
+            register(
+                b,
+                m,
+                r.file,
+                &r.id.value,
+                |e| &mut e.recordings,
+                r.audio.as_ref(),
+            );
         }
         for c in catalogue.contracts.values() {
-            by_file
-                .entry(c.file)
-                .or_default()
-                .contracts
-                .push(c.id.value.clone());
-        }
-        let mut media_users: HashMap<String, Vec<FileId>> = HashMap::new();
-        for (path, file) in media_of(&catalogue, Scope::All) {
-            media_users.entry(path.to_string()).or_default().push(file);
+            register(b, m, c.file, &c.id.value, |e| &mut e.contracts, None);
         }
         let mut session = Session {
             sources,
@@ -181,6 +181,11 @@ impl Session {
 
     pub fn catalogue(&self) -> &Catalogue {
         &self.catalogue
+    }
+
+    /// What was read from the audio and artwork files.
+    pub fn media(&self) -> &crate::lower::MediaTable {
+        &self.media.table
     }
 
     /// How many files the last update parsed, and how many it kept parsed (full checks).
@@ -382,35 +387,18 @@ impl Session {
                 recs.insert(id.clone());
             }
         }
+        let (by_file, users) = (&mut self.by_file, &mut self.media_users);
         for (id, rel) in fresh.releases {
-            self.by_file
-                .entry(rel.file)
-                .or_default()
-                .releases
-                .push(id.clone());
-            if let Some(a) = &rel.artwork {
-                self.media_users
-                    .entry(a.path.clone())
-                    .or_default()
-                    .push(rel.file);
-            }
+            let art = rel.artwork.as_ref();
+            register(by_file, users, rel.file, &id, |e| &mut e.releases, art);
             touched_rel(&rel, &mut recs);
             self.links.add_release(&rel);
             rels.insert(id.clone());
             cat.releases.insert(id, rel);
         }
         for (id, rec) in fresh.recordings {
-            self.by_file
-                .entry(rec.file)
-                .or_default()
-                .recordings
-                .push(id.clone());
-            if let Some(a) = &rec.audio {
-                self.media_users
-                    .entry(a.path.clone())
-                    .or_default()
-                    .push(rec.file);
-            }
+            let audio = rec.audio.as_ref();
+            register(by_file, users, rec.file, &id, |e| &mut e.recordings, audio);
             self.links.add_recording(&rec);
             touched_rec(&rec, &self.links, &mut rels, &mut payees);
             recs.insert(id.clone());
@@ -473,7 +461,7 @@ impl Session {
         stage("rules");
         Ok(Update::Incremental {
             parsed: reparsed,
-            judged: judged.files.len(),
+            judged: judged.files.into_iter().collect(),
         })
     }
 
@@ -484,6 +472,21 @@ impl Session {
             .range(dir.clone()..)
             .next()
             .is_some_and(|(p, _)| p.starts_with(&dir))
+    }
+}
+
+/// Note an entity declared in `file` in the session's indexes, with the media file it uses.
+fn register(
+    by_file: &mut HashMap<FileId, FileEntities>,
+    media_users: &mut HashMap<String, Vec<FileId>>,
+    file: FileId,
+    id: &str,
+    kind: fn(&mut FileEntities) -> &mut Vec<String>,
+    media: Option<&crate::model::Asset>,
+) {
+    kind(by_file.entry(file).or_default()).push(id.to_string());
+    if let Some(a) = media {
+        media_users.entry(a.path.clone()).or_default().push(file);
     }
 }
 

@@ -30,6 +30,29 @@ pub mod syntax;
 pub mod world;
 
 use diag::Diagnostics;
+
+/// `f` over `items` on up to `max_threads` cores (one contiguous share each), in order.
+pub(crate) fn par_map<T: Sync, U: Send>(
+    items: &[T],
+    max_threads: usize,
+    f: impl Fn(&T) -> U + Sync,
+) -> Vec<U> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, max_threads.max(1));
+    let chunk = items.len().div_ceil(threads).max(1);
+    let f = &f;
+    std::thread::scope(|s| {
+        let parts: Vec<_> = items
+            .chunks(chunk)
+            .map(|part| s.spawn(move || part.iter().map(f).collect::<Vec<U>>()))
+            .collect();
+        parts
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    })
+}
 use source::SourceMap;
 use world::World;
 

@@ -460,26 +460,9 @@ fn unreadable(a: &Asset, what: &str, e: &media::MediaError) -> Diagnostic {
 /// Read files on all cores. Missing files are reported by the asset rule, so errors are
 /// kept but not reported here.
 fn read_all<'a>(world: &dyn World, paths: &[&'a str]) -> BTreeMap<&'a str, Result<Vec<u8>, ()>> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, 4);
-    let chunk = paths.len().div_ceil(threads).max(1);
-    std::thread::scope(|s| {
-        let handles: Vec<_> = paths
-            .chunks(chunk)
-            .map(|part| {
-                s.spawn(move || {
-                    part.iter()
-                        .map(|p| (*p, world.read(p).map_err(|_| ())))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-            .collect()
-    })
+    crate::par_map(paths, 4, |p| (*p, world.read(p).map_err(|_| ())))
+        .into_iter()
+        .collect()
 }
 
 #[cfg(test)]

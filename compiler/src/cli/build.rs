@@ -114,9 +114,8 @@ pub fn run(args: Args, printer: &Printer) -> Exit {
     };
     let result = write(&inputs, &args.path, &out, args.copy, printer);
     let exit = match result {
-        Ok(mut written) => {
-            written.sort_by(|a, b| a.folder.cmp(&b.folder));
-            summary(&written, &out, args.format, printer);
+        Ok(manifest) => {
+            summary(&manifest.packages, &out, args.format, printer);
             Exit::Success
         }
         Err(e) => {
@@ -248,13 +247,15 @@ fn write(
     out: &Path,
     copy: bool,
     printer: &Printer,
-) -> Result<Vec<Written>, String> {
+) -> Result<Manifest, String> {
     let keep = transport_folders(inputs.lowering.cat, root, out);
     if let Some(why) = refuse_out(root, out, &keep) {
         return Err(format!("{why}; choose another `--out`"));
     }
     if let Some(manifest) = read_manifest(out, copy) {
-        return update(inputs, root, out, copy, manifest, printer);
+        let mut manifest = manifest;
+        let decision = decide(inputs, out, &mut manifest);
+        return update(inputs, root, out, copy, manifest, decision, printer).map(|(m, _)| m);
     }
     let name = out
         .file_name()
@@ -266,8 +267,7 @@ fn write(
     let written = write_into(inputs, &units, root, &tmp, copy, printer).and_then(|w| {
         let tables = write_tables(inputs.lowering.cat, &tmp, None)?;
         let markers = write_markers(inputs.lowering, &tmp)?;
-        finish(&tmp, copy, tables, markers, &w)?;
-        Ok(w)
+        finish(&tmp, copy, tables, markers, w)
     });
     match written {
         Ok(w) => {
@@ -371,14 +371,13 @@ fn finish(
     copy: bool,
     tables: String,
     markers: Vec<String>,
-    packages: &[Written],
-) -> Result<(), String> {
-    let names = owned_names(copy, &markers, packages);
+    mut packages: Vec<Written>,
+) -> Result<Manifest, String> {
+    let names = owned_names(copy, &markers, &packages);
     let mut marker = String::from("written by `sleeve build`; replaced by the next build\n");
     for n in &names {
         marker.push_str(&format!("wrote: {n}\n"));
     }
-    let mut packages = packages.to_vec();
     packages.sort_by(|a, b| a.folder.cmp(&b.folder));
     let manifest = Manifest {
         sleeve: env!("CARGO_PKG_VERSION").to_string(),
@@ -389,7 +388,8 @@ fn finish(
     };
     let json = serde_json::to_vec(&manifest).map_err(|e| e.to_string())?;
     put_atomic(&dir.join(MARKER), marker.as_bytes())?;
-    put_atomic(&dir.join(MANIFEST), &json)
+    put_atomic(&dir.join(MANIFEST), &json)?;
+    Ok(manifest)
 }
 
 /// Write a file beside its place, then rename it there.
@@ -413,18 +413,58 @@ fn write_markers(lowering: &Lowering<'_>, dir: &Path) -> Result<Vec<String>, Str
     Ok(written)
 }
 
-/// Update the build in `out` in place: keep the packages whose inputs did not change, build
-/// the others into a staging folder inside `out` and swap each in whole, remove what is no
-/// longer built. On failure the manifest is removed, so the next build starts afresh; every
-/// package on disk is whole, old or new.
+/// Which packages an update keeps as they are and which it builds again, and whether it
+/// compiles the rate table again.
+struct Decision<'c> {
+    kept: Vec<Written>,
+    todo: Vec<(&'c crate::model::Dsp, &'c crate::model::Release)>,
+    /// The last build's packages that are not kept (built again, or gone).
+    dropped: Vec<Written>,
+    tables: bool,
+}
+
+/// Every package whose input hash changed (or whose message is missing) is built again.
+fn decide<'c>(inputs: &Inputs<'c>, out: &Path, manifest: &mut Manifest) -> Decision<'c> {
+    let lowering = inputs.lowering;
+    let mut old: std::collections::HashMap<String, Written> =
+        std::mem::take(&mut manifest.packages)
+            .into_iter()
+            .map(|p| (p.folder.clone(), p))
+            .collect();
+    let mut kept = Vec::new();
+    let mut todo = Vec::new();
+    for (dsp, rel) in crate::build::units(lowering.cat) {
+        let folder = crate::build::folder_of(dsp, rel, lowering.now);
+        let xml = Path::new(&folder).join(format!("{}.xml", rel.upc.value.as_str()));
+        let same = old
+            .get(&folder)
+            .is_some_and(|w| w.input == inputs.input(dsp, rel) && out.join(&xml).is_file());
+        match old.remove(&folder) {
+            Some(w) if same => kept.push(w),
+            _ => todo.push((dsp, rel)),
+        }
+    }
+    Decision {
+        kept,
+        todo,
+        dropped: old.into_values().collect(),
+        tables: true,
+    }
+}
+
+/// Update the build in `out` in place: keep what `decision` keeps, build the rest into a
+/// staging folder inside `out` and swap each package in whole, remove what is no longer
+/// built. On failure the manifest is removed, so the next build starts afresh; every package
+/// on disk is whole, old or new. Returns every package, and how many were built.
 fn update(
     inputs: &Inputs<'_>,
     root: &Path,
     out: &Path,
     copy: bool,
     manifest: Manifest,
+    decision: Decision<'_>,
     printer: &Printer,
-) -> Result<Vec<Written>, String> {
+) -> Result<(Manifest, usize), String> {
     let pid = std::process::id();
     let stage = out.join(format!(".sleeve-stage-{pid}"));
     let trash = out.join(format!(".sleeve-trash-{pid}"));
@@ -434,7 +474,12 @@ fn update(
             let _ = std::fs::remove_dir_all(e.path());
         }
     }
-    let result = update_into(inputs, root, out, copy, manifest, &stage, &trash, printer);
+    let places = Places {
+        out,
+        stage: &stage,
+        trash: &trash,
+    };
+    let result = update_into(inputs, root, copy, manifest, decision, places, printer);
     let _ = std::fs::remove_dir_all(&stage);
     let _ = std::fs::remove_dir_all(&trash);
     if result.is_err() {
@@ -443,38 +488,30 @@ fn update(
     result
 }
 
-#[allow(
-    clippy::too_many_arguments,
-    reason = "one call site, the steps of `update`"
-)]
+/// The output folder, and the staging and trash folders of an update inside it.
+struct Places<'a> {
+    out: &'a Path,
+    stage: &'a Path,
+    trash: &'a Path,
+}
+
 fn update_into(
     inputs: &Inputs<'_>,
     root: &Path,
-    out: &Path,
     copy: bool,
     manifest: Manifest,
-    stage: &Path,
-    trash: &Path,
+    decision: Decision<'_>,
+    places: Places<'_>,
     printer: &Printer,
-) -> Result<Vec<Written>, String> {
+) -> Result<(Manifest, usize), String> {
+    let Places { out, stage, trash } = places;
     let lowering = inputs.lowering;
-    let old: std::collections::HashMap<&str, &Written> = manifest
-        .packages
-        .iter()
-        .map(|p| (p.folder.as_str(), p))
-        .collect();
-    // Which packages are kept as they are, and which are built again.
-    let mut kept = Vec::new();
-    let mut todo = Vec::new();
-    for (dsp, rel) in crate::build::units(lowering.cat) {
-        let folder = crate::build::folder_of(dsp, rel, lowering.now);
-        let input = inputs.input(dsp, rel);
-        let xml = Path::new(&folder).join(format!("{}.xml", rel.upc.value.as_str()));
-        match old.get(folder.as_str()) {
-            Some(w) if w.input == input && out.join(&xml).is_file() => kept.push((*w).clone()),
-            _ => todo.push((dsp, rel)),
-        }
-    }
+    let Decision {
+        kept,
+        todo,
+        dropped,
+        tables,
+    } = decision;
     std::fs::create_dir_all(stage).map_err(|e| io_err(stage, e))?;
     let built = write_into(inputs, &todo, root, stage, copy, printer)?;
 
@@ -502,20 +539,21 @@ fn update_into(
         swap(&format!(".resources/{upc}"), &mut trash)?;
     }
     // What is no longer built: packages, resource folders, batch markers.
-    let now: std::collections::HashSet<&str> = kept
+    let rebuilt: std::collections::HashSet<&str> =
+        built.iter().map(|p| p.folder.as_str()).collect();
+    let gone_packages: Vec<&Written> = dropped
         .iter()
-        .chain(&built)
-        .map(|p| p.folder.as_str())
-        .collect();
-    let linked: std::collections::HashSet<&str> = kept
-        .iter()
-        .chain(&built)
-        .filter(|p| p.resources > 0)
-        .map(|p| p.upc.as_str())
+        .filter(|p| !rebuilt.contains(p.folder.as_str()))
         .collect();
     let mut gone = Vec::new();
-    for p in &manifest.packages {
-        if !now.contains(p.folder.as_str()) {
+    if !gone_packages.is_empty() {
+        let linked: std::collections::HashSet<&str> = kept
+            .iter()
+            .chain(&built)
+            .filter(|p| p.resources > 0)
+            .map(|p| p.upc.as_str())
+            .collect();
+        for p in gone_packages {
             gone.push(p.folder.clone());
             if !copy && !linked.contains(p.upc.as_str()) {
                 gone.push(format!(".resources/{}", p.upc));
@@ -547,11 +585,17 @@ fn update_into(
     let markers = write_markers(lowering, out)?;
 
     // The tables, when what they are written from changed.
-    let tables = write_tables(lowering.cat, stage, Some(&manifest.tables))?;
+    let tables = if tables {
+        write_tables(lowering.cat, stage, Some(&manifest.tables))?
+    } else {
+        manifest.tables.clone()
+    };
     if tables != manifest.tables {
         swap("rates", &mut trash)?;
         swap("statements", &mut trash)?;
     }
+    let rebuilt = built.len();
+    drop(dropped);
     let mut all: Vec<Written> = kept;
     all.extend(built);
     // Top-level folders the last build wrote and this one does not (a DSP gone) go too.
@@ -561,8 +605,7 @@ fn update_into(
             trash.put(&out.join(name))?;
         }
     }
-    finish(out, copy, tables, markers, &all)?;
-    Ok(all)
+    Ok((finish(out, copy, tables, markers, all)?, rebuilt))
 }
 
 /// Where an update moves what it replaces or removes, deleted at the end.
@@ -763,4 +806,158 @@ fn write_tables(
         )?;
     }
     Ok(hash)
+}
+
+/// A build kept up to date by `sleeve watch --build`. After a check without errors, an
+/// incremental check's edit rebuilds only the packages of the releases it can have changed
+/// (the releases of the judged files, and those listing their recordings), compared by input
+/// hash with the manifest kept in memory; anything else updates the whole output as
+/// `sleeve build` does. The rate table and statement configurations are left for
+/// `sleeve build` (a full update here writes them): compiling the table takes about a
+/// second on a large catalogue.
+pub struct Live {
+    root: PathBuf,
+    out: PathBuf,
+    /// [`crate::build::file_hashes`] of the session's sources, as of the last update.
+    file_hashes: Vec<String>,
+    /// The output's manifest, as of the last update.
+    manifest: Option<Manifest>,
+}
+
+impl Live {
+    pub fn new(root: PathBuf, out: PathBuf) -> Live {
+        Live {
+            root,
+            out,
+            file_hashes: Vec::new(),
+            manifest: None,
+        }
+    }
+
+    /// Bring the output up to date with `session`; `judged` is what its last update judged
+    /// again (`None` after a full check). Returns a line for the watch's output.
+    pub fn update(
+        &mut self,
+        session: &crate::incremental::Session,
+        judged: Option<&std::collections::BTreeSet<crate::source::FileId>>,
+        now: i64,
+        printer: &Printer,
+    ) -> Result<String, String> {
+        let start = std::time::Instant::now();
+        let cat = session.catalogue();
+        let label = cat.label.as_ref().ok_or("the catalogue has no label")?;
+        let lowering = Lowering {
+            cat,
+            label,
+            media: session.media(),
+            now,
+            sequence: 0,
+        };
+        let sources = session.sources();
+        let incremental =
+            judged.filter(|_| self.manifest.is_some() && self.file_hashes.len() == sources.len());
+        let (total, built) = match incremental {
+            Some(judged) => {
+                use sha2::Digest as _;
+                for f in judged {
+                    if let (Some(h), Some(src)) =
+                        (self.file_hashes.get_mut(f.0 as usize), sources.get(*f))
+                    {
+                        *h = crate::lower::hex(&sha2::Sha256::digest(src.text.as_bytes()));
+                    }
+                }
+                let inputs = Inputs {
+                    lowering: &lowering,
+                    file_hashes: &self.file_hashes,
+                    today: crate::model::date::Date::from_unix(now),
+                };
+                let mut manifest = self.manifest.take().ok_or("no manifest")?;
+                let decision = decide_edited(&inputs, &mut manifest, judged);
+                let (manifest, built) = update(
+                    &inputs, &self.root, &self.out, false, manifest, decision, printer,
+                )?;
+                let total = manifest.packages.len();
+                self.manifest = Some(manifest);
+                (total, built)
+            }
+            None => {
+                self.file_hashes = crate::build::file_hashes(sources);
+                let inputs = Inputs {
+                    lowering: &lowering,
+                    file_hashes: &self.file_hashes,
+                    today: crate::model::date::Date::from_unix(now),
+                };
+                let (manifest, built) = match read_manifest(&self.out, false) {
+                    Some(mut m) => {
+                        let decision = decide(&inputs, &self.out, &mut m);
+                        update(&inputs, &self.root, &self.out, false, m, decision, printer)?
+                    }
+                    None => {
+                        let m = write(&inputs, &self.root, &self.out, false, printer)?;
+                        let n = m.packages.len();
+                        (m, n)
+                    }
+                };
+                let total = manifest.packages.len();
+                self.manifest = Some(manifest);
+                (total, built)
+            }
+        };
+        Ok(format!(
+            "built {built} of {total} packages in `{}` ({} ms)\n",
+            self.out.display(),
+            start.elapsed().as_millis()
+        ))
+    }
+}
+
+/// After an edit of `judged` files: the packages of the releases declared in them or listing
+/// recordings declared in them are compared by input hash; every other package is kept.
+fn decide_edited<'c>(
+    inputs: &Inputs<'c>,
+    manifest: &mut Manifest,
+    judged: &std::collections::BTreeSet<crate::source::FileId>,
+) -> Decision<'c> {
+    let lowering = inputs.lowering;
+    let cat = lowering.cat;
+    let touched: std::collections::BTreeSet<&str> = cat
+        .releases
+        .values()
+        .filter(|r| {
+            judged.contains(&r.file)
+                || r.tracks().any(|(_, _, t)| {
+                    cat.recordings
+                        .get(&t.value)
+                        .is_some_and(|rec| judged.contains(&rec.file))
+                })
+        })
+        .map(|r| r.id.value.as_str())
+        .collect();
+    let (mut old, kept): (Vec<Written>, Vec<Written>) = std::mem::take(&mut manifest.packages)
+        .into_iter()
+        .partition(|p| touched.contains(p.release.as_str()));
+    let mut kept = kept;
+    let mut todo = Vec::new();
+    for id in &touched {
+        let Some(rel) = cat.releases.get(*id) else {
+            continue;
+        };
+        for dsp in cat.dsps.values() {
+            if crate::lower::deals_for(rel, &dsp.id.value).is_empty() {
+                continue;
+            }
+            let folder = crate::build::folder_of(dsp, rel, lowering.now);
+            let same = old.iter().position(|w| w.folder == folder);
+            match same {
+                Some(i) if old[i].input == inputs.input(dsp, rel) => kept.push(old.swap_remove(i)),
+                _ => todo.push((&**dsp, &**rel)),
+            }
+        }
+    }
+    Decision {
+        kept,
+        todo,
+        dropped: old,
+        tables: false,
+    }
 }

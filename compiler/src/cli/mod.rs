@@ -70,10 +70,12 @@ enum Command {
     #[command(after_help = "Examples:
   sleeve watch                            watch the catalogue in the current folder
   sleeve watch catalog-example | tee log  a log of every check
+  sleeve watch --build                    also rebuild the packages each save changes
 
 On a terminal each check replaces the last on screen; otherwise a line separates them.
 Each check ends with a summary: counts, the time it took, and how many files were parsed
-again (unchanged files keep their parsed form). Stop with Ctrl-C.")]
+again. Edits of release and recording files are checked incrementally: only what they can
+affect is judged again. Stop with Ctrl-C.")]
     Watch(watch::Args),
     /// Create a label's catalogue: label, artist, release, contract, DSP, CI, git repository.
     #[command(after_help = "Examples:

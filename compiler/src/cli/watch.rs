@@ -17,6 +17,7 @@ use super::watch_world::WatchWorld;
 use crate::diag::codes;
 use crate::diag::render::{self, PathStyle};
 use crate::incremental::{Session, Update};
+use crate::world::World as _;
 use notify::event::{AccessKind, AccessMode, ModifyKind};
 use notify::{Event, EventKind, RecursiveMode, Watcher};
 use std::collections::BTreeSet;
@@ -39,6 +40,13 @@ pub struct Args {
     /// Add how long each stage took to each summary line (for benchmarks).
     #[arg(long, hide = true)]
     timings: bool,
+    /// Also keep the build output up to date: after each check without errors, rebuild the
+    /// packages the change can affect (as `sleeve build` would, without the rate table).
+    #[arg(long)]
+    build: bool,
+    /// With `--build`: where the packages go (default: `PATH/out`).
+    #[arg(long, requires = "build")]
+    out: Option<PathBuf>,
 }
 
 /// Top-level folders whose changes never matter: build output and tooling, as the loader
@@ -82,7 +90,14 @@ pub fn run(args: Args, printer: &Printer) -> Exit {
         "watching `{}` for changes (Ctrl-C to stop)\n",
         root.display()
     ));
+    let mut live = args.build.then(|| {
+        let out = args.out.clone().unwrap_or_else(|| root.join("out"));
+        super::build::Live::new(root.clone(), out)
+    });
     let (mut session, mut ok) = screen.first(&world);
+    if let Some(live) = live.as_mut() {
+        screen.build(live, &session, ok, None, world.now());
+    }
     let debounce = Duration::from_millis(args.debounce_ms);
     let mut rechecks = 0usize;
     while args.exit_after.is_none_or(|n| rechecks < n) {
@@ -108,7 +123,17 @@ pub fn run(args: Args, printer: &Printer) -> Exit {
         } else {
             &present
         };
-        ok = screen.recheck(&world, &mut session, &changed, shown);
+        let how;
+        (ok, how) = screen.recheck(&world, &mut session, &changed, shown);
+        if let Some(live) = live.as_mut() {
+            match &how {
+                Update::Unchanged => {}
+                Update::Incremental { judged, .. } => {
+                    screen.build(live, &session, ok, Some(judged), world.now());
+                }
+                Update::Full(_) => screen.build(live, &session, ok, None, world.now()),
+            }
+        }
         rechecks += 1;
     }
     if ok { Exit::Success } else { Exit::Failure }
@@ -240,28 +265,52 @@ impl Screen<'_> {
         session: &mut Session,
         changed: &BTreeSet<String>,
         shown: &BTreeSet<String>,
-    ) -> bool {
+    ) -> (bool, Update) {
         let (start, mut stages) = (Instant::now(), Stages::new());
         let how = session.update(world, changed, &mut |stage| stages.done(stage));
         let files = session.sources().len();
-        let (counts, mode) = match how {
+        let (counts, mode) = match &how {
             Update::Unchanged => ((0, files), "nothing changed".to_string()),
             Update::Incremental { parsed, judged } => (
-                (parsed, files - parsed.min(files)),
+                (*parsed, files - (*parsed).min(files)),
                 format!(
-                    "incremental, rules on {judged} file{}",
-                    if judged == 1 { "" } else { "s" }
+                    "incremental, rules on {} file{}",
+                    judged.len(),
+                    if judged.len() == 1 { "" } else { "s" }
                 ),
             ),
             Update::Full(reason) => (session.last_load(), format!("full: {reason}")),
         };
-        self.show(
+        let ok = self.show(
             session,
             Some(shown),
             start,
             counts,
             format!("{mode}; {}", stages.joined()),
-        )
+        );
+        (ok, how)
+    }
+
+    /// With `--build`: bring the output up to date after a check, when it had no errors.
+    fn build(
+        &self,
+        live: &mut super::build::Live,
+        session: &Session,
+        ok: bool,
+        judged: Option<&BTreeSet<crate::source::FileId>>,
+        now: i64,
+    ) {
+        if !ok {
+            self.printer
+                .out("not built: the catalogue has errors; the output is as last built\n");
+            return;
+        }
+        match live.update(session, judged, now, self.printer) {
+            Ok(line) => self.printer.out(&line),
+            Err(e) => self.printer.out(&format!(
+                "error[E0506] write-failed: {e}\n  help: check that the output folder is writable and has free space\n"
+            )),
+        }
     }
 
     /// Show the diagnostics and a summary; `changed` names what triggered the check (the first

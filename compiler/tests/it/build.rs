@@ -20,7 +20,7 @@ fn build(out: &Path) -> crate::support::Output {
 }
 
 /// `path size md5` of every file, one per line.
-fn tree(dir: &Path) -> String {
+pub fn tree(dir: &Path) -> String {
     crate::support::files_under(dir)
         .iter()
         .map(|p| {

@@ -85,6 +85,14 @@ impl Watch {
         }
     }
 
+    /// The next line, which must come within the step timeout (`--build`'s line after a
+    /// check).
+    fn next_build(&self) -> String {
+        self.lines
+            .recv_timeout(STEP_TIMEOUT)
+            .unwrap_or_else(|e| panic!("no line after the check: {e}"))
+    }
+
     /// Wait for a check whose output satisfies `want`; earlier checks (an editor's save can
     /// take two) are skipped. Returns that check's output.
     fn expect(&self, what: &str, want: impl Fn(&str) -> bool) -> String {
@@ -263,5 +271,50 @@ fn watch_checks_recording_edits_incrementally_and_party_edits_in_full() {
     assert!(
         b.contains("full: `parties/a.toml` is a party file, which other files depend on"),
         "{b}"
+    );
+}
+
+/// `watch --build` keeps the packages up to date: a release edited rebuilds only its
+/// packages, and the output equals a fresh build of the edited catalogue.
+#[test]
+fn watch_build_rebuilds_what_an_edit_changes() {
+    let dir = Dir::new("watch-build");
+    let cat = dir.path().join("cat");
+    crate::deliver::copy_dir(&crate::support::repo_root().join("catalog-example"), &cat);
+    let _ = std::fs::remove_dir_all(cat.join("out"));
+    let out = dir.path().join("out");
+    let out_arg = out.to_string_lossy().into_owned();
+    let w = Watch::start(&cat, &["--build", "--out", &out_arg]);
+    let first = w.expect("first build", |b| {
+        b.contains("checked 77 files: no problems")
+    });
+    assert!(first.contains("watching"), "{first}");
+    let built = w.next_build();
+    assert!(built.starts_with("built 52 of 52 packages"), "{built}");
+
+    let single = cat.join("releases/night-bus.toml");
+    let text = std::fs::read_to_string(&single).expect("read");
+    std::fs::write(
+        &single,
+        text.replace("title = \"Night Bus\"", "title = \"Night Bus (Remaster)\""),
+    )
+    .expect("write");
+    w.expect("edit", |b| b.contains("1 parsed, 76 unchanged"));
+    let built = w.next_build();
+    assert!(built.starts_with("built 3 of 52 packages"), "{built}");
+
+    let fresh = dir.path().join("fresh");
+    let args = [
+        std::ffi::OsStr::new("build"),
+        cat.as_os_str(),
+        std::ffi::OsStr::new("--out"),
+        fresh.as_os_str(),
+    ];
+    let o = crate::support::sleeve_at(dir.path(), &args, "1735689600");
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert_eq!(
+        crate::build::tree(&out),
+        crate::build::tree(&fresh),
+        "watch --build differs from a fresh build"
     );
 }
