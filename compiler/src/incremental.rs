@@ -195,13 +195,15 @@ impl Session {
 
     /// Bring the check up to date after `changed` (root-relative paths that file-system
     /// events named; `""` for the root, or for events that were lost). `world` must read
-    /// those paths afresh.
+    /// those paths afresh. Media files events never name ([`reported`]: outside the root,
+    /// hidden, backups, build output) are read again whenever their users are judged.
     pub fn update(
         &mut self,
         world: &dyn World,
         changed: &BTreeSet<String>,
         stage: &mut dyn FnMut(&str),
     ) -> Update {
+        self.media.retain(reported);
         match self.try_incremental(world, changed, stage) {
             Ok(u) => u,
             Err(reason) => {
@@ -473,6 +475,21 @@ impl Session {
             .next()
             .is_some_and(|(p, _)| p.starts_with(&dir))
     }
+}
+
+/// Top-level folders that hold build output and tooling: never catalogue input, so changes
+/// there are not reported (the loader skips them too).
+pub const SKIPPED: &[&str] = &["out", "target", "node_modules"];
+
+/// Whether a change to `path` (root-relative) is reported by file-system events, as
+/// `sleeve watch` watches: inside the root, not hidden (`.git`, an editor's `.x.swp`), not a
+/// backup (`x~`), not under [`SKIPPED`].
+pub fn reported(path: &str) -> bool {
+    let mut parts = path.split('/').filter(|p| !p.is_empty());
+    let top = parts.clone().next().unwrap_or_default();
+    !path.starts_with('/')
+        && !SKIPPED.contains(&top)
+        && !parts.any(|p| p.starts_with('.') || p.ends_with('~'))
 }
 
 /// Note an entity declared in `file` in the session's indexes, with the media file it uses.
@@ -776,6 +793,37 @@ the-lantern-choir = "100%"
             incremental > 100 && full > 10,
             "{incremental} incremental, {full} full"
         );
+    }
+
+    /// Lost events, and media files no event can name (here outside the root): read again.
+    #[test]
+    fn media_read_again_when_events_cannot_tell() {
+        let mut world = example();
+        let mut session = Session::new(&world, &mut |_| {});
+        let art = "assets/artwork/harbour-lights.jpg";
+        let good = world.read(art).expect("read");
+        world.insert(art, &good[..good.len() / 3]);
+        let how = session.update(&world, &BTreeSet::from([String::new()]), &mut |_| {});
+        assert!(matches!(how, Update::Full(_)), "{how:?}");
+        assert_same(&session, &world, "events lost, artwork truncated");
+        world.insert(art, good.clone());
+
+        world.insert("../shared/art.jpg", good.clone());
+        let release = "releases/night-bus.toml";
+        let text = String::from_utf8(world.read(release).expect("read")).expect("utf-8");
+        let shared = text.replace("../assets/artwork/night-bus.jpg", "../../shared/art.jpg");
+        world.insert(release, shared.into_bytes());
+        let mut session = Session::new(&world, &mut |_| {});
+        assert_same(&session, &world, "artwork outside the root");
+        // It changes (no event names it); then a party edit checks everything.
+        world.insert("../shared/art.jpg", good[..good.len() / 3].to_vec());
+        let party = "parties/mara-vell.toml";
+        let mut edited = world.read(party).expect("read");
+        edited.extend_from_slice(b"\n");
+        world.insert(party, edited);
+        session.update(&world, &BTreeSet::from([party.to_string()]), &mut |_| {});
+        assert_same(&session, &world, "artwork outside the root changed");
+        assert!(format!("{:?}", session.diagnostics()).contains("E0402"));
     }
 
     #[test]

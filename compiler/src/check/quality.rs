@@ -31,14 +31,18 @@ pub struct MediaCache {
 }
 
 impl MediaCache {
-    /// Forget `path` (root-relative) and everything under it.
+    /// Forget `path` (root-relative) and everything under it; `""` is the root: everything.
     pub fn forget(&mut self, path: &str) {
         let dir = format!("{path}/");
-        let gone = |p: &String| *p == path || p.starts_with(&dir);
-        self.table.audio.retain(|p, _| !gone(p));
-        self.table.images.retain(|p, _| !gone(p));
-        self.audio_errors.retain(|p, _| !gone(p));
-        self.image_errors.retain(|p, _| !gone(p));
+        self.retain(|p| !(path.is_empty() || p == path || p.starts_with(&dir)));
+    }
+
+    /// Keep only what was learnt of the files `keep` accepts.
+    pub fn retain(&mut self, keep: impl Fn(&str) -> bool) {
+        self.table.audio.retain(|p, _| keep(p));
+        self.table.images.retain(|p, _| keep(p));
+        self.audio_errors.retain(|p, _| keep(p));
+        self.image_errors.retain(|p, _| keep(p));
     }
 }
 

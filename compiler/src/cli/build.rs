@@ -264,11 +264,17 @@ fn write(
     let old = out.with_file_name(format!(".{name}.old-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&tmp);
     let units = crate::build::units(inputs.lowering.cat);
-    let written = write_into(inputs, &units, root, &tmp, copy, printer).and_then(|w| {
-        let tables = write_tables(inputs.lowering.cat, &tmp, None)?;
-        let markers = write_markers(inputs.lowering, &tmp)?;
-        finish(&tmp, copy, tables, markers, w)
-    });
+    let written = std::fs::create_dir_all(&tmp)
+        .map_err(|e| io_err(&tmp, e))
+        .and_then(|()| {
+            let (w, tables) = beside(
+                || write_into(inputs, &units, root, &tmp, copy, printer),
+                || write_tables(inputs.lowering.cat, &tmp, None),
+            );
+            let (w, tables) = (w?, tables?);
+            let markers = write_markers(inputs.lowering, &tmp)?;
+            finish(&tmp, copy, tables, markers, w)
+        });
     match written {
         Ok(w) => {
             let had_old = out.exists();
@@ -394,7 +400,10 @@ fn finish(
 
 /// Write a file beside its place, then rename it there.
 fn put_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
+    let name = path
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    let tmp = path.with_file_name(format!(".sleeve-tmp-{}-{name}", std::process::id()));
     std::fs::write(&tmp, bytes).map_err(|e| io_err(&tmp, e))?;
     std::fs::rename(&tmp, path).map_err(|e| io_err(path, e))
 }
@@ -468,10 +477,19 @@ fn update(
     let pid = std::process::id();
     let stage = out.join(format!(".sleeve-stage-{pid}"));
     let trash = out.join(format!(".sleeve-trash-{pid}"));
-    // What an update that was killed left behind.
+    // What an update that was killed left behind (not another running build's).
     for e in std::fs::read_dir(out).into_iter().flatten().flatten() {
-        if e.file_name().to_string_lossy().starts_with(".sleeve-") && e.path().is_dir() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let Some(rest) = ["stage", "trash", "tmp"]
+            .iter()
+            .find_map(|k| name.strip_prefix(&format!(".sleeve-{k}-")))
+        else {
+            continue;
+        };
+        let owner = rest.split('-').next().unwrap_or_default();
+        if !process_alive(owner) {
             let _ = std::fs::remove_dir_all(e.path());
+            let _ = std::fs::remove_file(e.path());
         }
     }
     let places = Places {
@@ -513,7 +531,18 @@ fn update_into(
         tables,
     } = decision;
     std::fs::create_dir_all(stage).map_err(|e| io_err(stage, e))?;
-    let built = write_into(inputs, &todo, root, stage, copy, printer)?;
+    // The tables (when asked for) are compiled beside the packages.
+    let (built, tables) = beside(
+        || write_into(inputs, &todo, root, stage, copy, printer),
+        || {
+            if tables {
+                write_tables(lowering.cat, stage, Some(&manifest.tables))
+            } else {
+                Ok(manifest.tables.clone())
+            }
+        },
+    );
+    let (built, tables) = (built?, tables?);
 
     // Swap the new packages in, and the releases' resource folders they link to.
     let mut trash = Trash {
@@ -522,11 +551,18 @@ fn update_into(
     };
     let swap = |rel: &str, trash: &mut Trash| -> Result<(), String> {
         let (from, to) = (stage.join(rel), out.join(rel));
-        trash.put(&to)?;
-        if let Some(parent) = to.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| io_err(parent, e))?;
-        }
-        std::fs::rename(&from, &to).map_err(|e| io_err(&to, e))
+        let aside = trash.put(&to)?;
+        let moved = to
+            .parent()
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .and_then(|()| std::fs::rename(&from, &to));
+        moved.map_err(|e| {
+            // The old one goes back: the package is old or new, never missing.
+            if let Some(aside) = aside {
+                let _ = std::fs::rename(aside, &to);
+            }
+            io_err(&to, e)
+        })
     };
     let mut stores = std::collections::BTreeSet::new();
     for p in &built {
@@ -585,11 +621,6 @@ fn update_into(
     let markers = write_markers(lowering, out)?;
 
     // The tables, when what they are written from changed.
-    let tables = if tables {
-        write_tables(lowering.cat, stage, Some(&manifest.tables))?
-    } else {
-        manifest.tables.clone()
-    };
     if tables != manifest.tables {
         swap("rates", &mut trash)?;
         swap("statements", &mut trash)?;
@@ -608,6 +639,22 @@ fn update_into(
     Ok((finish(out, copy, tables, markers, all)?, rebuilt))
 }
 
+/// Whether process `pid` (a decimal string) is running, as far as this system tells.
+fn process_alive(pid: &str) -> bool {
+    !pid.is_empty()
+        && pid.bytes().all(|b| b.is_ascii_digit())
+        && Path::new("/proc").join(pid).exists()
+}
+
+/// Run `a` and `b` side by side (the packages on all cores, the rate table on one more).
+fn beside<A: Send, B: Send>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B + Send) -> (A, B) {
+    std::thread::scope(|s| {
+        let b = s.spawn(b);
+        let a = a();
+        (a, b.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+    })
+}
+
 /// Where an update moves what it replaces or removes, deleted at the end.
 struct Trash<'a> {
     dir: &'a Path,
@@ -616,14 +663,16 @@ struct Trash<'a> {
 
 impl Trash<'_> {
     /// Move `path` (if anything is there) into the trash.
-    fn put(&mut self, path: &Path) -> Result<(), String> {
+    /// Move `path` (if anything is there) into the trash; returns where it went.
+    fn put(&mut self, path: &Path) -> Result<Option<PathBuf>, String> {
         if !(path.exists() || path.is_symlink()) {
-            return Ok(());
+            return Ok(None);
         }
         self.moved += 1;
         std::fs::create_dir_all(self.dir).map_err(|e| io_err(self.dir, e))?;
         let aside = self.dir.join(self.moved.to_string());
-        std::fs::rename(path, &aside).map_err(|e| io_err(path, e))
+        std::fs::rename(path, &aside).map_err(|e| io_err(path, e))?;
+        Ok(Some(aside))
     }
 }
 
@@ -820,8 +869,12 @@ pub struct Live {
     out: PathBuf,
     /// [`crate::build::file_hashes`] of the session's sources, as of the last update.
     file_hashes: Vec<String>,
-    /// The output's manifest, as of the last update.
-    manifest: Option<Manifest>,
+    /// The output's manifest, as of the last update, with the size and time of its file
+    /// then: when the file differs (another build wrote there), it is read again.
+    manifest: Option<(Manifest, Option<(u64, std::time::SystemTime)>)>,
+    /// Files judged by checks whose build was skipped (they had errors): rebuilt with the
+    /// next edit's. `None` inside: a full check was skipped, so everything is compared.
+    pending: Option<Option<std::collections::BTreeSet<crate::source::FileId>>>,
 }
 
 impl Live {
@@ -831,7 +884,26 @@ impl Live {
             out,
             file_hashes: Vec::new(),
             manifest: None,
+            pending: None,
         }
+    }
+
+    /// A check had errors, so nothing was built: what it judged is built with the next.
+    pub fn skip(&mut self, judged: Option<&std::collections::BTreeSet<crate::source::FileId>>) {
+        self.pending = Some(match (self.pending.take(), judged) {
+            (None, Some(j)) => Some(j.clone()),
+            (Some(Some(mut p)), Some(j)) => {
+                p.extend(j.iter().copied());
+                Some(p)
+            }
+            _ => None,
+        });
+    }
+
+    /// The manifest file's size and time, to tell whether another build wrote it.
+    fn stamp(&self) -> Option<(u64, std::time::SystemTime)> {
+        let m = std::fs::metadata(self.out.join(MANIFEST)).ok()?;
+        Some((m.len(), m.modified().ok()?))
     }
 
     /// Bring the output up to date with `session`; `judged` is what its last update judged
@@ -854,10 +926,23 @@ impl Live {
             sequence: 0,
         };
         let sources = session.sources();
-        let incremental =
-            judged.filter(|_| self.manifest.is_some() && self.file_hashes.len() == sources.len());
+        // What skipped checks judged is judged now too; a skipped full check, everything.
+        let judged = match (self.pending.take(), judged) {
+            (None, j) => j.cloned(),
+            (Some(Some(mut p)), Some(j)) => {
+                p.extend(j.iter().copied());
+                Some(p)
+            }
+            _ => None,
+        };
+        let ours = self
+            .manifest
+            .as_ref()
+            .is_some_and(|(_, stamp)| stamp.is_some() && *stamp == self.stamp());
+        let incremental = judged.filter(|_| ours && self.file_hashes.len() == sources.len());
         let (total, built) = match incremental {
             Some(judged) => {
+                let judged = &judged;
                 use sha2::Digest as _;
                 for f in judged {
                     if let (Some(h), Some(src)) =
@@ -871,13 +956,13 @@ impl Live {
                     file_hashes: &self.file_hashes,
                     today: crate::model::date::Date::from_unix(now),
                 };
-                let mut manifest = self.manifest.take().ok_or("no manifest")?;
+                let (mut manifest, _) = self.manifest.take().ok_or("no manifest")?;
                 let decision = decide_edited(&inputs, &mut manifest, judged);
                 let (manifest, built) = update(
                     &inputs, &self.root, &self.out, false, manifest, decision, printer,
                 )?;
                 let total = manifest.packages.len();
-                self.manifest = Some(manifest);
+                self.manifest = Some((manifest, self.stamp()));
                 (total, built)
             }
             None => {
@@ -899,7 +984,7 @@ impl Live {
                     }
                 };
                 let total = manifest.packages.len();
-                self.manifest = Some(manifest);
+                self.manifest = Some((manifest, self.stamp()));
                 (total, built)
             }
         };

@@ -49,9 +49,9 @@ pub struct Args {
     out: Option<PathBuf>,
 }
 
-/// Top-level folders whose changes never matter: build output and tooling, as the loader
-/// skips them (`SystemWorld`). Not watched at all, so a build's 100,000 files cost nothing.
-const SKIPPED: &[&str] = &["out", "target", "node_modules"];
+/// Top-level folders whose changes never matter (build output and tooling, as the loader
+/// skips them) are not watched at all, so a build's 100,000 files cost nothing.
+use crate::incremental::SKIPPED;
 
 /// A re-check waits at most this long for a burst of events to end (a `git checkout` of
 /// many files), then checks anyway; the events after it cause another re-check.
@@ -229,11 +229,8 @@ fn relevant(event: notify::Result<Event>, root: &Path, changed: &mut Change) {
     for path in &event.paths {
         let rel = path.strip_prefix(root).unwrap_or(path);
         let rel = rel.to_string_lossy().replace('\\', "/");
-        let mut parts = rel.split('/').filter(|p| !p.is_empty());
-        let top = parts.clone().next().unwrap_or_default();
         // Hidden files (`.git`, editors' `.x.toml.swp`) and backups (`x.toml~`) never matter.
-        let hidden = parts.any(|p| p.starts_with('.') || p.ends_with('~'));
-        if !hidden && !SKIPPED.contains(&top) {
+        if crate::incremental::reported(&rel) {
             changed.paths.insert(rel);
             any = true;
         }
@@ -301,6 +298,7 @@ impl Screen<'_> {
         now: i64,
     ) {
         if !ok {
+            live.skip(judged);
             self.printer
                 .out("not built: the catalogue has errors; the output is as last built\n");
             return;

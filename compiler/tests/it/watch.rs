@@ -303,6 +303,24 @@ fn watch_build_rebuilds_what_an_edit_changes() {
     let built = w.next_build();
     assert!(built.starts_with("built 3 of 52 packages"), "{built}");
 
+    // Edits saved while the catalogue has errors are built once it has none.
+    let brackish = cat.join("recordings/brackish.toml");
+    let good = std::fs::read_to_string(&brackish).expect("read");
+    std::fs::write(&brackish, format!("{good}\n[splits.US]\nsilt = \"10%\"\n")).expect("write");
+    w.expect("error", |b| b.contains("E0302"));
+    assert!(
+        w.next_build()
+            .starts_with("not built: the catalogue has errors")
+    );
+    let text = std::fs::read_to_string(&single).expect("read");
+    std::fs::write(&single, text.replace("(Remaster)", "(2025 Remaster)")).expect("write");
+    w.expect("edit with errors", |b| b.contains("E0302"));
+    assert!(w.next_build().starts_with("not built"));
+    std::fs::write(&brackish, good).expect("write");
+    w.expect("fixed", |b| b.contains("no problems"));
+    let built = w.next_build();
+    assert!(built.starts_with("built 3 of 52 packages"), "{built}");
+
     let fresh = dir.path().join("fresh");
     let args = [
         std::ffi::OsStr::new("build"),
