@@ -56,6 +56,9 @@ pub struct Session {
     unused: Vec<Diagnostic>,
     /// Parsed files, for full checks.
     cache: ParseCache,
+    /// Media files read that no file-system event can name ([`reported`]): forgotten at the
+    /// next update, so that they are read again whenever their users are judged.
+    unreported: Vec<String>,
 }
 
 /// The ids of the entities resolved from one file.
@@ -157,7 +160,9 @@ impl Session {
             rules: rules.sorted(),
             unused: Vec::new(),
             cache,
+            unreported: Vec::new(),
         };
+        session.note_unreported();
         session.judge_unused();
         stage("rules");
         session
@@ -203,13 +208,16 @@ impl Session {
         changed: &BTreeSet<String>,
         stage: &mut dyn FnMut(&str),
     ) -> Update {
-        self.media.retain(reported);
+        for path in std::mem::take(&mut self.unreported) {
+            self.media.remove(&path);
+        }
         match self.try_incremental(world, changed, stage) {
             Ok(u) => u,
             Err(reason) => {
                 // Media files that did not change are not read again.
                 let mut media = std::mem::take(&mut self.media);
-                for path in changed {
+                // Catalogue files are not media: only the other paths are looked for.
+                for path in changed.iter().filter(|p| !p.ends_with(".toml")) {
                     media.forget(path);
                 }
                 let cache = std::mem::take(&mut self.cache);
@@ -219,6 +227,12 @@ impl Session {
                 Update::Full(reason)
             }
         }
+    }
+
+    fn note_unreported(&mut self) {
+        let added = self.media.take_added();
+        self.unreported
+            .extend(added.into_iter().filter(|p| !reported(p)));
     }
 
     fn judge_unused(&mut self) {
@@ -459,6 +473,7 @@ impl Session {
             &mut rules,
         );
         self.rules.extend(rules.sorted());
+        self.note_unreported();
         self.judge_unused();
         stage("rules");
         Ok(Update::Incremental {

@@ -28,6 +28,8 @@ pub struct MediaCache {
     pub table: MediaTable,
     audio_errors: BTreeMap<String, media::MediaError>,
     image_errors: BTreeMap<String, media::MediaError>,
+    /// Files read since the last [`MediaCache::take_added`].
+    added: Vec<String>,
 }
 
 impl MediaCache {
@@ -35,6 +37,19 @@ impl MediaCache {
     pub fn forget(&mut self, path: &str) {
         let dir = format!("{path}/");
         self.retain(|p| !(path.is_empty() || p == path || p.starts_with(&dir)));
+    }
+
+    /// Forget exactly `path`.
+    pub fn remove(&mut self, path: &str) {
+        self.table.audio.remove(path);
+        self.table.images.remove(path);
+        self.audio_errors.remove(path);
+        self.image_errors.remove(path);
+    }
+
+    /// The files read since the last call.
+    pub fn take_added(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.added)
     }
 
     /// Keep only what was learnt of the files `keep` accepts.
@@ -293,6 +308,7 @@ pub fn check(
     for (path, bytes) in read_all(world, &paths) {
         // Missing files are reported by the asset rule, and not kept: they may appear.
         let Ok(bytes) = bytes else { continue };
+        cache.added.push(path.to_string());
         if audio.contains_key(path) {
             match media::probe_audio(&bytes) {
                 Ok(info) => drop(
