@@ -1,10 +1,9 @@
 //! Build: the checked catalogue → DDEX packages, one per release per DSP, in the layout each
 //! DSP profile names. Pure: the CLI writes the result to disk.
 
-use crate::ddex::ern43;
 use crate::lower::{Lowering, MediaTable};
 use crate::model::{Catalogue, Dsp, Label};
-use crate::syntax::dsp::{DeliveryMode, ErnVersion};
+use crate::syntax::dsp::DeliveryMode;
 
 /// One release for one DSP.
 #[derive(Debug, Clone)]
@@ -194,11 +193,9 @@ fn package(
 ) -> Package {
     let upc = rel.upc.value.as_str().to_string();
     let folder = folder(dsp, rel, batch);
-    let xml = match dsp.ern {
-        // 4.3 is the version written today; profiles asking for others get 4.3 too, and
-        // `check` says so (see docs/ddex.md).
-        ErnVersion::Ern43 | ErnVersion::Ern432 | ErnVersion::Ern382 => ern43::write(msg),
-    };
+    // 4.3 or 4.3.2, as the profile asks; 3.8.2 is not written yet and gets 4.3
+    // (see docs/ddex.md).
+    let xml = crate::ddex::write(msg, dsp.ern);
     let mut resources: Vec<(String, String)> = msg
         .body
         .sound_recordings

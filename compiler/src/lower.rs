@@ -211,7 +211,8 @@ impl Lowering<'_> {
             created: timestamp(self.now),
             test: dsp.test,
         };
-        crate::ddex::ern43::purge_with(&header, &self.label.language, &purge)
+        let dialect = crate::ddex::dialect(dsp.ern);
+        crate::ddex::ern43::purge_with(&header, &self.label.language, dialect, &purge)
     }
 
     fn wrap(&self, kind: Kind, rel: &Release, dsp: &Dsp, body: Body) -> Message {

@@ -1180,7 +1180,7 @@ fn deliver_one(
                     // Resources first, then the message: a DSP never sees a message before its files.
                     files.push(OutFile {
                         path: format!("{folder}/{}.xml", change.upc),
-                        content: Content::Bytes(crate::ddex::ern43::write(&msg)),
+                        content: Content::Bytes(crate::ddex::write(&msg, dsp.ern)),
                     });
                     (
                         files,

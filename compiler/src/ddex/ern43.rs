@@ -1,6 +1,11 @@
 //! ERN 4.3 (`http://ddex.net/xml/ern/43`, AVS 3): writes a [`Message`] as a
 //! `NewReleaseMessage` or `PurgeReleaseMessage`. Element order follows the XSD's sequences;
 //! children are unprefixed (`elementFormDefault="unqualified"`), only the root is `ern:`.
+//!
+//! ERN 4.3.2 is written by the same code as a [`Dialect`]: for what Sleeve's messages say, it
+//! differs from 4.3 only in its namespace, `Genre` being named `DisplayGenre`, and a
+//! contributor's `Role` wrapping its value in `<Value>` (each message validates against the
+//! official 4.3.2 XSD in the tests).
 
 use super::xml::Xml;
 use crate::message::{
@@ -11,20 +16,61 @@ use crate::message::{
 pub const NAMESPACE: &str = "http://ddex.net/xml/ern/43";
 pub const AVS_VERSION: &str = "3";
 
-fn root_attrs<'a>(profile: Option<&'a str>, language: &'a str) -> Vec<(&'a str, &'a str)> {
+/// What differs between the ERN versions this writer writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Dialect {
+    namespace: &'static str,
+    schema_location: &'static str,
+    avs_version: &'static str,
+    /// 4.3.2: `DisplayGenre` for `Genre`, `<Role><Value>…</Value></Role>`.
+    v432: bool,
+}
+
+pub const ERN43: Dialect = Dialect {
+    namespace: NAMESPACE,
+    schema_location: "http://ddex.net/xml/ern/43 http://ddex.net/xml/ern/43/release-notification.xsd",
+    avs_version: AVS_VERSION,
+    v432: false,
+};
+
+pub const ERN432: Dialect = Dialect {
+    namespace: "http://ddex.net/xml/ern/432",
+    schema_location: "http://ddex.net/xml/ern/432 http://ddex.net/xml/ern/432/release-notification.xsd",
+    avs_version: "9",
+    v432: true,
+};
+
+impl Dialect {
+    fn genre(self) -> &'static str {
+        if self.v432 { "DisplayGenre" } else { "Genre" }
+    }
+
+    fn role(self, x: &mut Xml, role: &str) {
+        if self.v432 {
+            x.open("Role", &[]);
+            x.text("Value", role);
+            x.close("Role");
+        } else {
+            x.text("Role", role);
+        }
+    }
+}
+
+fn root_attrs<'a>(
+    d: Dialect,
+    profile: Option<&'a str>,
+    language: &'a str,
+) -> Vec<(&'a str, &'a str)> {
     let mut attrs = vec![
-        ("xmlns:ern", NAMESPACE),
+        ("xmlns:ern", d.namespace),
         ("xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance"),
-        (
-            "xsi:schemaLocation",
-            "http://ddex.net/xml/ern/43 http://ddex.net/xml/ern/43/release-notification.xsd",
-        ),
+        ("xsi:schemaLocation", d.schema_location),
     ];
     if let Some(p) = profile {
         attrs.push(("ReleaseProfileVersionId", p));
     }
     attrs.push(("LanguageAndScriptCode", language));
-    attrs.push(("AvsVersionId", AVS_VERSION));
+    attrs.push(("AvsVersionId", d.avs_version));
     attrs
 }
 
@@ -160,12 +206,18 @@ fn deal(x: &mut Xml, d: &Deal, recipient: &str) {
     x.close("Deal");
 }
 
-/// The bytes of a `NewReleaseMessage` or `PurgeReleaseMessage`.
+/// The bytes of a `NewReleaseMessage` or `PurgeReleaseMessage` in ERN 4.3.
 pub fn write(m: &Message) -> Vec<u8> {
+    write_as(m, ERN43)
+}
+
+/// The bytes of a `NewReleaseMessage` or `PurgeReleaseMessage` in dialect `d`.
+pub fn write_as(m: &Message, d: Dialect) -> Vec<u8> {
     match m.kind {
-        crate::message::Kind::NewRelease => new_release(m),
+        crate::message::Kind::NewRelease => new_release(m, d),
         crate::message::Kind::Purge => purge(
             m,
+            d,
             &Purge {
                 id: m.body.release.id.clone(),
                 title: m.body.release.title.clone(),
@@ -175,14 +227,14 @@ pub fn write(m: &Message) -> Vec<u8> {
     }
 }
 
-fn new_release(m: &Message) -> Vec<u8> {
+fn new_release(m: &Message, d: Dialect) -> Vec<u8> {
     let b = &m.body;
     let sender = m.header.sender.dpid.as_str();
     let recipient = m.header.recipient.dpid.as_str();
     let mut x = Xml::new();
     x.open(
         "ern:NewReleaseMessage",
-        &root_attrs(Some(b.profile), &b.language),
+        &root_attrs(d, Some(b.profile), &b.language),
     );
     header(&mut x, &m.header);
 
@@ -246,7 +298,7 @@ fn new_release(m: &Message) -> Vec<u8> {
             x.open("Contributor", &[("SequenceNumber", &seq)]);
             x.text("ContributorPartyReference", &c.party);
             for role in &c.roles {
-                x.text("Role", role);
+                d.role(&mut x, role);
             }
             x.close("Contributor");
         }
@@ -306,10 +358,10 @@ fn new_release(m: &Message) -> Vec<u8> {
     copyright(&mut x, "PLine", "PLineText", &rel.p_line);
     copyright(&mut x, "CLine", "CLineText", &rel.c_line);
     x.text("Duration", &iso_duration(rel.duration_ms));
-    x.open("Genre", &[("ApplicableTerritoryCode", "Worldwide")]);
+    x.open(d.genre(), &[("ApplicableTerritoryCode", "Worldwide")]);
     x.text("GenreText", &rel.genre);
     x.opt("SubGenre", rel.subgenre.as_deref());
-    x.close("Genre");
+    x.close(d.genre());
     x.text_with(
         "ReleaseDate",
         &[("ApplicableTerritoryCode", "Worldwide")],
@@ -371,10 +423,10 @@ fn new_release(m: &Message) -> Vec<u8> {
             &[("ApplicableTerritoryCode", "Worldwide")],
             &t.label_party,
         );
-        x.open("Genre", &[("ApplicableTerritoryCode", "Worldwide")]);
+        x.open(d.genre(), &[("ApplicableTerritoryCode", "Worldwide")]);
         x.text("GenreText", &t.genre);
         x.opt("SubGenre", t.subgenre.as_deref());
-        x.close("Genre");
+        x.close(d.genre());
         x.close("TrackRelease");
     }
     x.close("ReleaseList");
@@ -398,14 +450,14 @@ fn new_release(m: &Message) -> Vec<u8> {
 }
 
 /// A `PurgeReleaseMessage`: remove the release and its files.
-pub fn purge(m: &Message, p: &Purge) -> Vec<u8> {
-    purge_with(&m.header, &m.body.language, p)
+pub fn purge(m: &Message, d: Dialect, p: &Purge) -> Vec<u8> {
+    purge_with(&m.header, &m.body.language, d, p)
 }
 
 /// A `PurgeReleaseMessage` from a header alone (the release may be gone from the catalogue).
-pub fn purge_with(h: &Header, language: &str, p: &Purge) -> Vec<u8> {
+pub fn purge_with(h: &Header, language: &str, d: Dialect, p: &Purge) -> Vec<u8> {
     let mut x = Xml::new();
-    x.open("ern:PurgeReleaseMessage", &root_attrs(None, language));
+    x.open("ern:PurgeReleaseMessage", &root_attrs(d, None, language));
     header(&mut x, h);
     x.open("PurgedRelease", &[]);
     release_id(&mut x, &p.id, &h.sender.dpid);
@@ -416,7 +468,7 @@ pub fn purge_with(h: &Header, language: &str, p: &Purge) -> Vec<u8> {
     x.open("PartyName", &[]);
     x.text("FullName", &p.display_artist_name);
     x.close("PartyName");
-    x.text("Role", "Artist");
+    d.role(&mut x, "Artist");
     x.close("Contributor");
     x.close("PurgedRelease");
     x.close("ern:PurgeReleaseMessage");

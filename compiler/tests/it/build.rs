@@ -190,22 +190,28 @@ fn takedown_and_purge_messages_validate() {
     let dir = Dir::new("purge");
     let a = dir.path().join("takedown.xml");
     let b = dir.path().join("purge.xml");
-    let takedown_xml = sleeve::ddex::ern43::write(&takedown);
-    assert!(!String::from_utf8_lossy(&takedown_xml).contains("<DealList>"));
-    std::fs::write(&a, takedown_xml).expect("write");
-    std::fs::write(&b, sleeve::ddex::ern43::write(&purge)).expect("write");
-    let xsd = repo_root().join("../shared/ddex/xsd/ern-4.3/release-notification.xsd");
-    let lint = Command::new("xmllint")
-        .args(["--nonet", "--noout", "--schema"])
-        .arg(&xsd)
-        .args([&a, &b])
-        .output()
-        .expect("xmllint must be installed");
-    assert!(
-        lint.status.success(),
-        "{}",
-        String::from_utf8_lossy(&lint.stderr)
-    );
+    // In ERN 4.3 and in 4.3.2, each against its official XSD.
+    for (dialect, xsd) in [
+        (sleeve::ddex::ern43::ERN43, "ern-4.3"),
+        (sleeve::ddex::ern43::ERN432, "ern-4.3.2"),
+    ] {
+        let takedown_xml = sleeve::ddex::ern43::write_as(&takedown, dialect);
+        assert!(!String::from_utf8_lossy(&takedown_xml).contains("<DealList>"));
+        std::fs::write(&a, takedown_xml).expect("write");
+        std::fs::write(&b, sleeve::ddex::ern43::write_as(&purge, dialect)).expect("write");
+        let xsd = repo_root().join(format!("../shared/ddex/xsd/{xsd}/release-notification.xsd"));
+        let lint = Command::new("xmllint")
+            .args(["--nonet", "--noout", "--schema"])
+            .arg(&xsd)
+            .args([&a, &b])
+            .output()
+            .expect("xmllint must be installed");
+        assert!(
+            lint.status.success(),
+            "{}",
+            String::from_utf8_lossy(&lint.stderr)
+        );
+    }
     let purge_text = std::fs::read_to_string(&b).expect("read");
     assert!(purge_text.contains("<ern:PurgeReleaseMessage"));
     assert!(purge_text.contains("<ICPN>0840000000019</ICPN>"));
@@ -315,4 +321,59 @@ fn rebuild_rewrites_only_what_changed_and_equals_a_fresh_build() {
         "a rebuild differs from a fresh build"
     );
     assert!(!tree(&out).contains(".sleeve-stage"), "staging left behind");
+}
+
+/// Profiles asking for ERN 4.3.2 get it: every message of catalog-example validates against
+/// the official 4.3.2 XSD (one xmllint call), and the album is golden.
+#[test]
+fn ern_432_profiles_get_valid_432_messages() {
+    let dir = Dir::new("ern432");
+    let cat = dir.path().join("cat");
+    crate::deliver::copy_dir(&repo_root().join("catalog-example"), &cat);
+    let _ = std::fs::remove_dir_all(cat.join("out"));
+    for e in std::fs::read_dir(cat.join("dsps")).expect("dsps") {
+        let p = e.expect("entry").path();
+        let text = std::fs::read_to_string(&p).expect("read");
+        assert!(text.contains("ern = \"4.3\"\n"), "{}", p.display());
+        std::fs::write(&p, text.replace("ern = \"4.3\"\n", "ern = \"4.3.2\"\n")).expect("write");
+    }
+    let out = dir.path().join("out");
+    let args = [
+        std::ffi::OsStr::new("build"),
+        cat.as_os_str(),
+        std::ffi::OsStr::new("--out"),
+        out.as_os_str(),
+    ];
+    let o = crate::support::sleeve_at(dir.path(), &args, EPOCH);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let all = crate::support::files_under(&out);
+    let xml: Vec<&PathBuf> = all
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "xml"))
+        .filter(|p| {
+            !p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("BatchComplete_"))
+        })
+        .collect();
+    assert!(xml.len() >= 40, "only {} messages", xml.len());
+    let xsd = repo_root().join("../shared/ddex/xsd/ern-4.3.2/release-notification.xsd");
+    let lint = Command::new("xmllint")
+        .args(["--nonet", "--noout", "--schema"])
+        .arg(&xsd)
+        .args(&xml)
+        .output()
+        .expect("xmllint must be installed (libxml2-utils); .ci/run installs it");
+    let report = String::from_utf8_lossy(&lint.stderr);
+    assert!(
+        lint.status.success(),
+        "ERN 4.3.2 validation failed:\n{report}"
+    );
+    assert_eq!(report.matches(" validates").count(), xml.len(), "{report}");
+    let album = std::fs::read_to_string(out.join("spotify/0840000000019/0840000000019.xml"))
+        .expect("album");
+    assert!(album.contains("xmlns:ern=\"http://ddex.net/xml/ern/432\""));
+    let golden = repo_root().join("golden/build/ern-4.3.2/album.xml");
+    if let Some(d) = compare_file(&golden, &album) {
+        panic!("{d}");
+    }
 }
