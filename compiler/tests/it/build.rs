@@ -35,6 +35,36 @@ pub fn tree(dir: &Path) -> String {
         .collect()
 }
 
+/// Validate every message under `out` (not the batch markers) with one `xmllint` call
+/// against the official XSD in `../shared/ddex/xsd/<version>/`.
+fn lint_messages(out: &Path, version: &str) {
+    let all = crate::support::files_under(out);
+    let xml: Vec<&PathBuf> = all
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "xml"))
+        .filter(|p| {
+            !p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("BatchComplete_"))
+        })
+        .collect();
+    assert!(xml.len() >= 40, "only {} messages", xml.len());
+    let xsd = repo_root().join(format!(
+        "../shared/ddex/xsd/{version}/release-notification.xsd"
+    ));
+    let lint = Command::new("xmllint")
+        .args(["--nonet", "--noout", "--schema"])
+        .arg(&xsd)
+        .args(&xml)
+        .output()
+        .expect("xmllint must be installed (libxml2-utils); .ci/run installs it");
+    let report = String::from_utf8_lossy(&lint.stderr);
+    assert!(
+        lint.status.success(),
+        "{version} validation failed:\n{report}"
+    );
+    assert_eq!(report.matches(" validates").count(), xml.len(), "{report}");
+}
+
 #[test]
 fn builds_valid_deterministic_packages() {
     let a = Dir::new("build-a");
@@ -58,26 +88,7 @@ fn builds_valid_deterministic_packages() {
     );
 
     // One xmllint call over every message.
-    let all = crate::support::files_under(&out_a);
-    let xml: Vec<&PathBuf> = all
-        .iter()
-        .filter(|p| p.extension().is_some_and(|e| e == "xml"))
-        .filter(|p| {
-            !p.file_name()
-                .is_some_and(|n| n.to_string_lossy().starts_with("BatchComplete_"))
-        })
-        .collect();
-    assert!(xml.len() >= 40, "only {} messages", xml.len());
-    let xsd = repo_root().join("../shared/ddex/xsd/ern-4.3/release-notification.xsd");
-    let lint = Command::new("xmllint")
-        .args(["--nonet", "--noout", "--schema"])
-        .arg(&xsd)
-        .args(&xml)
-        .output()
-        .expect("xmllint must be installed (libxml2-utils); .ci/run installs it");
-    let report = String::from_utf8_lossy(&lint.stderr);
-    assert!(lint.status.success(), "XSD validation failed:\n{report}");
-    assert_eq!(report.matches(" validates").count(), xml.len(), "{report}");
+    lint_messages(&out_a, "ern-4.3");
 
     // The tree listing and the chosen messages are golden.
     let golden = repo_root().join("golden/build/catalog-example");
@@ -346,29 +357,7 @@ fn ern_432_profiles_get_valid_432_messages() {
     ];
     let o = crate::support::sleeve_at(dir.path(), &args, EPOCH);
     assert_eq!(o.code, 0, "{}", o.stderr);
-    let all = crate::support::files_under(&out);
-    let xml: Vec<&PathBuf> = all
-        .iter()
-        .filter(|p| p.extension().is_some_and(|e| e == "xml"))
-        .filter(|p| {
-            !p.file_name()
-                .is_some_and(|n| n.to_string_lossy().starts_with("BatchComplete_"))
-        })
-        .collect();
-    assert!(xml.len() >= 40, "only {} messages", xml.len());
-    let xsd = repo_root().join("../shared/ddex/xsd/ern-4.3.2/release-notification.xsd");
-    let lint = Command::new("xmllint")
-        .args(["--nonet", "--noout", "--schema"])
-        .arg(&xsd)
-        .args(&xml)
-        .output()
-        .expect("xmllint must be installed (libxml2-utils); .ci/run installs it");
-    let report = String::from_utf8_lossy(&lint.stderr);
-    assert!(
-        lint.status.success(),
-        "ERN 4.3.2 validation failed:\n{report}"
-    );
-    assert_eq!(report.matches(" validates").count(), xml.len(), "{report}");
+    lint_messages(&out, "ern-4.3.2");
     let album = std::fs::read_to_string(out.join("spotify/0840000000019/0840000000019.xml"))
         .expect("album");
     assert!(album.contains("xmlns:ern=\"http://ddex.net/xml/ern/432\""));
