@@ -114,8 +114,8 @@ pub fn run(args: Args, printer: &Printer) -> Exit {
     };
     let result = write(&inputs, &args.path, &out, args.copy, printer);
     let exit = match result {
-        Ok(manifest) => {
-            summary(&manifest.packages, &out, args.format, printer);
+        Ok((manifest, rebuilt)) => {
+            summary(&manifest.packages, rebuilt, &out, args.format, printer);
             Exit::Success
         }
         Err(e) => {
@@ -129,7 +129,8 @@ pub fn run(args: Args, printer: &Printer) -> Exit {
     exit
 }
 
-fn summary(written: &[Written], out: &Path, format: Format, printer: &Printer) {
+/// `rebuilt`: how many packages this build wrote (the others were kept as they were).
+fn summary(written: &[Written], rebuilt: usize, out: &Path, format: Format, printer: &Printer) {
     let dsps: std::collections::BTreeSet<&str> = written.iter().map(|p| p.dsp.as_str()).collect();
     let takedowns = written.iter().filter(|p| p.takedown).count();
     match format {
@@ -147,15 +148,21 @@ fn summary(written: &[Written], out: &Path, format: Format, printer: &Printer) {
                 .collect();
             printer.out(&format!(
                 "{}\n",
-                serde_json::json!({ "out": out.display().to_string(), "packages": packages })
+                serde_json::json!({
+                    "out": out.display().to_string(),
+                    "written": rebuilt,
+                    "unchanged": written.len().saturating_sub(rebuilt),
+                    "packages": packages,
+                })
             ));
         }
         _ => printer.err(&format!(
-            "built {} packages for {} DSPs ({} takedowns) in `{}`\n",
+            "built {} packages for {} DSPs ({} takedowns) in `{}`: {rebuilt} written, {} unchanged\n",
             written.len(),
             dsps.len(),
             takedowns,
-            out.display()
+            out.display(),
+            written.len().saturating_sub(rebuilt),
         )),
     }
 }
@@ -247,7 +254,7 @@ fn write(
     out: &Path,
     copy: bool,
     printer: &Printer,
-) -> Result<Manifest, String> {
+) -> Result<(Manifest, usize), String> {
     let keep = transport_folders(inputs.lowering.cat, root, out);
     if let Some(why) = refuse_out(root, out, &keep) {
         return Err(format!("{why}; choose another `--out`"));
@@ -255,7 +262,7 @@ fn write(
     if let Some(manifest) = read_manifest(out, copy) {
         let mut manifest = manifest;
         let decision = decide(inputs, out, &mut manifest);
-        return update(inputs, root, out, copy, manifest, decision, printer).map(|(m, _)| m);
+        return update(inputs, root, out, copy, manifest, decision, printer);
     }
     let name = out
         .file_name()
@@ -319,7 +326,8 @@ fn write(
                 }
                 let _ = std::fs::remove_dir_all(&old);
             }
-            Ok(w)
+            let n = w.packages.len();
+            Ok((w, n))
         }
         Err(e) => {
             let _ = std::fs::remove_dir_all(&tmp);
@@ -977,11 +985,7 @@ impl Live {
                         let decision = decide(&inputs, &self.out, &mut m);
                         update(&inputs, &self.root, &self.out, false, m, decision, printer)?
                     }
-                    None => {
-                        let m = write(&inputs, &self.root, &self.out, false, printer)?;
-                        let n = m.packages.len();
-                        (m, n)
-                    }
+                    None => write(&inputs, &self.root, &self.out, false, printer)?,
                 };
                 let total = manifest.packages.len();
                 self.manifest = Some((manifest, self.stamp()));

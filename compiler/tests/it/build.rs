@@ -287,8 +287,10 @@ fn rebuild_rewrites_only_what_changed_and_equals_a_fresh_build() {
         ];
         let o = crate::support::sleeve_at(dir.path(), &args, EPOCH);
         assert_eq!(o.code, 0, "{}", o.stderr);
+        o.stderr
     };
-    build(&cat, &out);
+    let first = build(&cat, &out);
+    assert!(first.contains(": 52 written, 0 unchanged"), "{first}");
     let kept = out.join("spotify/0840000000019/0840000000019.xml");
     let edited = out.join("spotify/5060987600049/5060987600049.xml");
     let rates = out.join("rates/rates.csv");
@@ -299,7 +301,8 @@ fn rebuild_rewrites_only_what_changed_and_equals_a_fresh_build() {
     let text = std::fs::read_to_string(&single).expect("read");
     let retitled = text.replace("title = \"Night Bus\"", "title = \"Night Bus (Remaster)\"");
     std::fs::write(&single, retitled).expect("write");
-    build(&cat, &out);
+    let second = build(&cat, &out);
+    assert!(second.contains(": 3 written, 49 unchanged"), "{second}");
     assert_eq!(inode(&kept), kept_ino, "an unchanged package was rewritten");
     assert_ne!(
         inode(&edited),
