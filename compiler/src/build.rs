@@ -62,10 +62,14 @@ pub fn batch_of(dsp: &Dsp, now: i64) -> Option<String> {
 
 /// Batch-complete markers for the batch DSPs that get packages: (path, bytes).
 pub fn markers(cat: &Catalogue, now: i64) -> Vec<(String, Vec<u8>)> {
-    let units = units(cat);
     cat.dsps
         .values()
-        .filter(|d| units.iter().any(|(u, _)| u.id.value == d.id.value))
+        .filter(|d| d.delivery == DeliveryMode::Batch)
+        .filter(|d| {
+            cat.releases
+                .values()
+                .any(|rel| !crate::lower::deals_for(rel, &d.id.value).is_empty())
+        })
         .filter_map(|d| {
             batch_of(d, now).map(|b| {
                 (
@@ -91,11 +95,14 @@ pub fn package_for(
 
 /// SHA-256 of each source file's text, by [`FileId`](crate::source::FileId) (on all cores).
 pub fn file_hashes(sources: &crate::source::SourceMap) -> Vec<String> {
-    use sha2::Digest;
     let texts: Vec<&str> = sources.files().map(|(_, f)| f.text.as_str()).collect();
-    crate::par_map(&texts, 8, |t| {
-        crate::lower::hex(&sha2::Sha256::digest(t.as_bytes()))
-    })
+    crate::par_map(&texts, 8, |t| file_hash(t))
+}
+
+/// SHA-256 of one source file's text, as [`file_hashes`] gives it.
+pub fn file_hash(text: &str) -> String {
+    use sha2::Digest;
+    crate::lower::hex(&sha2::Sha256::digest(text.as_bytes()))
 }
 
 /// A hash of everything a (DSP, release) message is made from: the files of the label, the

@@ -45,10 +45,8 @@ pub struct Session {
     media: MediaCache,
     /// What each file's releases and recordings declare (ids, ISRCs, UPCs), hashed.
     declares: HashMap<FileId, u64>,
-    /// The entities resolved from each file.
-    by_file: HashMap<FileId, FileEntities>,
-    /// Media file path → the files whose entities use it (once per use).
-    media_users: HashMap<String, Vec<FileId>>,
+    /// The entities resolved from each file, and who uses each media file.
+    by_file: FileIndex,
     /// Diagnostics by stage: loading (parse and decode), resolving, rules, unused parties.
     load: Vec<Diagnostic>,
     resolve: Vec<Diagnostic>,
@@ -67,6 +65,61 @@ struct FileEntities {
     releases: Vec<String>,
     recordings: Vec<String>,
     contracts: Vec<String>,
+}
+
+/// The entities of each file, and the files whose entities use each media file.
+#[derive(Debug, Default)]
+struct FileIndex {
+    entities: HashMap<FileId, FileEntities>,
+    /// Media file path → the files whose entities use it (once per use).
+    media_users: HashMap<String, Vec<FileId>>,
+}
+
+impl FileIndex {
+    fn build(cat: &Catalogue) -> FileIndex {
+        let mut index = FileIndex::default();
+        cat.releases.values().for_each(|r| index.add_release(r));
+        cat.recordings.values().for_each(|r| index.add_recording(r));
+        for c in cat.contracts.values() {
+            let e = index.entities.entry(c.file).or_default();
+            e.contracts.push(c.id.value.clone());
+        }
+        index
+    }
+
+    fn add_release(&mut self, r: &crate::model::Release) {
+        let e = self.entities.entry(r.file).or_default();
+        e.releases.push(r.id.value.clone());
+        self.use_media(r.artwork.as_ref(), r.file, true);
+    }
+
+    fn add_recording(&mut self, r: &crate::model::Recording) {
+        let e = self.entities.entry(r.file).or_default();
+        e.recordings.push(r.id.value.clone());
+        self.use_media(r.audio.as_ref(), r.file, true);
+    }
+
+    /// Note (or, with `add` false, forget) that an entity of `file` uses `media`.
+    fn use_media(&mut self, media: Option<&crate::model::Asset>, file: FileId, add: bool) {
+        let Some(a) = media else { return };
+        let users = self.media_users.entry(a.path.clone()).or_default();
+        if add {
+            users.push(file);
+        } else if let Some(i) = users.iter().position(|u| *u == file) {
+            users.swap_remove(i);
+        }
+    }
+
+    /// The files whose entities use media file `path`, or a file under folder `path`.
+    fn users_under(&self, path: &str, out: &mut HashSet<FileId>) {
+        let dir = format!("{path}/");
+        #[allow(clippy::iter_over_hash_type, reason = "collected into a set")]
+        for (p, users) in &self.media_users {
+            if p == path || p.starts_with(&dir) {
+                out.extend(users.iter().copied());
+            }
+        }
+    }
 }
 
 /// How a catalogue was brought up to date.
@@ -120,36 +173,11 @@ impl Session {
             .files()
             .map(|(id, f)| (f.path.clone(), id))
             .collect();
-        let (mut by_file, mut media_users) = (HashMap::new(), HashMap::new());
-        let (b, m) = (&mut by_file, &mut media_users);
-        for r in catalogue.releases.values() {
-            register(
-                b,
-                m,
-                r.file,
-                &r.id.value,
-                |e| &mut e.releases,
-                r.artwork.as_ref(),
-            );
-        }
-        for r in catalogue.recordings.values() {
-            register(
-                b,
-                m,
-                r.file,
-                &r.id.value,
-                |e| &mut e.recordings,
-                r.audio.as_ref(),
-            );
-        }
-        for c in catalogue.contracts.values() {
-            register(b, m, c.file, &c.id.value, |e| &mut e.contracts, None);
-        }
+        let by_file = FileIndex::build(&catalogue);
         let mut session = Session {
             sources,
             ids,
             by_file,
-            media_users,
             catalogue,
             index,
             links,
@@ -321,13 +349,7 @@ impl Session {
         for path in &others {
             self.media.forget(path);
             // A folder of media files may have been renamed: look under it too.
-            let dir = format!("{path}/");
-            #[allow(clippy::iter_over_hash_type, reason = "collected into a set")]
-            for (p, users) in &self.media_users {
-                if p == *path || p.starts_with(&dir) {
-                    media_users.extend(users.iter().copied());
-                }
-            }
+            self.by_file.users_under(path, &mut media_users);
         }
         if parsed.is_empty() && media_users.is_empty() {
             return Ok(Update::Unchanged);
@@ -355,22 +377,9 @@ impl Session {
         let cat = &mut self.catalogue;
         let (mut old_rels, mut old_recs) = (Vec::new(), Vec::new());
         for f in &files {
-            let old = self.by_file.remove(f).unwrap_or_default();
+            let old = self.by_file.entities.remove(f).unwrap_or_default();
             old_rels.extend(old.releases);
             old_recs.extend(old.recordings);
-        }
-        let old_media = Scope::Only(&Judged {
-            files: files.iter().copied().collect(),
-            releases: old_rels.clone(),
-            recordings: old_recs.clone(),
-            contracts: Vec::new(),
-        });
-        for (path, file) in media_of(cat, old_media) {
-            if let Some(users) = self.media_users.get_mut(path)
-                && let Some(i) = users.iter().position(|u| *u == file)
-            {
-                users.swap_remove(i);
-            }
         }
         let mut rels: BTreeSet<String> = BTreeSet::new();
         let mut recs: BTreeSet<String> = BTreeSet::new();
@@ -391,6 +400,8 @@ impl Session {
         };
         for id in &old_rels {
             if let Some(rel) = cat.releases.remove(id) {
+                self.by_file
+                    .use_media(rel.artwork.as_ref(), rel.file, false);
                 touched_rel(&rel, &mut recs);
                 self.links.remove_release(&rel);
                 rels.insert(id.clone());
@@ -398,23 +409,21 @@ impl Session {
         }
         for id in &old_recs {
             if let Some(rec) = cat.recordings.remove(id) {
+                self.by_file.use_media(rec.audio.as_ref(), rec.file, false);
                 touched_rec(&rec, &self.links, &mut rels, &mut payees);
                 self.links.remove_recording(&rec);
                 recs.insert(id.clone());
             }
         }
-        let (by_file, users) = (&mut self.by_file, &mut self.media_users);
         for (id, rel) in fresh.releases {
-            let art = rel.artwork.as_ref();
-            register(by_file, users, rel.file, &id, |e| &mut e.releases, art);
+            self.by_file.add_release(&rel);
             touched_rel(&rel, &mut recs);
             self.links.add_release(&rel);
             rels.insert(id.clone());
             cat.releases.insert(id, rel);
         }
         for (id, rec) in fresh.recordings {
-            let audio = rec.audio.as_ref();
-            register(by_file, users, rec.file, &id, |e| &mut e.recordings, audio);
+            self.by_file.add_recording(&rec);
             self.links.add_recording(&rec);
             touched_rec(&rec, &self.links, &mut rels, &mut payees);
             recs.insert(id.clone());
@@ -451,7 +460,7 @@ impl Session {
             reason = "the rules' order does not matter"
         )]
         for f in &scope {
-            if let Some(e) = self.by_file.get(f) {
+            if let Some(e) = self.by_file.entities.get(f) {
                 judged.releases.extend(e.releases.iter().cloned());
                 judged.recordings.extend(e.recordings.iter().cloned());
                 judged.contracts.extend(e.contracts.iter().cloned());
@@ -507,21 +516,6 @@ pub fn reported(path: &str) -> bool {
         && !parts.any(|p| p.starts_with('.') || p.ends_with('~'))
 }
 
-/// Note an entity declared in `file` in the session's indexes, with the media file it uses.
-fn register(
-    by_file: &mut HashMap<FileId, FileEntities>,
-    media_users: &mut HashMap<String, Vec<FileId>>,
-    file: FileId,
-    id: &str,
-    kind: fn(&mut FileEntities) -> &mut Vec<String>,
-    media: Option<&crate::model::Asset>,
-) {
-    kind(by_file.entry(file).or_default()).push(id.to_string());
-    if let Some(a) = media {
-        media_users.entry(a.path.clone()).or_default().push(file);
-    }
-}
-
 fn primary_file(d: &Diagnostic) -> Option<FileId> {
     d.primary.as_ref().map(|l| l.span.file)
 }
@@ -542,17 +536,6 @@ fn is_duplicate(d: &Diagnostic) -> bool {
     ]
     .iter()
     .any(|c| c.code == d.code.code)
-}
-
-/// The media files the releases and recordings in `scope` use, with the file of each user.
-fn media_of<'c>(cat: &'c Catalogue, scope: Scope<'c>) -> impl Iterator<Item = (&'c str, FileId)> {
-    let art = scope
-        .releases(cat)
-        .filter_map(|r| Some((r.artwork.as_ref()?.path.as_str(), r.file)));
-    let audio = scope
-        .recordings(cat)
-        .filter_map(|r| Some((r.audio.as_ref()?.path.as_str(), r.file)));
-    art.chain(audio)
 }
 
 /// What the releases and recordings of each file declare to the index of ids, hashed: their

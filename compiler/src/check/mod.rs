@@ -25,6 +25,9 @@ use crate::world::World;
 use std::collections::{BTreeMap, HashSet};
 
 pub use links::Links;
+/// W0213 unused-party, over the whole catalogue (from the use counts in [`Links`]); only
+/// judged when nothing else is wrong (`errors` tells whether anything is).
+pub use parties::check as unused_parties;
 pub use quality::MediaCache;
 
 /// Which entities the rules judge: all, or those declared in some files.
@@ -127,12 +130,6 @@ pub fn check_scoped(
     }
     diags.extend(b);
     quality::check(cat, links, world, scope, media, diags);
-}
-
-/// W0213 unused-party, over the whole catalogue (from the use counts in `links`). A tidy-up
-/// warning: only judged when nothing else is wrong (`errors` tells whether anything is).
-pub fn unused_parties(cat: &Catalogue, links: &Links, errors: bool, diags: &mut Diagnostics) {
-    parties::check(cat, links, errors, diags);
 }
 
 /// `GB`, `IE` and 3 more — a short list of territory codes for messages.

@@ -36,7 +36,11 @@ impl MediaCache {
     /// Forget `path` (root-relative) and everything under it; `""` is the root: everything.
     pub fn forget(&mut self, path: &str) {
         let dir = format!("{path}/");
-        self.retain(|p| !(path.is_empty() || p == path || p.starts_with(&dir)));
+        let keep = |p: &String| !(path.is_empty() || p == path || p.starts_with(&dir));
+        self.table.audio.retain(|p, _| keep(p));
+        self.table.images.retain(|p, _| keep(p));
+        self.audio_errors.retain(|p, _| keep(p));
+        self.image_errors.retain(|p, _| keep(p));
     }
 
     /// Forget exactly `path`.
@@ -50,14 +54,6 @@ impl MediaCache {
     /// The files read since the last call.
     pub fn take_added(&mut self) -> Vec<String> {
         std::mem::take(&mut self.added)
-    }
-
-    /// Keep only what was learnt of the files `keep` accepts.
-    pub fn retain(&mut self, keep: impl Fn(&str) -> bool) {
-        self.table.audio.retain(|p, _| keep(p));
-        self.table.images.retain(|p, _| keep(p));
-        self.audio_errors.retain(|p, _| keep(p));
-        self.image_errors.retain(|p, _| keep(p));
     }
 }
 
@@ -155,8 +151,8 @@ fn title_problem(title: &str) -> Option<&'static str> {
     None
 }
 
-/// Read and probe every asset once; report unreadable files and media rules. Returns what
-/// was learnt, for `build`.
+/// Report unreadable files and media rules for the entities in `scope`, reading and probing
+/// each asset `cache` does not know yet once; what was learnt stays in `cache` (for `build`).
 pub fn check(
     cat: &Catalogue,
     links: &Links,

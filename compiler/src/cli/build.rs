@@ -279,7 +279,9 @@ fn write(
                 || write_tables(inputs.lowering.cat, &tmp, None),
             );
             let (w, tables) = (w?, tables?);
-            let markers = write_markers(inputs.lowering, &tmp)?;
+            let lowering = inputs.lowering;
+            let markers = crate::build::markers(lowering.cat, lowering.now);
+            let markers = write_markers(&tmp, markers)?;
             finish(&tmp, copy, tables, markers, w)
         });
     match written {
@@ -416,10 +418,10 @@ fn put_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
     std::fs::rename(&tmp, path).map_err(|e| io_err(path, e))
 }
 
-/// The batch-complete markers, written last; returns their paths.
-fn write_markers(lowering: &Lowering<'_>, dir: &Path) -> Result<Vec<String>, String> {
+/// Write the batch-complete markers (last); returns their paths.
+fn write_markers(dir: &Path, markers: Vec<(String, Vec<u8>)>) -> Result<Vec<String>, String> {
     let mut written = Vec::new();
-    for (rel, bytes) in crate::build::markers(lowering.cat, lowering.now) {
+    for (rel, bytes) in markers {
         let path = dir.join(&rel);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(|e| io_err(parent, e))?;
@@ -448,23 +450,25 @@ fn decide<'c>(inputs: &Inputs<'c>, out: &Path, manifest: &mut Manifest) -> Decis
             .into_iter()
             .map(|p| (p.folder.clone(), p))
             .collect();
-    let mut kept = Vec::new();
-    let mut todo = Vec::new();
+    let (mut kept, mut todo, mut dropped) = (Vec::new(), Vec::new(), Vec::new());
     for (dsp, rel) in crate::build::units(lowering.cat) {
         let folder = crate::build::folder_of(dsp, rel, lowering.now);
         let xml = Path::new(&folder).join(format!("{}.xml", rel.upc.value.as_str()));
-        let same = old
-            .get(&folder)
-            .is_some_and(|w| w.input == inputs.input(dsp, rel) && out.join(&xml).is_file());
         match old.remove(&folder) {
-            Some(w) if same => kept.push(w),
-            _ => todo.push((dsp, rel)),
+            Some(w) if w.input == inputs.input(dsp, rel) && out.join(&xml).is_file() => {
+                kept.push(w);
+            }
+            other => {
+                dropped.extend(other);
+                todo.push((dsp, rel));
+            }
         }
     }
+    dropped.extend(old.into_values());
     Decision {
         kept,
         todo,
-        dropped: old.into_values().collect(),
+        dropped,
         tables: true,
     }
 }
@@ -583,11 +587,11 @@ fn update_into(
         swap(&format!(".resources/{upc}"), &mut trash)?;
     }
     // What is no longer built: packages, resource folders, batch markers.
-    let rebuilt: std::collections::HashSet<&str> =
+    let built_folders: std::collections::HashSet<&str> =
         built.iter().map(|p| p.folder.as_str()).collect();
     let gone_packages: Vec<&Written> = dropped
         .iter()
-        .filter(|p| !rebuilt.contains(p.folder.as_str()))
+        .filter(|p| !built_folders.contains(p.folder.as_str()))
         .collect();
     let mut gone = Vec::new();
     if !gone_packages.is_empty() {
@@ -626,7 +630,7 @@ fn update_into(
             dir = d.parent();
         }
     }
-    let markers = write_markers(lowering, out)?;
+    let markers = write_markers(out, markers)?;
 
     // The tables, when what they are written from changed.
     if tables != manifest.tables {
@@ -634,7 +638,6 @@ fn update_into(
         swap("statements", &mut trash)?;
     }
     let rebuilt = built.len();
-    drop(dropped);
     let mut all: Vec<Written> = kept;
     all.extend(built);
     // Top-level folders the last build wrote and this one does not (a DSP gone) go too.
@@ -898,14 +901,22 @@ impl Live {
 
     /// A check had errors, so nothing was built: what it judged is built with the next.
     pub fn skip(&mut self, judged: Option<&std::collections::BTreeSet<crate::source::FileId>>) {
-        self.pending = Some(match (self.pending.take(), judged) {
-            (None, Some(j)) => Some(j.clone()),
+        self.pending = Some(self.with_pending(judged));
+    }
+
+    /// `judged` with what skipped checks judged (taken); `None` when either is everything.
+    fn with_pending(
+        &mut self,
+        judged: Option<&std::collections::BTreeSet<crate::source::FileId>>,
+    ) -> Option<std::collections::BTreeSet<crate::source::FileId>> {
+        match (self.pending.take(), judged) {
+            (None, j) => j.cloned(),
             (Some(Some(mut p)), Some(j)) => {
                 p.extend(j.iter().copied());
                 Some(p)
             }
             _ => None,
-        });
+        }
     }
 
     /// The manifest file's size and time, to tell whether another build wrote it.
@@ -935,14 +946,7 @@ impl Live {
         };
         let sources = session.sources();
         // What skipped checks judged is judged now too; a skipped full check, everything.
-        let judged = match (self.pending.take(), judged) {
-            (None, j) => j.cloned(),
-            (Some(Some(mut p)), Some(j)) => {
-                p.extend(j.iter().copied());
-                Some(p)
-            }
-            _ => None,
-        };
+        let judged = self.with_pending(judged);
         let ours = self
             .manifest
             .as_ref()
@@ -951,12 +955,11 @@ impl Live {
         let (total, built) = match incremental {
             Some(judged) => {
                 let judged = &judged;
-                use sha2::Digest as _;
                 for f in judged {
                     if let (Some(h), Some(src)) =
                         (self.file_hashes.get_mut(f.0 as usize), sources.get(*f))
                     {
-                        *h = crate::lower::hex(&sha2::Sha256::digest(src.text.as_bytes()));
+                        *h = crate::build::file_hash(&src.text);
                     }
                 }
                 let inputs = Inputs {

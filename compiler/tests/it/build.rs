@@ -10,13 +10,18 @@ use std::process::Command;
 const EPOCH: &str = "1764028800";
 
 fn build(out: &Path) -> crate::support::Output {
+    build_at(&repo_root(), Path::new("catalog-example"), out, EPOCH)
+}
+
+/// `sleeve build CAT --out OUT` run in `cwd` with the clock at `epoch`.
+pub fn build_at(cwd: &Path, cat: &Path, out: &Path, epoch: &str) -> crate::support::Output {
     let args = [
         std::ffi::OsStr::new("build"),
-        std::ffi::OsStr::new("catalog-example"),
+        cat.as_os_str(),
         std::ffi::OsStr::new("--out"),
         out.as_os_str(),
     ];
-    crate::support::sleeve_at(&repo_root(), &args, EPOCH)
+    crate::support::sleeve_at(cwd, &args, epoch)
 }
 
 /// `path size md5` of every file, one per line.
@@ -279,13 +284,7 @@ fn rebuild_rewrites_only_what_changed_and_equals_a_fresh_build() {
     crate::deliver::copy_dir(&repo_root().join("catalog-example"), &cat);
     let out = dir.path().join("out");
     let build = |cat: &Path, out: &Path| {
-        let args = [
-            std::ffi::OsStr::new("build"),
-            cat.as_os_str(),
-            std::ffi::OsStr::new("--out"),
-            out.as_os_str(),
-        ];
-        let o = crate::support::sleeve_at(dir.path(), &args, EPOCH);
+        let o = build_at(dir.path(), cat, out, EPOCH);
         assert_eq!(o.code, 0, "{}", o.stderr);
         o.stderr
     };
@@ -352,13 +351,7 @@ fn ern_432_profiles_get_valid_432_messages() {
         std::fs::write(&p, text.replace("ern = \"4.3\"\n", "ern = \"4.3.2\"\n")).expect("write");
     }
     let out = dir.path().join("out");
-    let args = [
-        std::ffi::OsStr::new("build"),
-        cat.as_os_str(),
-        std::ffi::OsStr::new("--out"),
-        out.as_os_str(),
-    ];
-    let o = crate::support::sleeve_at(dir.path(), &args, EPOCH);
+    let o = build_at(dir.path(), &cat, &out, EPOCH);
     assert_eq!(o.code, 0, "{}", o.stderr);
     lint_messages(&out, "ern-4.3.2");
     let album = std::fs::read_to_string(out.join("spotify/0840000000019/0840000000019.xml"))

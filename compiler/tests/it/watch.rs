@@ -322,13 +322,7 @@ fn watch_build_rebuilds_what_an_edit_changes() {
     assert!(built.starts_with("built 3 of 52 packages"), "{built}");
 
     let fresh = dir.path().join("fresh");
-    let args = [
-        std::ffi::OsStr::new("build"),
-        cat.as_os_str(),
-        std::ffi::OsStr::new("--out"),
-        fresh.as_os_str(),
-    ];
-    let o = crate::support::sleeve_at(dir.path(), &args, "1735689600");
+    let o = crate::build::build_at(dir.path(), &cat, &fresh, "1735689600");
     assert_eq!(o.code, 0, "{}", o.stderr);
     assert_eq!(
         crate::build::tree(&out),
