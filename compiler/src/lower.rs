@@ -50,8 +50,24 @@ pub fn timestamp(secs: i64) -> String {
 
 /// Hex SHA-256 of anything serialisable (its JSON form).
 pub fn content_hash<T: serde::Serialize>(value: &T) -> String {
-    let bytes = serde_json::to_vec(value).unwrap_or_default();
-    hex(&Sha256::digest(&bytes))
+    /// The JSON goes straight into the hash, never into memory: a message body is tens of KB.
+    struct Hashing(Sha256);
+    impl std::io::Write for Hashing {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            sha2::Digest::update(&mut self.0, buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut h = Hashing(Sha256::new());
+    // Serializing these plain data types cannot fail; a failure would hash what was written.
+    let mut w = std::io::BufWriter::with_capacity(8192, &mut h);
+    let _ = serde_json::to_writer(&mut w, value);
+    let _ = std::io::Write::flush(&mut w);
+    drop(w);
+    hex(&h.0.finalize())
 }
 
 pub fn hex(bytes: &[u8]) -> String {

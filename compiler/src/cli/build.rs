@@ -19,6 +19,7 @@ use super::Exit;
 use super::check::report;
 use super::printer::Printer;
 use super::system_world::SystemWorld;
+use super::timings::Timings;
 use crate::build::Package;
 use crate::diag::render::Format;
 use crate::lower::Lowering;
@@ -41,6 +42,9 @@ pub struct Args {
     /// Copy resources into every package instead of linking them.
     #[arg(long)]
     copy: bool,
+    /// Print how long each step took (for benchmarks).
+    #[arg(long, hide = true)]
+    timings: bool,
 }
 
 /// What one package left on disk: for the summary, and kept in the manifest.
@@ -66,6 +70,10 @@ struct Manifest {
     copy: bool,
     /// [`crate::royalties::rates::table_hash`] of `rates/` and `statements/`.
     tables: String,
+    /// [`Inputs::sources`] when the tables were compiled: while the source files are the
+    /// same, the tables are neither compiled nor written again.
+    #[serde(default)]
+    sources: String,
     /// Batch-complete markers written (paths relative to the output root).
     markers: Vec<String>,
     packages: Vec<Written>,
@@ -84,11 +92,18 @@ impl Inputs<'_> {
     fn input(&self, dsp: &crate::model::Dsp, rel: &crate::model::Release) -> String {
         crate::build::input_hash(self.lowering, self.file_hashes, dsp, rel, self.today)
     }
+
+    /// A hash of every source file, in load order: what the tables are compiled from.
+    fn sources(&self) -> String {
+        crate::lower::content_hash(&self.file_hashes)
+    }
 }
 
 pub fn run(args: Args, printer: &Printer) -> Exit {
+    let mut timings = Timings::new(args.timings);
     let world = SystemWorld::new(args.path.clone());
     let mut checked = crate::check_catalogue(&world);
+    timings.step("check".into());
     let errors = checked.diagnostics.error_count();
     report(&mut checked, &args.path, args.format, printer, false);
     if errors > 0 {
@@ -107,12 +122,13 @@ pub fn run(args: Args, printer: &Printer) -> Exit {
     };
     let out = args.out.clone().unwrap_or_else(|| args.path.join("out"));
     let file_hashes = crate::build::file_hashes(&checked.sources);
+    timings.step("file hashes".into());
     let inputs = Inputs {
         lowering: &lowering,
         file_hashes: &file_hashes,
         today: crate::model::date::Date::from_unix(lowering.now),
     };
-    let result = write(&inputs, &args.path, &out, args.copy, printer);
+    let result = write(&inputs, &args.path, &out, args.copy, printer, &mut timings);
     let exit = match result {
         Ok((manifest, rebuilt)) => {
             summary(&manifest.packages, rebuilt, &out, args.format, printer);
@@ -125,6 +141,7 @@ pub fn run(args: Args, printer: &Printer) -> Exit {
             Exit::Failure
         }
     };
+    timings.print(printer);
     std::mem::forget(checked);
     exit
 }
@@ -254,6 +271,7 @@ fn write(
     out: &Path,
     copy: bool,
     printer: &Printer,
+    timings: &mut Timings,
 ) -> Result<(Manifest, usize), String> {
     let keep = transport_folders(inputs.lowering.cat, root, out);
     if let Some(why) = refuse_out(root, out, &keep) {
@@ -261,8 +279,12 @@ fn write(
     }
     if let Some(manifest) = read_manifest(out, copy) {
         let mut manifest = manifest;
+        timings.step("manifest read".into());
         let decision = decide(inputs, out, &mut manifest);
-        return update(inputs, root, out, copy, manifest, decision, printer);
+        timings.step(format!("decide ({} to build)", decision.todo.len()));
+        let r = update(inputs, root, out, copy, manifest, decision, printer);
+        timings.step("update".into());
+        return r;
     }
     let name = out
         .file_name()
@@ -279,11 +301,13 @@ fn write(
                 || write_tables(inputs.lowering.cat, &tmp, None),
             );
             let (w, tables) = (w?, tables?);
+            timings.step("packages and rate table".into());
             let lowering = inputs.lowering;
             let markers = crate::build::markers(lowering.cat, lowering.now);
             let markers = write_markers(&tmp, markers)?;
-            finish(&tmp, copy, tables, markers, w)
+            finish(&tmp, copy, (tables, inputs.sources()), markers, w)
         });
+    timings.step("markers and manifest".into());
     match written {
         Ok(w) => {
             let had_old = out.exists();
@@ -382,10 +406,11 @@ fn owned_before(out: &Path) -> std::collections::BTreeSet<String> {
 }
 
 /// Write the marker (the top-level names the build owns) and the manifest, last.
+/// `tables`: the tables' hash, and the sources they were compiled from.
 fn finish(
     dir: &Path,
     copy: bool,
-    tables: String,
+    (tables, sources): (String, String),
     markers: Vec<String>,
     mut packages: Vec<Written>,
 ) -> Result<Manifest, String> {
@@ -399,6 +424,7 @@ fn finish(
         sleeve: env!("CARGO_PKG_VERSION").to_string(),
         copy,
         tables,
+        sources,
         markers,
         packages,
     };
@@ -450,26 +476,37 @@ fn decide<'c>(inputs: &Inputs<'c>, out: &Path, manifest: &mut Manifest) -> Decis
             .into_iter()
             .map(|p| (p.folder.clone(), p))
             .collect();
-    let (mut kept, mut todo, mut dropped) = (Vec::new(), Vec::new(), Vec::new());
-    for (dsp, rel) in crate::build::units(lowering.cat) {
+    let units = crate::build::units(lowering.cat);
+    // Each package's folder, input hash and whether its message is on disk, on all cores.
+    let facts = crate::par_map(&units, 8, |(dsp, rel)| {
         let folder = crate::build::folder_of(dsp, rel, lowering.now);
-        let xml = Path::new(&folder).join(format!("{}.xml", rel.upc.value.as_str()));
+        let upc = rel.upc.value.as_str();
+        let input = old
+            .get(&folder)
+            .map(|_| inputs.input(dsp, rel))
+            .filter(|_| out.join(&folder).join(format!("{upc}.xml")).is_file());
+        (folder, input)
+    });
+    let (mut kept, mut todo, mut dropped) = (Vec::new(), Vec::new(), Vec::new());
+    for (unit, (folder, input)) in units.into_iter().zip(facts) {
         match old.remove(&folder) {
-            Some(w) if w.input == inputs.input(dsp, rel) && out.join(&xml).is_file() => {
-                kept.push(w);
-            }
+            Some(w) if Some(&w.input) == input.as_ref() => kept.push(w),
             other => {
                 dropped.extend(other);
-                todo.push((dsp, rel));
+                todo.push(unit);
             }
         }
     }
     dropped.extend(old.into_values());
+    // Tables deleted since: their hash is forgotten, so they are written again.
+    if !(out.join("rates").is_dir() && out.join("statements").is_dir()) {
+        manifest.tables.clear();
+    }
     Decision {
         kept,
         todo,
         dropped,
-        tables: true,
+        tables: manifest.tables.is_empty() || manifest.sources != inputs.sources(),
     }
 }
 
@@ -544,6 +581,7 @@ fn update_into(
     } = decision;
     std::fs::create_dir_all(stage).map_err(|e| io_err(stage, e))?;
     // The tables (when asked for) are compiled beside the packages.
+    let compiled = tables;
     let (built, tables) = beside(
         || write_into(inputs, &todo, root, stage, copy, printer),
         || {
@@ -647,7 +685,12 @@ fn update_into(
             trash.put(&out.join(name))?;
         }
     }
-    Ok((finish(out, copy, tables, markers, all)?, rebuilt))
+    let sources = if compiled {
+        inputs.sources()
+    } else {
+        manifest.sources.clone()
+    };
+    Ok((finish(out, copy, (tables, sources), markers, all)?, rebuilt))
 }
 
 /// Whether process `pid` (a decimal string) is running, as far as this system tells.
@@ -699,7 +742,7 @@ fn write_into(
     std::fs::create_dir_all(dir).map_err(|e| io_err(dir, e))?;
     let next = AtomicUsize::new(0);
     let done = AtomicUsize::new(0);
-    let shared: Mutex<std::collections::HashSet<String>> = Mutex::new(Default::default());
+    let placed = Placed::default();
     let failure: Mutex<Option<String>> = Mutex::new(None);
     let results: Mutex<Vec<Written>> = Mutex::new(Vec::with_capacity(units.len()));
     let threads = std::thread::available_parallelism()
@@ -720,7 +763,7 @@ fn write_into(
                     let Some(p) = crate::build::package_for(lowering, dsp, rel) else {
                         continue;
                     };
-                    match write_package(&p, root, dir, copy, &shared) {
+                    match write_package(&p, root, dir, copy, &placed) {
                         Ok(()) => {
                             if let Ok(mut r) = results.lock() {
                                 r.push(Written {
@@ -759,13 +802,31 @@ fn write_into(
     Ok(results.into_inner().unwrap_or_default())
 }
 
-fn link_or_copy(src: &Path, dest: &Path, copy: bool) -> Result<(), String> {
-    if !copy && std::fs::hard_link(src, dest).is_ok() {
-        return Ok(());
+/// Where resources are placed from, shared by the threads of one build: which releases'
+/// `.resources/<UPC>/` folders are filled, and for each source file that could not be
+/// hard-linked, the copy to link to instead.
+#[derive(Default)]
+struct Placed {
+    stores: Mutex<std::collections::HashSet<String>>,
+    bases: Mutex<std::collections::HashMap<PathBuf, PathBuf>>,
+}
+
+impl Placed {
+    /// Hard-link `src` at `dest`. When the link fails (another file system, or a file system's
+    /// limit of links to one file, 65,000 on ext4: one cover or audio file shared by many
+    /// releases reaches it), `src` is copied once and later resources are linked to that
+    /// copy, so a build copies each source file at most once per limit reached.
+    fn link(&self, src: &Path, dest: &Path) -> Result<(), String> {
+        let base = self.bases.lock().ok().and_then(|b| b.get(src).cloned());
+        if std::fs::hard_link(base.as_deref().unwrap_or(src), dest).is_ok() {
+            return Ok(());
+        }
+        std::fs::copy(src, dest).map_err(|e| io_err(dest, e))?;
+        if let Ok(mut b) = self.bases.lock() {
+            b.insert(src.to_path_buf(), dest.to_path_buf());
+        }
+        Ok(())
     }
-    std::fs::copy(src, dest)
-        .map(|_| ())
-        .map_err(|e| io_err(dest, e))
 }
 
 fn write_package(
@@ -773,7 +834,7 @@ fn write_package(
     root: &Path,
     dir: &Path,
     copy: bool,
-    shared: &Mutex<std::collections::HashSet<String>>,
+    placed: &Placed,
 ) -> Result<(), String> {
     let folder = dir.join(&p.folder);
     std::fs::create_dir_all(&folder).map_err(|e| io_err(&folder, e))?;
@@ -781,19 +842,23 @@ fn write_package(
         if copy {
             std::fs::create_dir_all(folder.join("resources")).map_err(|e| io_err(&folder, e))?;
             for (rel, source) in &p.resources {
-                link_or_copy(&root.join(source), &folder.join(rel), true)?;
+                let dest = folder.join(rel);
+                std::fs::copy(root.join(source), &dest).map_err(|e| io_err(&dest, e))?;
             }
         } else {
             // One shared folder of links per release, whatever the number of DSPs.
             let store = dir.join(".resources").join(&p.upc);
-            let first = shared.lock().is_ok_and(|mut s| s.insert(p.upc.clone()));
+            let first = placed
+                .stores
+                .lock()
+                .is_ok_and(|mut s| s.insert(p.upc.clone()));
             if first {
                 std::fs::create_dir_all(&store).map_err(|e| io_err(&store, e))?;
                 for (rel, source) in &p.resources {
                     let name = rel.trim_start_matches("resources/");
                     let dest = store.join(name);
                     if !dest.exists() {
-                        link_or_copy(&root.join(source), &dest, false)?;
+                        placed.link(&root.join(source), &dest)?;
                     }
                 }
             }
@@ -853,9 +918,6 @@ fn write_tables(
         };
     stream(rates.join("rates.csv"), &|w| {
         crate::royalties::rates::to_csv(&table, w)
-    })?;
-    stream(rates.join("rates.json"), &|w| {
-        crate::royalties::rates::to_json(&table, w)
     })?;
     let statements = dir.join("statements");
     std::fs::create_dir_all(&statements).map_err(|e| io_err(&statements, e))?;
@@ -988,7 +1050,14 @@ impl Live {
                         let decision = decide(&inputs, &self.out, &mut m);
                         update(&inputs, &self.root, &self.out, false, m, decision, printer)?
                     }
-                    None => write(&inputs, &self.root, &self.out, false, printer)?,
+                    None => write(
+                        &inputs,
+                        &self.root,
+                        &self.out,
+                        false,
+                        printer,
+                        &mut Timings::new(false),
+                    )?,
                 };
                 let total = manifest.packages.len();
                 self.manifest = Some((manifest, self.stamp()));

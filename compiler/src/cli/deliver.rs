@@ -6,6 +6,7 @@ use super::Exit;
 use super::check::report;
 use super::printer::Printer;
 use super::system_world::SystemWorld;
+use super::timings::Timings;
 use crate::deliver::{Content, OutFile, Transport, folder::Folder, sftp::Sftp};
 use crate::diag::codes::{self, Code};
 use crate::diag::render::Format;
@@ -315,43 +316,6 @@ fn render(plan: &Plan, format: PlanFormat, printer: &Printer) {
             printer.out(&(serde_json::to_string_pretty(plan).unwrap_or_default() + "\n"))
         }
         PlanFormat::Markdown => printer.out(&crate::plan::render_markdown(plan)),
-    }
-}
-
-/// `--timings`: what each step took and which way the plan went, on one line at the end.
-struct Timings {
-    on: bool,
-    start: std::time::Instant,
-    last: std::time::Instant,
-    steps: Vec<String>,
-}
-
-impl Timings {
-    fn new(on: bool) -> Self {
-        let now = std::time::Instant::now();
-        Timings {
-            on,
-            start: now,
-            last: now,
-            steps: Vec::new(),
-        }
-    }
-
-    fn step(&mut self, what: String) {
-        let now = std::time::Instant::now();
-        self.steps
-            .push(format!("{what} ({} ms)", (now - self.last).as_millis()));
-        self.last = now;
-    }
-
-    fn print(&self, printer: &Printer) {
-        if self.on {
-            printer.err(&format!(
-                "timings: {} (total {} ms)\n",
-                self.steps.join(", "),
-                self.start.elapsed().as_millis()
-            ));
-        }
     }
 }
 

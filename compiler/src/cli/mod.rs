@@ -16,6 +16,7 @@ mod plan_cache;
 mod report;
 mod royalties;
 mod schema;
+mod timings;
 mod watch;
 mod watch_world;
 

@@ -669,52 +669,6 @@ pub fn for_each_row(t: &RateTable, mut f: impl FnMut(&Row<'_>)) {
     }
 }
 
-/// `out/rates/rates.json`: the same rows as JSON objects, one array.
-pub fn to_json(t: &RateTable, out: &mut impl std::io::Write) -> std::io::Result<()> {
-    use serde::ser::{SerializeSeq as _, Serializer as _};
-    /// A row with its keys in alphabetical order, as the file has always listed them.
-    #[derive(serde::Serialize)]
-    struct Sorted<'r, 'a> {
-        channel: &'static str,
-        contract: &'a str,
-        end: &'r str,
-        fee: &'r str,
-        isrc: &'a str,
-        payee: &'a str,
-        rate: &'r str,
-        recording: &'a str,
-        share: &'r str,
-        split: &'r str,
-        start: &'r str,
-        territory: &'a str,
-    }
-    // Streamed row by row: the table of a large catalogue is hundreds of MB as JSON.
-    let mut ser = serde_json::Serializer::pretty(&mut *out);
-    let mut seq = ser.serialize_seq(None).map_err(std::io::Error::other)?;
-    let mut result = Ok(());
-    for_each_row(t, |row| {
-        if result.is_ok() {
-            result = seq.serialize_element(&Sorted {
-                channel: row.channel,
-                contract: row.contract,
-                end: &row.end,
-                fee: &row.fee,
-                isrc: row.isrc,
-                payee: row.payee,
-                rate: &row.rate,
-                recording: row.recording,
-                share: &row.share,
-                split: &row.split,
-                start: &row.start,
-                territory: row.territory,
-            });
-        }
-    });
-    result.map_err(std::io::Error::other)?;
-    seq.end().map_err(std::io::Error::other)?;
-    out.write_all(b"\n")
-}
-
 /// `out/statements/<payee>.json`: what a payee's statement is computed from.
 pub fn statement_config(t: &RateTable, payee: Ix, period: &str) -> String {
     let Some(p) = t.payees.get(payee as usize) else {
