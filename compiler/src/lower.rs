@@ -226,9 +226,9 @@ impl Lowering<'_> {
             },
             created: timestamp(self.now),
             test: dsp.test,
+            update: false,
         };
-        let dialect = crate::ddex::dialect(dsp.ern);
-        crate::ddex::ern43::purge_with(&header, &self.label.language, dialect, &purge)
+        crate::ddex::purge(&header, &self.label.language, &purge, dsp.ern)
     }
 
     fn wrap(&self, kind: Kind, rel: &Release, dsp: &Dsp, body: Body) -> Message {
@@ -261,6 +261,7 @@ impl Lowering<'_> {
                 },
                 created: timestamp(self.now),
                 test: dsp.test,
+                update: false,
             },
             body,
             content_hash: hash,

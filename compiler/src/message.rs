@@ -34,6 +34,9 @@ pub struct Header {
     /// `YYYY-MM-DDThh:mm:ssZ`, from the world's clock.
     pub created: String,
     pub test: bool,
+    /// The DSP has the release already (an update or takedown): ERN 3's `UpdateIndicator`.
+    /// `build` writes first deliveries; `apply` sets it from the plan.
+    pub update: bool,
 }
 
 /// A complete message: header plus body. The body alone is what the content hash covers.

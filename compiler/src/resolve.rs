@@ -1874,20 +1874,6 @@ impl<'a> Resolver<'a> {
                     }
                 }
             }
-            if let Some(e) = d.ern.as_ref().filter(|e| e.value == ErnVersion::Ern382) {
-                self.push(
-                    Diagnostic::new(
-                        codes::ERN_VERSION_NOT_WRITTEN,
-                        e.span,
-                        format!(
-                            "DSP profile `{}` asks for ERN 3.8.2, but Sleeve writes ERN 4.3 and 4.3.2 only: it would get 4.3",
-                            item.id.value
-                        ),
-                    )
-                    .label("not written")
-                    .help(codes::ERN_VERSION_NOT_WRITTEN.fix),
-                );
-            }
             let (Some(party_id), Some(transport)) = (party_id, transport) else {
                 self.incomplete = true;
                 continue;

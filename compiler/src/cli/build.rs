@@ -821,10 +821,18 @@ impl Placed {
         if std::fs::hard_link(base.as_deref().unwrap_or(src), dest).is_ok() {
             return Ok(());
         }
-        std::fs::copy(src, dest).map_err(|e| io_err(dest, e))?;
-        if let Ok(mut b) = self.bases.lock() {
-            b.insert(src.to_path_buf(), dest.to_path_buf());
+        // One thread at a time from here: another may have made the copy meanwhile.
+        let mut bases = self
+            .bases
+            .lock()
+            .map_err(|_| "a build thread failed".to_string())?;
+        if let Some(newer) = bases.get(src).filter(|b| Some(*b) != base.as_ref())
+            && std::fs::hard_link(newer, dest).is_ok()
+        {
+            return Ok(());
         }
+        std::fs::copy(src, dest).map_err(|e| io_err(dest, e))?;
+        bases.insert(src.to_path_buf(), dest.to_path_buf());
         Ok(())
     }
 }

@@ -1121,10 +1121,12 @@ fn deliver_one(
                     )
                 }
                 (_, Some(rel)) => {
-                    let msg = match l.message(rel, dsp) {
+                    let mut msg = match l.message(rel, dsp) {
                         Some(m) => m,
                         None => l.takedown(rel, dsp),
                     };
+                    // ERN 3 says whether the DSP has the release already.
+                    msg.header.update = change.action != Action::Deliver;
                     let mut files: Vec<OutFile> = msg
                         .body
                         .sound_recordings

@@ -74,7 +74,7 @@ fn root_attrs<'a>(
     attrs
 }
 
-fn header(x: &mut Xml, h: &Header) {
+pub(super) fn header(x: &mut Xml, h: &Header) {
     x.open("MessageHeader", &[]);
     x.text("MessageThreadId", &h.thread_id);
     x.text("MessageId", &h.message_id);
@@ -160,7 +160,7 @@ fn hash_file(x: &mut Xml, f: &crate::message::FileRef) {
 }
 
 /// Sample rate in kHz as DDEX writes it: `44.1`, `48`, `96`.
-fn khz(hz: u32) -> String {
+pub(super) fn khz(hz: u32) -> String {
     let whole = hz / 1000;
     let frac = hz % 1000;
     if frac == 0 {

@@ -309,10 +309,6 @@ codes! {
         "A release is about to be delivered for the first time, but its `release-date` is already past and it has no `original-release-date`: DSPs will list it as released on that date, below newer releases. Reported by `plan` (only the delivered state knows a release is new).",
         "Move `release-date` to the day it should go live, or, for a catalogue release that came out before, set `original-release-date`."
     }
-    ERN_VERSION_NOT_WRITTEN = "W0413" "ern-version-not-written" Warning {
-        "A DSP profile asks for ERN 3.8.2, which Sleeve does not write yet: `build` and `apply` send that DSP ERN 4.3 messages, which a 3.8.2-only ingestion rejects.",
-        "Ask the DSP whether it takes ERN 4.3 or 4.3.2 and set `ern` to it; Sleeve writes both."
-    }
     SECRET_IN_CATALOGUE = "E0401" "secret-in-catalogue" Error {
         "A password or private key written into a DSP profile. Catalogue files live in git; secrets must come from environment variables.",
         "Remove the secret and name an environment variable instead (`password-env = \"SLEEVE_SFTP_PASSWORD\"`)."

@@ -191,22 +191,36 @@ fn takedown_and_purge_messages_validate() {
         .get("harbour-lights")
         .expect("release");
     let dsp = checked.catalogue.dsps.get("spotify").expect("dsp");
-    let takedown = lowering.takedown(rel, dsp);
+    let mut takedown = lowering.takedown(rel, dsp);
     assert!(takedown.body.deals.is_empty());
+    takedown.header.update = true;
     let mut purge = lowering.message(rel, dsp).expect("message");
     purge.kind = sleeve::message::Kind::Purge;
     let dir = Dir::new("purge");
     let a = dir.path().join("takedown.xml");
     let b = dir.path().join("purge.xml");
-    // In ERN 4.3 and in 4.3.2, each against its official XSD.
-    for (dialect, xsd) in [
-        (sleeve::ddex::ern43::ERN43, "ern-4.3"),
-        (sleeve::ddex::ern43::ERN432, "ern-4.3.2"),
+    // In every ERN version Sleeve writes, each against its official XSD.
+    use sleeve::syntax::dsp::ErnVersion;
+    for (version, xsd) in [
+        (ErnVersion::Ern43, "ern-4.3"),
+        (ErnVersion::Ern432, "ern-4.3.2"),
+        (ErnVersion::Ern382, "ern-3.8.2"),
     ] {
-        let takedown_xml = sleeve::ddex::ern43::write_as(&takedown, dialect);
-        assert!(!String::from_utf8_lossy(&takedown_xml).contains("<DealList>"));
+        let takedown_xml =
+            String::from_utf8(sleeve::ddex::write(&takedown, version)).expect("utf-8");
+        if version == ErnVersion::Ern382 {
+            // ERN 3: a `TakeDown` deal for every release of the message, as an update.
+            assert!(takedown_xml.contains("<UpdateIndicator>UpdateMessage</UpdateIndicator>"));
+            let releases = takedown_xml.matches("<ReleaseReference>").count();
+            assert_eq!(
+                takedown_xml.matches("<TakeDown>true</TakeDown>").count(),
+                releases
+            );
+        } else {
+            assert!(!takedown_xml.contains("<DealList>"));
+        }
         std::fs::write(&a, takedown_xml).expect("write");
-        std::fs::write(&b, sleeve::ddex::ern43::write_as(&purge, dialect)).expect("write");
+        std::fs::write(&b, sleeve::ddex::write(&purge, version)).expect("write");
         let xsd = repo_root().join(format!("../shared/ddex/xsd/{xsd}/release-notification.xsd"));
         let lint = Command::new("xmllint")
             .args(["--nonet", "--noout", "--schema"])
@@ -216,7 +230,7 @@ fn takedown_and_purge_messages_validate() {
             .expect("xmllint must be installed");
         assert!(
             lint.status.success(),
-            "{}",
+            "{xsd:?}: {}",
             String::from_utf8_lossy(&lint.stderr)
         );
     }
@@ -342,7 +356,21 @@ fn rebuild_rewrites_only_what_changed_and_equals_a_fresh_build() {
 /// the official 4.3.2 XSD (one xmllint call), and the album is golden.
 #[test]
 fn ern_432_profiles_get_valid_432_messages() {
-    let dir = Dir::new("ern432");
+    profiles_get_valid_messages("4.3.2", "http://ddex.net/xml/ern/432");
+}
+
+/// Profiles asking for ERN 3.8.2 get it: every message of catalog-example validates against
+/// the official 3.8.2 XSD (one xmllint call), and the album is golden.
+#[test]
+fn ern_382_profiles_get_valid_382_messages() {
+    profiles_get_valid_messages("3.8.2", "http://ddex.net/xml/ern/382");
+}
+
+/// catalog-example with every DSP profile set to `ern = "<version>"`, built: every message
+/// validates against that version's XSD, and the album equals
+/// `golden/build/ern-<version>/album.xml`.
+fn profiles_get_valid_messages(version: &str, namespace: &str) {
+    let dir = Dir::new(&format!("ern{version}"));
     let cat = dir.path().join("cat");
     crate::deliver::copy_dir(&repo_root().join("catalog-example"), &cat);
     let _ = std::fs::remove_dir_all(cat.join("out"));
@@ -350,16 +378,18 @@ fn ern_432_profiles_get_valid_432_messages() {
         let p = e.expect("entry").path();
         let text = std::fs::read_to_string(&p).expect("read");
         assert!(text.contains("ern = \"4.3\"\n"), "{}", p.display());
-        std::fs::write(&p, text.replace("ern = \"4.3\"\n", "ern = \"4.3.2\"\n")).expect("write");
+        let asked = format!("ern = \"{version}\"\n");
+        std::fs::write(&p, text.replace("ern = \"4.3\"\n", &asked)).expect("write");
     }
     let out = dir.path().join("out");
     let o = build_at(dir.path(), &cat, &out, EPOCH);
     assert_eq!(o.code, 0, "{}", o.stderr);
-    lint_messages(&out, "ern-4.3.2");
+    assert!(!o.stderr.contains("warning"), "{}", o.stderr);
+    lint_messages(&out, &format!("ern-{version}"));
     let album = std::fs::read_to_string(out.join("spotify/0840000000019/0840000000019.xml"))
         .expect("album");
-    assert!(album.contains("xmlns:ern=\"http://ddex.net/xml/ern/432\""));
-    let golden = repo_root().join("golden/build/ern-4.3.2/album.xml");
+    assert!(album.contains(&format!("xmlns:ern=\"{namespace}\"")));
+    let golden = repo_root().join(format!("golden/build/ern-{version}/album.xml"));
     if let Some(d) = compare_file(&golden, &album) {
         panic!("{d}");
     }

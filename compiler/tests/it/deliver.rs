@@ -559,3 +559,78 @@ fn full_disk_is_a_clear_error_and_resumable() {
     assert_eq!(o.code, 0, "{}", o.stderr);
     assert_eq!(run(d, &["plan", ".", "--detailed-exitcode"]).code, 0);
 }
+
+/// A DSP on ERN 3.8.2 gets 3.8.2 through `apply`: first deliveries as `OriginalMessage`,
+/// then an update and a takedown (a `TakeDown` deal) as `UpdateMessage`, every message valid
+/// against the official 3.8.2 XSD.
+#[test]
+fn ern_382_dsp_gets_original_update_and_takedown_messages() {
+    let dir = repo_with_catalogue("deliver-382");
+    let d = dir.path();
+    let profile = d.join("dsps/joox.toml");
+    let text = std::fs::read_to_string(&profile).expect("read");
+    std::fs::write(&profile, text.replace("ern = \"4.3\"", "ern = \"3.8.2\"")).expect("write");
+    git(d, &["commit", "-qam", "joox takes ERN 3.8.2"]);
+    let joox = |d: &Path| -> Vec<(String, String)> {
+        delivered_xml(d)
+            .into_iter()
+            .filter(|p| p.contains("/joox/"))
+            .map(|p| {
+                let text = std::fs::read_to_string(&p).expect("read");
+                (p, text)
+            })
+            .collect()
+    };
+    let lint = |files: &[(String, String)]| {
+        let xsd = repo_root().join("../shared/ddex/xsd/ern-3.8.2/release-notification.xsd");
+        let o = Command::new("xmllint")
+            .args(["--nonet", "--noout", "--schema"])
+            .arg(&xsd)
+            .args(files.iter().map(|(p, _)| p))
+            .output()
+            .expect("xmllint must be installed");
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    };
+    let o = run(d, &["apply", ".", "--yes"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let first = joox(d);
+    assert!(first.len() >= 5, "{first:?}");
+    lint(&first);
+    for (p, text) in &first {
+        assert!(
+            text.contains("xmlns:ern=\"http://ddex.net/xml/ern/382\""),
+            "{p}"
+        );
+        assert!(
+            text.contains("<UpdateIndicator>OriginalMessage</UpdateIndicator>"),
+            "{p}"
+        );
+    }
+
+    // JOOX dropped from monsoon-letters' deals: a takedown, sent as an update.
+    let rel = d.join("releases/harbour-sound/monsoon-letters.toml");
+    let text = std::fs::read_to_string(&rel).expect("read");
+    std::fs::write(
+        &rel,
+        text.replace("[\"spotify\", \"joox\"]", "[\"spotify\"]"),
+    )
+    .expect("write");
+    let o = run(d, &["apply", ".", "--yes"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let all = joox(d);
+    lint(&all);
+    let takedowns: Vec<&(String, String)> = all
+        .iter()
+        .filter(|(_, t)| t.contains("<TakeDown>true</TakeDown>"))
+        .collect();
+    assert_eq!(takedowns.len(), 1, "{all:?}");
+    assert!(
+        takedowns[0]
+            .1
+            .contains("<UpdateIndicator>UpdateMessage</UpdateIndicator>")
+    );
+    assert!(
+        !takedowns[0].1.contains("<Usage>"),
+        "a takedown has no live deal"
+    );
+}
