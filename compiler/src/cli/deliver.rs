@@ -300,6 +300,7 @@ fn apply_acks(
                 {
                     d.status = status;
                     d.reason = ack.reason.clone();
+                    d.accepted_once |= ack.accepted;
                     changed.push(key.clone());
                 }
             }
@@ -1126,7 +1127,11 @@ fn deliver_one(
                         None => l.takedown(rel, dsp),
                     };
                     // ERN 3 says whether the DSP has the release already.
-                    msg.header.update = change.action != Action::Deliver;
+                    msg.header.update = w
+                        .state
+                        .deliveries
+                        .get(&key)
+                        .is_some_and(crate::state::Delivery::dsp_has_release);
                     let mut files: Vec<OutFile> = msg
                         .body
                         .sound_recordings
@@ -1188,6 +1193,11 @@ fn deliver_one(
     })?;
     let mut w = ctx.writer.lock().map_err(|_| lock_failed())?;
     w.state.in_flight.remove(&key);
+    let accepted_before = w
+        .state
+        .deliveries
+        .get(&key)
+        .is_some_and(|d| d.accepted_once || d.status == Status::Accepted);
     let key_done = key.clone();
     w.state.deliveries.insert(
         key,
@@ -1208,6 +1218,7 @@ fn deliver_one(
             reason: None,
             taken_down: change.action == Action::Takedown || change.action == Action::Purge,
             purged: change.action == Action::Purge,
+            accepted_once: accepted_before && change.action != Action::Purge,
         },
     );
     let message = format!(

@@ -1,5 +1,6 @@
-//! The contributor roles of ERN 3.8.2's allowed-value sets (AVS of 2016-10-06), which differ
-//! from ERN 4.3's: the roles Sleeve's catalogue names (4.3 values) are mapped onto them.
+//! The contributor roles and languages of ERN 3.8.2's allowed-value sets (AVS of 2016-10-06),
+//! which differ from ERN 4.3's: what Sleeve's catalogue names (4.3 values, BCP 47 language
+//! tags) is mapped onto them.
 //!
 //! Extracted from `/work/shared/ddex/xsd/ern-3.8.2/avs_20161006.xsd` (SHA-256
 //! `500519b691dd0b97ae1e912c7aa2773d4f4e77412126672b372234b25c67ef34`) with the awk script of
@@ -84,6 +85,29 @@ pub const MUSICAL_WORK_CONTRIBUTOR_ROLE: &[&str] = &[
     "Unknown",
     "UserDefined",
 ];
+
+/// simpleType `IsoLanguageCode`: the languages `LanguageOfPerformance` takes (ISO 639-1
+/// codes, and `bho` and `raj`), without region or script subtags.
+pub const ISO_LANGUAGE_CODE: &[&str] = &[
+    "aa", "ab", "ae", "af", "ak", "am", "an", "ar", "as", "av", "ay", "az", "ba", "be", "bg", "bh",
+    "bho", "bi", "bm", "bn", "bo", "br", "bs", "ca", "ce", "ch", "co", "cr", "cs", "cu", "cv",
+    "cy", "da", "de", "dv", "dz", "ee", "el", "en", "eo", "es", "et", "eu", "fa", "ff", "fi", "fj",
+    "fo", "fr", "fy", "ga", "gd", "gl", "gn", "gu", "gv", "ha", "he", "hi", "ho", "hr", "ht", "hu",
+    "hy", "hz", "ia", "id", "ie", "ig", "ii", "ik", "io", "is", "it", "iu", "ja", "jv", "ka", "kg",
+    "ki", "kj", "kk", "kl", "km", "kn", "ko", "kr", "ks", "ku", "kv", "kw", "ky", "la", "lb", "lg",
+    "li", "ln", "lo", "lt", "lu", "lv", "mg", "mh", "mi", "mk", "ml", "mn", "mo", "mr", "ms", "mt",
+    "my", "na", "nb", "nd", "ne", "ng", "nl", "nn", "no", "nr", "nv", "ny", "oc", "oj", "om", "or",
+    "os", "pa", "pi", "pl", "ps", "pt", "qu", "raj", "rm", "rn", "ro", "ru", "rw", "sa", "sc",
+    "sd", "se", "sg", "si", "sk", "sl", "sm", "sn", "so", "sq", "sr", "ss", "st", "su", "sv", "sw",
+    "ta", "te", "tg", "th", "ti", "tk", "tl", "tn", "to", "tr", "ts", "tt", "tw", "ty", "ug", "uk",
+    "ur", "uz", "ve", "vi", "vo", "wa", "wo", "xh", "yi", "yo", "za", "zh", "zu",
+];
+
+/// The 2016 code for a BCP 47 tag (`pt-BR` → `pt`), when the 2016 set has its language.
+pub fn language(tag: &str) -> Option<&str> {
+    let primary = tag.split('-').next().unwrap_or(tag);
+    listed(ISO_LANGUAGE_CODE, primary).then_some(primary)
+}
 
 /// How a catalogue (ERN 4.3) contributor role is written in ERN 3.8.2.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -14,7 +14,8 @@
 //!   `Producer`, and a role the 2016 set lacks (`MixingEngineer` …) is written as
 //!   `UserDefined` with the role as its `UserDefinedValue`.
 //!
-//! Element order follows the XSD's sequences; every message of catalog-example validates
+//! Element order follows the XSD's sequences; values come from the 2016 allowed-value sets
+//! (a language tag the set lacks is left out). Every message of catalog-example validates
 //! against the official 3.8.2 XSD in the tests.
 
 use super::avs382;
@@ -191,7 +192,8 @@ impl<'a> Parties<'a> {
     }
 }
 
-fn contributors(x: &mut Xml, parties: &Parties<'_>, r: &SoundRecording) {
+/// `sender`: the namespace of `UserDefined` roles.
+fn contributors(x: &mut Xml, parties: &Parties<'_>, r: &SoundRecording, sender: &str) {
     // Roles of the recording first (`ResourceContributor`), then of the work
     // (`IndirectResourceContributor`), as the XSD orders them.
     for (indirect, tag, role_tag) in [
@@ -219,9 +221,11 @@ fn contributors(x: &mut Xml, parties: &Parties<'_>, r: &SoundRecording) {
             for role in roles {
                 match avs382::role(role) {
                     avs382::Role::Listed(v) => x.text(role_tag, v),
-                    avs382::Role::UserDefined(v) => {
-                        x.text_with(role_tag, &[("UserDefinedValue", v)], "UserDefined")
-                    }
+                    avs382::Role::UserDefined(v) => x.text_with(
+                        role_tag,
+                        &[("Namespace", sender), ("UserDefinedValue", v)],
+                        "UserDefined",
+                    ),
                 }
             }
             x.close(tag);
@@ -246,13 +250,17 @@ fn sound_recording(x: &mut Xml, m: &Message, parties: &Parties<'_>, r: &SoundRec
     if r.instrumental {
         x.text("IsInstrumental", "true");
     }
-    x.opt("LanguageOfPerformance", r.language.as_deref());
+    // A language the 2016 set lacks (`zxx`, `yue` …) is left out.
+    x.opt(
+        "LanguageOfPerformance",
+        r.language.as_deref().and_then(avs382::language),
+    );
     x.text("Duration", &iso_duration(r.duration_ms));
     x.open("SoundRecordingDetailsByTerritory", &[]);
     x.text("TerritoryCode", "Worldwide");
     titles(x, &r.title, r.version.as_deref());
     display_artists(x, parties, &r.display_artists);
-    contributors(x, parties, r);
+    contributors(x, parties, r, &m.header.sender.dpid);
     x.text("DisplayArtistName", &r.display_artist_name);
     x.text("LabelName", parties.name(&b.release.label_party));
     copyright(x, "PLine", "PLineText", &r.p_line);
@@ -389,7 +397,9 @@ fn new_release(m: &Message) -> Vec<u8> {
     x.text("ReleaseReference", &rel.reference);
     reference_title(&mut x, &rel.title, rel.version.as_deref());
     x.open("ReleaseResourceReferenceList", &[]);
-    for r in rel.discs.iter().flatten() {
+    // A recording on the release twice is one resource.
+    let mut listed = std::collections::HashSet::new();
+    for r in rel.discs.iter().flatten().filter(|r| listed.insert(*r)) {
         x.text_with(
             "ReleaseResourceReference",
             &[("ReleaseResourceType", "PrimaryResource")],
@@ -421,11 +431,22 @@ fn new_release(m: &Message) -> Vec<u8> {
     );
     x.text("ParentalWarningType", rel.parental_warning);
     x.open("ResourceGroup", &[]);
-    let item = |x: &mut Xml, seq: usize, kind: &str, r: &str| {
+    // Tracks are numbered; the cover is not, as in DDEX's 3.8 audio album sample.
+    let item = |x: &mut Xml, seq: Option<usize>, r: &str| {
         x.open("ResourceGroupContentItem", &[]);
-        x.text("SequenceNumber", &seq.to_string());
+        if let Some(n) = seq {
+            x.text("SequenceNumber", &n.to_string());
+        }
+        let (kind, role) = match seq {
+            Some(_) => ("SoundRecording", "PrimaryResource"),
+            None => ("Image", "SecondaryResource"),
+        };
         x.text("ResourceType", kind);
-        x.text("ReleaseResourceReference", r);
+        x.text_with(
+            "ReleaseResourceReference",
+            &[("ReleaseResourceType", role)],
+            r,
+        );
         x.close("ResourceGroupContentItem");
     };
     x.text("SequenceNumber", "1");
@@ -435,20 +456,18 @@ fn new_release(m: &Message) -> Vec<u8> {
             x.open("ResourceGroup", &[]);
             x.text("SequenceNumber", &(d + 1).to_string());
             for (i, r) in disc.iter().enumerate() {
-                item(&mut x, i + 1, "SoundRecording", r);
+                item(&mut x, Some(i + 1), r);
             }
             x.close("ResourceGroup");
         }
     }
-    let mut seq = 0;
     if rel.discs.len() == 1 {
-        for r in rel.discs.iter().flatten() {
-            seq += 1;
-            item(&mut x, seq, "SoundRecording", r);
+        for (i, r) in rel.discs.iter().flatten().enumerate() {
+            item(&mut x, Some(i + 1), r);
         }
     }
     if let Some(c) = &rel.cover {
-        item(&mut x, seq + 1, "Image", c);
+        item(&mut x, None, c);
     }
     x.close("ResourceGroup");
     genre(&mut x, &rel.genre, rel.subgenre.as_deref());
@@ -501,7 +520,11 @@ fn new_release(m: &Message) -> Vec<u8> {
             x.text("ParentalWarningType", r.parental_warning);
         }
         genre(&mut x, &t.genre, t.subgenre.as_deref());
+        x.text("ReleaseDate", &rel.release_date);
         x.close("ReleaseDetailsByTerritory");
+        if let Some(r) = r {
+            copyright(&mut x, "PLine", "PLineText", &r.p_line);
+        }
         x.close("Release");
     }
     x.close("ReleaseList");

@@ -92,6 +92,19 @@ pub struct Delivery {
     /// What was sent last: a takedown (no live deal) or a purge.
     pub taken_down: bool,
     pub purged: bool,
+    /// The DSP accepted this or an earlier delivery of the release (an acknowledgement said
+    /// so): it has the release even if a later update is refused.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub accepted_once: bool,
+}
+
+impl Delivery {
+    /// Whether the DSP has the release: something was sent that it did not refuse (or it
+    /// accepted an earlier delivery), and no purge since. ERN 3's `UpdateIndicator` says
+    /// `UpdateMessage` only then.
+    pub fn dsp_has_release(&self) -> bool {
+        !self.purged && (self.status != Status::Rejected || self.accepted_once)
+    }
 }
 
 /// What a reviewer compares between two deliveries of a release.
@@ -239,5 +252,53 @@ impl Fingerprint {
     pub fn parse(bytes: &[u8]) -> Option<Fingerprint> {
         let f: Fingerprint = serde_json::from_slice(bytes).ok()?;
         (f.version == FINGERPRINT_VERSION && f.seal == f.digest()).then_some(f)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dsp_has_release_unless_refused_first_or_purged() {
+        let sent = Delivery {
+            dsp: "joox".into(),
+            release: "r".into(),
+            upc: "0840000000019".into(),
+            message_id: "SLV-1".into(),
+            content_hash: String::new(),
+            input: String::new(),
+            summary: Summary::default(),
+            delivered_at: "2025-11-25T00:00:00Z".into(),
+            status: Status::Delivered,
+            reason: None,
+            taken_down: false,
+            purged: false,
+            accepted_once: false,
+        };
+        // Sent without an answer, or accepted: the DSP has it (some never acknowledge).
+        assert!(sent.dsp_has_release());
+        let accepted = Delivery {
+            status: Status::Accepted,
+            ..sent.clone()
+        };
+        assert!(accepted.dsp_has_release());
+        // A first delivery refused: it does not; an update refused after an acceptance: it does.
+        let refused = Delivery {
+            status: Status::Rejected,
+            ..sent.clone()
+        };
+        assert!(!refused.dsp_has_release());
+        let refused_update = Delivery {
+            accepted_once: true,
+            ..refused
+        };
+        assert!(refused_update.dsp_has_release());
+        // Purged: gone.
+        let purged = Delivery {
+            purged: true,
+            ..accepted
+        };
+        assert!(!purged.dsp_has_release());
     }
 }

@@ -356,20 +356,29 @@ fn rebuild_rewrites_only_what_changed_and_equals_a_fresh_build() {
 /// the official 4.3.2 XSD (one xmllint call), and the album is golden.
 #[test]
 fn ern_432_profiles_get_valid_432_messages() {
-    profiles_get_valid_messages("4.3.2", "http://ddex.net/xml/ern/432");
+    profiles_get_valid_messages("4.3.2", "http://ddex.net/xml/ern/432", |_| {});
 }
 
 /// Profiles asking for ERN 3.8.2 get it: every message of catalog-example validates against
-/// the official 3.8.2 XSD (one xmllint call), and the album is golden.
+/// the official 3.8.2 XSD (one xmllint call), and the album is golden. Two recordings get
+/// language tags the 2016 list lacks as such (`pt-BR`, `yue`): still valid.
 #[test]
 fn ern_382_profiles_get_valid_382_messages() {
-    profiles_get_valid_messages("3.8.2", "http://ddex.net/xml/ern/382");
+    profiles_get_valid_messages("3.8.2", "http://ddex.net/xml/ern/382", |cat| {
+        for (file, tag) in [("glasshouse", "pt-BR"), ("night-bus", "yue")] {
+            let p = cat.join(format!("recordings/{file}.toml"));
+            let text = std::fs::read_to_string(&p).expect("read");
+            assert!(text.contains("language = \"en\""), "{file}");
+            let text = text.replace("language = \"en\"", &format!("language = \"{tag}\""));
+            std::fs::write(&p, text).expect("write");
+        }
+    });
 }
 
-/// catalog-example with every DSP profile set to `ern = "<version>"`, built: every message
-/// validates against that version's XSD, and the album equals
+/// catalog-example with every DSP profile set to `ern = "<version>"` (and `edit` applied),
+/// built: every message validates against that version's XSD, and the album equals
 /// `golden/build/ern-<version>/album.xml`.
-fn profiles_get_valid_messages(version: &str, namespace: &str) {
+fn profiles_get_valid_messages(version: &str, namespace: &str, edit: impl Fn(&Path)) {
     let dir = Dir::new(&format!("ern{version}"));
     let cat = dir.path().join("cat");
     crate::deliver::copy_dir(&repo_root().join("catalog-example"), &cat);
@@ -381,6 +390,7 @@ fn profiles_get_valid_messages(version: &str, namespace: &str) {
         let asked = format!("ern = \"{version}\"\n");
         std::fs::write(&p, text.replace("ern = \"4.3\"\n", &asked)).expect("write");
     }
+    edit(&cat);
     let out = dir.path().join("out");
     let o = build_at(dir.path(), &cat, &out, EPOCH);
     assert_eq!(o.code, 0, "{}", o.stderr);
