@@ -1,4 +1,4 @@
-//! `sleeve import ddex`: read ERN 4.3 messages (files or folders of deliveries), write a
+//! `sleeve import ddex`: read ERN 4.3 or 3.8.2 messages (files or folders of deliveries), write a
 //! catalogue. The mapping is pure (`crate::import`); this is its IO edge.
 #![allow(clippy::disallowed_methods, reason = "IO edge")]
 

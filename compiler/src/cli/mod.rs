@@ -128,7 +128,7 @@ is already inside a git repository. Refuses a folder holding a catalogue or othe
   sleeve explain split-shares-not-100
   sleeve explain --all                    every code, as markdown")]
     Explain(explain::Args),
-    /// Import a catalogue from DDEX ERN 4.3 messages, noting what could not be mapped.
+    /// Import a catalogue from DDEX ERN 4.3 or 3.8.2 messages, noting what could not be mapped.
     #[command(after_help = "Examples:
   sleeve import ddex export/ --into my-label           every message under export/
   sleeve import ddex a.xml b.xml --into my-label       named messages")]

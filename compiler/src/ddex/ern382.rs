@@ -19,10 +19,11 @@
 //! against the official 3.8.2 XSD in the tests.
 
 use super::avs382;
+use super::ern43::copyright;
 use super::xml::Xml;
 use crate::message::{
-    CopyrightLine, Deal, DisplayArtist, FileRef, Header, Message, Party, Purge, ReleaseId,
-    SoundRecording, Territories, iso_duration,
+    Deal, DisplayArtist, FileRef, Header, Message, Party, Purge, ReleaseId, SoundRecording,
+    Territories, iso_duration,
 };
 
 pub const NAMESPACE: &str = "http://ddex.net/xml/ern/382";
@@ -133,13 +134,6 @@ fn display_artists(x: &mut Xml, parties: &Parties<'_>, artists: &[DisplayArtist]
         x.text("ArtistRole", a.role);
         x.close("DisplayArtist");
     }
-}
-
-fn copyright(x: &mut Xml, tag: &str, text_tag: &str, l: &CopyrightLine) {
-    x.open(tag, &[]);
-    x.text("Year", &l.year.to_string());
-    x.text(text_tag, &l.text);
-    x.close(tag);
 }
 
 fn genre(x: &mut Xml, text: &str, sub: Option<&str>) {

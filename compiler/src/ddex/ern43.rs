@@ -99,7 +99,8 @@ pub(super) fn header(x: &mut Xml, h: &Header) {
     x.close("MessageHeader");
 }
 
-fn copyright(x: &mut Xml, tag: &str, text_tag: &str, l: &CopyrightLine) {
+/// `<PLine>`/`<CLine>`: year and text (the same in every ERN version Sleeve writes).
+pub(super) fn copyright(x: &mut Xml, tag: &str, text_tag: &str, l: &CopyrightLine) {
     x.open(tag, &[]);
     x.text("Year", &l.year.to_string());
     x.text(text_tag, &l.text);

@@ -1,4 +1,4 @@
-//! `sleeve import ddex`: ERN 4.3 `NewReleaseMessage`s → catalogue files.
+//! `sleeve import ddex`: ERN 4.3 and 3.8.2 `NewReleaseMessage`s → catalogue files.
 //!
 //! Pure: takes message bytes with their names, returns the files to write (TOML text, or a
 //! resource file to copy) and notes on everything that could not be mapped. The CLI reads
@@ -10,6 +10,7 @@
 //! parental warnings of releases, header ids) is not written.
 
 mod read;
+mod read382;
 mod tree;
 pub(crate) mod write;
 
@@ -254,6 +255,8 @@ pub struct DspOut {
     pub party_id: String,
     pub batch: bool,
     pub test: bool,
+    /// The ERN version the DSP was sent (`4.3` or `3.8.2`): its profile asks for it again.
+    pub ern: &'static str,
 }
 
 /// The catalogue built from the messages, before it is written as files.
@@ -426,6 +429,7 @@ impl Builder<'_> {
             party_id: m.recipient.dpid.clone(),
             batch,
             test: m.test,
+            ern: m.ern,
         });
         id
     }

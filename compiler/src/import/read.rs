@@ -1,5 +1,5 @@
 //! One ERN 4.3 `NewReleaseMessage` → [`Msg`], the few facts Sleeve models, plus a note for
-//! every element that was present but not read.
+//! every element that was present but not read (ERN 3.8.2 messages go to `read382`).
 
 use super::Note;
 use super::tree::{self, Node};
@@ -95,6 +95,8 @@ pub struct DealIn {
 #[derive(Debug, Clone)]
 pub struct Msg {
     pub file: String,
+    /// `4.3` or `3.8.2`.
+    pub ern: &'static str,
     pub language: Option<String>,
     pub sender: MsgParty,
     pub on_behalf: Option<MsgParty>,
@@ -127,7 +129,7 @@ impl Cx<'_> {
 
 /// The node among `name` children to read: `IsDefault="true"`, else the first without a
 /// language, else the first. The others stay unread (and are reported).
-fn pick<'a>(n: &'a Node, name: &'a str) -> Option<&'a Node> {
+pub(super) fn pick<'a>(n: &'a Node, name: &'a str) -> Option<&'a Node> {
     let all: Vec<&Node> = n.peek(name).collect();
     let chosen = all
         .iter()
@@ -166,7 +168,7 @@ fn file_element(f: &Node, file_uri: &mut Option<String>) {
     }
 }
 
-fn line(n: &Node, tag: &str, text_tag: &str) -> Option<Line> {
+pub(super) fn line(n: &Node, tag: &str, text_tag: &str) -> Option<Line> {
     let l = n.child(tag)?;
     let text = l.text_of(text_tag).unwrap_or_default();
     let year = l
@@ -217,25 +219,10 @@ fn display_artists(n: &Node) -> (Option<String>, Vec<(String, String)>) {
     (name, artists.into_iter().map(|(_, r, k)| (r, k)).collect())
 }
 
-fn date_part(s: &str) -> String {
-    s.get(..10).unwrap_or(s).to_string()
-}
-
-/// Read one message. Errors: not XML, or not a `NewReleaseMessage`.
-pub fn read(file: &str, bytes: &[u8], notes: &mut Vec<Note>) -> Result<Msg, String> {
-    let root = tree::parse(bytes)?;
-    if root.name != "NewReleaseMessage" {
-        return Err(format!(
-            "`{}` is not a NewReleaseMessage (root element `{}`)",
-            file, root.name
-        ));
-    }
-    root.mark();
-    let mut cx = Cx { file, notes };
-    let language = root.attr("LanguageAndScriptCode").map(str::to_string);
-
-    let header = root.child("MessageHeader");
-    let (sender, on_behalf, recipient, test) = match header {
+/// The message header: sender, sender on whose behalf, recipient, and whether it is a test
+/// (the same in ERN 3.8.2 and 4.3).
+pub(super) fn header(root: &Node) -> (Option<MsgParty>, Option<MsgParty>, Option<MsgParty>, bool) {
+    match root.child("MessageHeader") {
         Some(h) => {
             for t in ["MessageThreadId", "MessageId", "MessageCreatedDateTime"] {
                 if let Some(n) = h.child(t) {
@@ -251,7 +238,32 @@ pub fn read(file: &str, bytes: &[u8], notes: &mut Vec<Note>) -> Result<Msg, Stri
             )
         }
         None => (None, None, None, false),
-    };
+    }
+}
+
+pub(super) fn date_part(s: &str) -> String {
+    s.get(..10).unwrap_or(s).to_string()
+}
+
+/// Read one message. Errors: not XML, or not a `NewReleaseMessage`.
+pub fn read(file: &str, bytes: &[u8], notes: &mut Vec<Note>) -> Result<Msg, String> {
+    let root = tree::parse(bytes)?;
+    if root.name != "NewReleaseMessage" {
+        return Err(format!(
+            "`{}` is not a NewReleaseMessage (root element `{}`)",
+            file, root.name
+        ));
+    }
+    root.mark();
+    if root
+        .attr("MessageSchemaVersionId")
+        .is_some_and(|v| v.starts_with("ern/38"))
+    {
+        return super::read382::read(file, &root, notes);
+    }
+    let mut cx = Cx { file, notes };
+    let language = root.attr("LanguageAndScriptCode").map(str::to_string);
+    let (sender, on_behalf, recipient, test) = header(&root);
     let sender = sender.ok_or_else(|| format!("`{file}` has no MessageSender"))?;
     let recipient = recipient.ok_or_else(|| format!("`{file}` has no MessageRecipient"))?;
 
@@ -605,6 +617,7 @@ pub fn read(file: &str, bytes: &[u8], notes: &mut Vec<Note>) -> Result<Msg, Stri
     }
     Ok(Msg {
         file: file.to_string(),
+        ern: "4.3",
         language,
         sender,
         on_behalf,

@@ -141,7 +141,7 @@ pub fn files(cat: &Catalogue) -> BTreeMap<String, Content> {
         let mut s = schema("dsp");
         let _ = writeln!(s, "name = {}", q(&d.name));
         let _ = writeln!(s, "party-id = {}", q(&d.party_id));
-        s.push_str("ern = \"4.3\"\n");
+        let _ = writeln!(s, "ern = {}", q(d.ern));
         let _ = writeln!(
             s,
             "delivery = {}",

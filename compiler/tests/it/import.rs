@@ -1,5 +1,5 @@
 //! `sleeve import ddex`: the official ERN 4.3 samples import without losing what Sleeve
-//! models, and build → import → build on catalog-example is a fixed point.
+//! models, build → import → build on catalog-example is a fixed point, and ERN 3.8.2 imports.
 
 use crate::cli::tempdir::Dir;
 use crate::support::repo_root;
@@ -330,4 +330,77 @@ fn build_import_build_is_a_fixed_point() {
         differ.is_empty(),
         "messages differ after the round trip: {differ:#?}"
     );
+}
+
+/// ERN 3.8.2 (what a previous distributor may export): catalog-example built for 3.8.2
+/// profiles imports into a catalogue that checks without errors and whose DSP profiles ask
+/// for 3.8.2 again; building it gives the same messages but for their `MessageId` (ERN 3 does
+/// not carry party ids or the order of a recording's contributors across recording and work
+/// roles, which the id is hashed from); and a second import and build is byte for byte the
+/// first.
+#[test]
+fn ern_382_build_import_build() {
+    let dir = Dir::new("import-382");
+    let cat = dir.path().join("cat");
+    crate::deliver::copy_dir(&repo_root().join("catalog-example"), &cat);
+    for e in std::fs::read_dir(cat.join("dsps")).expect("dsps") {
+        let p = e.expect("entry").path();
+        let text = std::fs::read_to_string(&p).expect("read");
+        std::fs::write(&p, text.replace("ern = \"4.3\"\n", "ern = \"3.8.2\"\n")).expect("write");
+    }
+    let [a, b, c, d, e] = ["a", "b", "c", "d", "e"].map(|n| dir.path().join(n));
+    let ok = |args: &[&std::ffi::OsStr]| {
+        let o = run(args);
+        assert_eq!(o.code, 0, "{args:?}: {}", o.stderr);
+    };
+    ok(&[os("build"), cat.as_os_str(), os("--out"), a.as_os_str()]);
+    ok(&[
+        os("import"),
+        os("ddex"),
+        a.as_os_str(),
+        os("--into"),
+        b.as_os_str(),
+    ]);
+    ok(&[os("check"), b.as_os_str()]);
+    for p in crate::support::files_under(&b.join("dsps")) {
+        let text = std::fs::read_to_string(&p).expect("read");
+        assert!(text.contains("ern = \"3.8.2\""), "{}: {text}", p.display());
+    }
+    ok(&[os("build"), b.as_os_str(), os("--out"), c.as_os_str()]);
+    ok(&[
+        os("import"),
+        os("ddex"),
+        c.as_os_str(),
+        os("--into"),
+        d.as_os_str(),
+    ]);
+    ok(&[os("build"), d.as_os_str(), os("--out"), e.as_os_str()]);
+
+    let rel = |base: &Path| -> Vec<PathBuf> {
+        xml_files(base)
+            .iter()
+            .map(|p| p.strip_prefix(base).expect("under").to_path_buf())
+            .collect()
+    };
+    assert_eq!(rel(&a), rel(&c), "the same messages at the same paths");
+    assert_eq!(rel(&c), rel(&e), "the same messages at the same paths");
+    assert!(rel(&a).len() > 40, "{} messages", rel(&a).len());
+    let without_id = |p: &Path| -> String {
+        std::fs::read_to_string(p)
+            .expect("read")
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("<MessageId>"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let mut differ = Vec::new();
+    for p in rel(&a) {
+        if without_id(&a.join(&p)) != without_id(&c.join(&p)) {
+            differ.push(format!("a/c {}", p.display()));
+        }
+        if std::fs::read(c.join(&p)).expect("c") != std::fs::read(e.join(&p)).expect("e") {
+            differ.push(format!("c/e {}", p.display()));
+        }
+    }
+    assert!(differ.is_empty(), "messages differ: {differ:#?}");
 }
