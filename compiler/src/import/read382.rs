@@ -307,7 +307,13 @@ fn image(i: &Node) -> ImgIn {
 
 /// The main release: its ids, titles, artists, label (a party `PLabel-<slug>` with the
 /// sender's DPID), lines, genre, dates and resource groups.
-fn release(r: &Node, names: &mut Names, sender_dpid: &str) -> RelIn {
+fn release(
+    r: &Node,
+    names: &mut Names,
+    sender_dpid: &str,
+    notes: &mut Vec<Note>,
+    file: &str,
+) -> RelIn {
     let id = r.child("ReleaseId");
     let (title, version) = reference_title(r);
     if let Some(l) = r.child("ReleaseResourceReferenceList") {
@@ -385,20 +391,26 @@ fn release(r: &Node, names: &mut Names, sender_dpid: &str) -> RelIn {
         if let Some(s) = g.child("SequenceNumber") {
             s.mark();
         }
-        // Numbered sound recordings; an image item is the cover.
-        let items = |g: &Node, cover: &mut Option<String>| -> Vec<String> {
+        // Sound recordings are the tracks (in their sequence); an image is the cover; other
+        // resources (a booklet, a video) are not modelled.
+        let mut others = Vec::new();
+        let mut items = |g: &Node, cover: &mut Option<String>| -> Vec<String> {
             let mut v: Vec<(u32, String)> = Vec::new();
             for (i, it) in g.all("ResourceGroupContentItem").enumerate() {
                 let kind = it.text_of("ResourceType");
                 let reference = it.text_of("ReleaseResourceReference").unwrap_or_default();
-                if kind.as_deref() == Some("Image") {
-                    cover.get_or_insert(reference);
-                } else {
-                    let seq = it
-                        .text_of("SequenceNumber")
-                        .and_then(|s| s.parse().ok())
-                        .unwrap_or(u32::try_from(i).unwrap_or(u32::MAX));
-                    v.push((seq, reference));
+                match kind.as_deref() {
+                    None | Some("SoundRecording") => {
+                        let seq = it
+                            .text_of("SequenceNumber")
+                            .and_then(|s| s.parse().ok())
+                            .unwrap_or(u32::try_from(i).unwrap_or(u32::MAX));
+                        v.push((seq, reference));
+                    }
+                    Some("Image") => {
+                        cover.get_or_insert(reference);
+                    }
+                    Some(other) => others.push(format!("{reference} ({other})")),
                 }
             }
             v.sort_by_key(|x| x.0);
@@ -406,14 +418,27 @@ fn release(r: &Node, names: &mut Names, sender_dpid: &str) -> RelIn {
         };
         let mut cover = None;
         for sub in g.all("ResourceGroup") {
-            if let Some(s) = sub.child("SequenceNumber") {
-                s.mark();
+            for t in ["SequenceNumber", "Title"] {
+                for n in sub.all(t) {
+                    n.mark_all();
+                }
             }
-            rel.discs.push(items(sub, &mut cover));
+            let disc = items(sub, &mut cover);
+            if !disc.is_empty() {
+                rel.discs.push(disc);
+            }
         }
         let top = items(g, &mut cover);
         if !top.is_empty() {
             rel.discs.push(top);
+        }
+        if !others.is_empty() {
+            notes.push(Note {
+                file: file.to_string(),
+                element: "Release/ReleaseDetailsByTerritory/ResourceGroup".into(),
+                value: others.join(", "),
+                reason: "only sound recordings and the cover image are modelled: left out".into(),
+            });
         }
         rel.cover = cover;
     }
@@ -506,7 +531,7 @@ pub fn read(file: &str, root: &Node, notes: &mut Vec<Note>) -> Result<Msg, Strin
         }
         if let Some(r) = mains.first().copied().map(Node::mark) {
             main_refs.push(r.text_of("ReleaseReference").unwrap_or_default());
-            release_in = Some(release(r, &mut names, &sender.dpid));
+            release_in = Some(release(r, &mut names, &sender.dpid, notes, file));
         }
         // Track releases: what `build` derives from the recording, but for their genre.
         for tr in rl.peek("Release").filter(|r| is_track(r)) {

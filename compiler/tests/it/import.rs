@@ -404,3 +404,66 @@ fn ern_382_build_import_build() {
     }
     assert!(differ.is_empty(), "messages differ: {differ:#?}");
 }
+
+/// An ERN 3.8.2 message in the shape other distributors export (`fixtures/`, written for
+/// these tests and valid against the official 3.8.2 XSD): names instead of a `PartyList`,
+/// discs as nested groups beside a booklet, files by name, 2016 roles.
+#[test]
+fn ern_382_from_another_distributor() {
+    let dir = Dir::new("import-382-other");
+    let into = dir.path().join("cat");
+    let fixture = repo_root().join("compiler/tests/it/fixtures/ern382-third-party.xml");
+    let xsd = repo_root().join("../shared/ddex/xsd/ern-3.8.2/release-notification.xsd");
+    let lint = std::process::Command::new("xmllint")
+        .args(["--nonet", "--noout", "--schema"])
+        .arg(&xsd)
+        .arg(&fixture)
+        .output()
+        .expect("xmllint must be installed");
+    assert!(
+        lint.status.success(),
+        "{}",
+        String::from_utf8_lossy(&lint.stderr)
+    );
+    let out = run(&[
+        os("import"),
+        os("ddex"),
+        fixture.as_os_str(),
+        os("--into"),
+        into.as_os_str(),
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(s(&toml(&into.join("dsps/spotify.toml")), "ern"), "3.8.2");
+    let rel = toml(&into.join("releases/low-water.toml"));
+    assert_eq!(s(&rel, "upc"), "5060000000019");
+    assert_eq!(s(&rel, "type"), "single");
+    assert_eq!(strs(&rel["artist"]), ["the-estuary-band"]);
+    // Tracks in their sequence; the booklet is not a track.
+    assert_eq!(strs(&rel["tracks"]), ["reed-beds", "mudlark-live"]);
+    assert_eq!(rel["release-date"].to_string(), "2019-07-05");
+    let deals = rel["deal"].as_array().expect("deals");
+    assert_eq!(strs(&deals[0]["territories"]), ["GB", "IE"]);
+    let reed = recording(&into, "GBXYZ1900001");
+    let credits = reed["credits"].as_table().expect("credits");
+    assert_eq!(credits["june-harrow"].as_str(), Some("StudioProducer"));
+    assert_eq!(credits["ada-reed"].as_str(), Some("Composer"));
+    let live = recording(&into, "GBXYZ1900002");
+    assert_eq!(s(&live, "version"), "Live");
+    assert_eq!(live["explicit"].as_bool(), Some(true));
+    assert_eq!(
+        s(&toml(&into.join("parties/ada-reed.toml")), "name"),
+        "Ada Reed"
+    );
+    for expected in [
+        "A4 (Text)",
+        "IsBackfill",
+        "ResourceList/Text",
+        "the delivered file is missing",
+    ] {
+        assert!(
+            out.stderr.contains(expected),
+            "no note about {expected}:\n{}",
+            out.stderr
+        );
+    }
+}
