@@ -18,11 +18,22 @@ use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 
 /// What was read from one media file.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct MediaFacts<T> {
     pub info: T,
     pub md5: String,
     pub size: u64,
+}
+
+/// What `check` learnt from one media file, as the world keeps it between runs
+/// ([`crate::world::World::recall_media`]): facts as audio and as an image (a file is read
+/// as what the catalogue uses it for).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct KnownMedia {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audio: Option<MediaFacts<AudioInfo>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<MediaFacts<ImageInfo>>,
 }
 
 /// Media facts by root-relative path. Files that could not be read are absent (and were

@@ -13,7 +13,9 @@
 use std::fmt::Write as _;
 
 /// An audio container the compiler accepts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum AudioCodec {
     Flac,
     /// Integer PCM in RIFF/WAVE.
@@ -21,7 +23,7 @@ pub enum AudioCodec {
 }
 
 /// What [`probe_audio`] reads from an audio file.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AudioInfo {
     pub codec: AudioCodec,
     pub sample_rate: u32,
@@ -35,7 +37,9 @@ pub struct AudioInfo {
 }
 
 /// An image container the compiler accepts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum ImageCodec {
     Jpeg,
     Png,
@@ -43,7 +47,9 @@ pub enum ImageCodec {
 
 /// The colour model of an image. JPEG YCbCr counts as [`ColorModel::Rgb`], YCCK as
 /// [`ColorModel::Cmyk`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum ColorModel {
     Rgb,
     Grayscale,
@@ -53,7 +59,7 @@ pub enum ColorModel {
 }
 
 /// What [`probe_image`] reads from an image file.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ImageInfo {
     pub codec: ImageCodec,
     pub width: u32,

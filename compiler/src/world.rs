@@ -47,6 +47,17 @@ pub trait World: Sync {
     fn full_path(&self, path: &str) -> PathBuf {
         self.root().join(path)
     }
+    /// A stamp of a file's version as the file system tells it (size, times, inode): equal
+    /// stamps, same content. `None` (the default): nothing is remembered between runs.
+    fn stamp(&self, _path: &str) -> Option<String> {
+        None
+    }
+    /// What an earlier run learnt from the media file `path` when its stamp was `stamp`.
+    fn recall_media(&self, _path: &str, _stamp: &str) -> Option<crate::lower::KnownMedia> {
+        None
+    }
+    /// Keep what was learnt from a media file at `stamp`, for later runs.
+    fn remember_media(&self, _path: &str, _stamp: &str, _known: &crate::lower::KnownMedia) {}
 }
 
 /// Join a root-relative directory and a relative path written in a file, lexically

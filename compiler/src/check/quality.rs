@@ -301,31 +301,24 @@ pub fn check(
         .filter(|p| !cache.table.images.contains_key(**p) && !cache.image_errors.contains_key(**p));
     let paths: BTreeSet<&str> = new_audio.chain(new_art).copied().collect();
     let paths: Vec<&str> = paths.into_iter().collect();
-    for (path, bytes) in read_all(world, &paths) {
+    let probed = crate::par_map(&paths, 4, |p| {
+        probe(world, p, audio.contains_key(p), art.contains_key(p))
+    });
+    for (path, probed) in paths.iter().zip(probed) {
         // Missing files are reported by the asset rule, and not kept: they may appear.
-        let Ok(bytes) = bytes else { continue };
+        let Some(Probed { audio, image }) = probed else {
+            continue;
+        };
         cache.added.push(path.to_string());
-        if audio.contains_key(path) {
-            match media::probe_audio(&bytes) {
-                Ok(info) => drop(
-                    cache
-                        .table
-                        .audio
-                        .insert(path.to_string(), facts(info, &bytes)),
-                ),
-                Err(e) => drop(cache.audio_errors.insert(path.to_string(), e)),
-            }
+        match audio {
+            Some(Ok(f)) => drop(cache.table.audio.insert(path.to_string(), f)),
+            Some(Err(e)) => drop(cache.audio_errors.insert(path.to_string(), e)),
+            None => {}
         }
-        if art.contains_key(path) {
-            match media::probe_image(&bytes) {
-                Ok(info) => drop(
-                    cache
-                        .table
-                        .images
-                        .insert(path.to_string(), facts(info, &bytes)),
-                ),
-                Err(e) => drop(cache.image_errors.insert(path.to_string(), e)),
-            }
+        match image {
+            Some(Ok(f)) => drop(cache.table.images.insert(path.to_string(), f)),
+            Some(Err(e)) => drop(cache.image_errors.insert(path.to_string(), e)),
+            None => {}
         }
     }
 
@@ -473,12 +466,44 @@ fn unreadable(a: &Asset, what: &str, e: &media::MediaError) -> Diagnostic {
     .help(codes::UNREADABLE_MEDIA.fix)
 }
 
-/// Read files on all cores. Missing files are reported by the asset rule, so errors are
-/// kept but not reported here.
-fn read_all<'a>(world: &dyn World, paths: &[&'a str]) -> BTreeMap<&'a str, Result<Vec<u8>, ()>> {
-    crate::par_map(paths, 4, |p| (*p, world.read(p).map_err(|_| ())))
-        .into_iter()
-        .collect()
+/// What one media file is, as audio and as an image (each when the catalogue uses it so).
+struct Probed {
+    audio: Option<Result<MediaFacts<media::AudioInfo>, media::MediaError>>,
+    image: Option<Result<MediaFacts<media::ImageInfo>, media::MediaError>>,
+}
+
+/// Probe one media file: what an earlier run learnt when the file's stamp is unchanged
+/// ([`World::recall_media`]), else its bytes, read whole (the MD5 covers every byte) and
+/// dropped before the next file, so memory holds one file per core, whatever the
+/// catalogue's size. `None`: the file cannot be read (the asset rule reports it).
+fn probe(world: &dyn World, path: &str, as_audio: bool, as_image: bool) -> Option<Probed> {
+    let stamp = world.stamp(path);
+    if let Some(known) = stamp.as_deref().and_then(|s| world.recall_media(path, s))
+        && (known.audio.is_some() || !as_audio)
+        && (known.image.is_some() || !as_image)
+    {
+        return Some(Probed {
+            audio: known.audio.filter(|_| as_audio).map(Ok),
+            image: known.image.filter(|_| as_image).map(Ok),
+        });
+    }
+    let bytes = world.read(path).ok()?;
+    let probed = Probed {
+        audio: as_audio.then(|| media::probe_audio(&bytes).map(|i| facts(i, &bytes))),
+        image: as_image.then(|| media::probe_image(&bytes).map(|i| facts(i, &bytes))),
+    };
+    drop(bytes);
+    // Facts are kept for later runs; errors are not (they are read again, and reported).
+    if let Some(s) = &stamp {
+        let known = crate::lower::KnownMedia {
+            audio: probed.audio.as_ref().and_then(|r| r.as_ref().ok()).cloned(),
+            image: probed.image.as_ref().and_then(|r| r.as_ref().ok()).cloned(),
+        };
+        if known.audio.is_some() || known.image.is_some() {
+            world.remember_media(path, s, &known);
+        }
+    }
+    Some(probed)
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ mod fingerprint;
 mod generate;
 mod import;
 mod init;
+mod media_store;
 mod plan_cache;
 mod report;
 mod royalties;

@@ -10,6 +10,9 @@ const SKIPPED: &[&str] = &["out", "target", "node_modules"];
 pub struct SystemWorld {
     root: PathBuf,
     now: i64,
+    /// Media facts kept between runs (written when the world is dropped, or by
+    /// [`SystemWorld::save_media`]).
+    media: super::media_store::MediaStore,
 }
 
 impl SystemWorld {
@@ -23,7 +26,13 @@ impl SystemWorld {
                     .duration_since(std::time::UNIX_EPOCH)
                     .map_or(0, |d| d.as_secs() as i64)
             });
-        SystemWorld { root, now }
+        let media = super::media_store::MediaStore::new(&root);
+        SystemWorld { root, now, media }
+    }
+
+    /// Write the media facts learnt so far (`watch` runs until it is killed).
+    pub fn save_media(&self) {
+        let _ = self.media.save();
     }
 
     /// Whether the catalogue's listing can include the root-relative `path`: no name in it
@@ -122,5 +131,17 @@ impl World for SystemWorld {
 
     fn now(&self) -> i64 {
         self.now
+    }
+
+    fn stamp(&self, path: &str) -> Option<String> {
+        super::media_store::stamp(&self.root.join(path))
+    }
+
+    fn recall_media(&self, path: &str, stamp: &str) -> Option<crate::lower::KnownMedia> {
+        self.media.recall(path, stamp)
+    }
+
+    fn remember_media(&self, path: &str, stamp: &str, known: &crate::lower::KnownMedia) {
+        self.media.remember(path, stamp, known);
     }
 }

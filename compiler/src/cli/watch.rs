@@ -95,6 +95,8 @@ pub fn run(args: Args, printer: &Printer) -> Exit {
         super::build::Live::new(root.clone(), out)
     });
     let (mut session, mut ok) = screen.first(&world);
+    // Media facts learnt are written now: `watch` ends when it is killed.
+    world.save_media();
     if let Some(live) = live.as_mut() {
         screen.build(live, &session, ok, None, world.now());
     }
@@ -125,6 +127,7 @@ pub fn run(args: Args, printer: &Printer) -> Exit {
         };
         let how;
         (ok, how) = screen.recheck(&world, &mut session, &changed, shown);
+        world.save_media();
         if let Some(live) = live.as_mut() {
             match &how {
                 Update::Unchanged => {}

@@ -19,6 +19,11 @@ pub struct WatchWorld {
 }
 
 impl WatchWorld {
+    /// Write the media facts learnt so far.
+    pub fn save_media(&self) {
+        self.disk.save_media();
+    }
+
     pub fn new(disk: SystemWorld) -> Self {
         WatchWorld {
             disk,
@@ -93,5 +98,17 @@ impl World for WatchWorld {
 
     fn now(&self) -> i64 {
         self.disk.now()
+    }
+
+    fn stamp(&self, path: &str) -> Option<String> {
+        self.disk.stamp(path)
+    }
+
+    fn recall_media(&self, path: &str, stamp: &str) -> Option<crate::lower::KnownMedia> {
+        self.disk.recall_media(path, stamp)
+    }
+
+    fn remember_media(&self, path: &str, stamp: &str, known: &crate::lower::KnownMedia) {
+        self.disk.remember_media(path, stamp, known);
     }
 }

@@ -462,3 +462,55 @@ fn tree_of_fresh_build() -> String {
     assert_eq!(r.code, 0, "{}", r.stderr);
     tree(&out)
 }
+
+/// Media files are read once: `check` keeps what it learnt from each (MD5, size, format) in
+/// `.sleeve-cache/media.json`, which git ignores, and a later run takes it from there while
+/// the file's stamp (size, modification time, inode) is unchanged. Shown by editing the kept MD5: the
+/// next build writes it; rewriting the file (same bytes, new stamp) brings the real one back.
+#[test]
+fn media_facts_are_kept_between_runs_until_a_file_changes() {
+    let dir = Dir::new("media-cache");
+    let cat = dir.path().join("cat");
+    crate::deliver::copy_dir(&repo_root().join("catalog-example"), &cat);
+    let _ = std::fs::remove_dir_all(cat.join(".sleeve-cache"));
+    let out = dir.path().join("out");
+    let o = build_at(dir.path(), &cat, &out, EPOCH);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let store = cat.join(".sleeve-cache/media.json");
+    let ignore = std::fs::read_to_string(cat.join(".sleeve-cache/.gitignore")).expect("ignore");
+    assert!(ignore.lines().any(|l| l == "*"), "{ignore}");
+    let real = "30e5fad936035596850cb12541562df7";
+    let audio = "assets/audio/harbour-lights.flac";
+    let text = std::fs::read_to_string(&store).expect("the media store is written");
+    let mut json: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    let entry = &mut json["files"][audio];
+    assert_eq!(entry["known"]["audio"]["md5"], real, "{text}");
+    let fake = "0123456789abcdef0123456789abcdef";
+    entry["known"]["audio"]["md5"] = fake.into();
+    std::fs::write(&store, serde_json::to_vec(&json).expect("json")).expect("write");
+    let message = out.join("spotify/0840000000019/0840000000019.xml");
+
+    let again = dir.path().join("again");
+    let o = build_at(dir.path(), &cat, &again, EPOCH);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let xml = std::fs::read_to_string(again.join("spotify/0840000000019/0840000000019.xml"))
+        .expect("message");
+    assert!(xml.contains(fake), "the file was read again");
+    assert!(
+        std::fs::read_to_string(&message)
+            .expect("first")
+            .contains(real)
+    );
+
+    // Same bytes, written anew: a new stamp, so the file is read again.
+    let path = cat.join(audio);
+    let bytes = std::fs::read(&path).expect("audio");
+    std::fs::remove_file(&path).expect("rm");
+    std::fs::write(&path, bytes).expect("write");
+    let third = dir.path().join("third");
+    let o = build_at(dir.path(), &cat, &third, EPOCH);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let xml = std::fs::read_to_string(third.join("spotify/0840000000019/0840000000019.xml"))
+        .expect("message");
+    assert!(xml.contains(real) && !xml.contains(fake));
+}

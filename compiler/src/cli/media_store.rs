@@ -1,0 +1,149 @@
+//! What `check` learnt from media files, kept between runs: a real catalogue's audio is
+//! hundreds of GB, and reading every file whole (its MD5 goes into each message) on every
+//! `check`, `build` and `plan` would take hours. A file whose stamp (size, modification time
+//! to the nanosecond, device and inode) is the one recorded is not read again: saving,
+//! copying or checking out a file changes its time or its inode. (Not the change time:
+//! `build` hard-links media into its output, which changes it.)
+//!
+//! Kept in `<root>/.sleeve-cache/media.json`, beside a `.gitignore` of `*` so that git never
+//! sees the folder (as ruff does with `.ruff_cache`). Written atomically, once per run and
+//! only when something new was learnt; a store written by another version of Sleeve, or one
+//! that cannot be read, is ignored, and one that cannot be written is not an error (the
+//! files are read again next time). Deleting the folder is always safe.
+#![allow(clippy::disallowed_methods, reason = "IO edge")]
+
+use crate::lower::KnownMedia;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+pub const FOLDER: &str = ".sleeve-cache";
+const FILE: &str = "media.json";
+
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+struct Entry {
+    stamp: String,
+    known: KnownMedia,
+}
+
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+struct Stored {
+    sleeve: String,
+    files: BTreeMap<String, Entry>,
+}
+
+#[derive(Default)]
+struct State {
+    /// Read from disk at the first question.
+    loaded: bool,
+    files: BTreeMap<String, Entry>,
+    changed: bool,
+}
+
+pub struct MediaStore {
+    dir: PathBuf,
+    state: Mutex<State>,
+}
+
+/// The stamp of a file: what changes when its content may have.
+pub fn stamp(path: &Path) -> Option<String> {
+    let m = std::fs::metadata(path).ok()?;
+    if !m.is_file() {
+        return None;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        Some(format!(
+            "{}:{}.{}:{}:{}",
+            m.len(),
+            m.mtime(),
+            m.mtime_nsec(),
+            m.dev(),
+            m.ino()
+        ))
+    }
+    #[cfg(not(unix))]
+    {
+        let t = m
+            .modified()
+            .ok()?
+            .duration_since(std::time::UNIX_EPOCH)
+            .ok()?;
+        Some(format!("{}:{}", m.len(), t.as_nanos()))
+    }
+}
+
+impl MediaStore {
+    pub fn new(root: &Path) -> Self {
+        MediaStore {
+            dir: root.join(FOLDER),
+            state: Mutex::new(State::default()),
+        }
+    }
+
+    fn with<T>(&self, f: impl FnOnce(&mut State) -> T) -> T {
+        let mut s = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        if !s.loaded {
+            s.loaded = true;
+            s.files = std::fs::read(self.dir.join(FILE))
+                .ok()
+                .and_then(|b| serde_json::from_slice::<Stored>(&b).ok())
+                .filter(|st| st.sleeve == env!("CARGO_PKG_VERSION"))
+                .map(|st| st.files)
+                .unwrap_or_default();
+        }
+        f(&mut s)
+    }
+
+    pub fn recall(&self, path: &str, stamp: &str) -> Option<KnownMedia> {
+        self.with(|s| {
+            s.files
+                .get(path)
+                .filter(|e| e.stamp == stamp)
+                .map(|e| e.known.clone())
+        })
+    }
+
+    pub fn remember(&self, path: &str, stamp: &str, known: &KnownMedia) {
+        self.with(|s| {
+            let entry = Entry {
+                stamp: stamp.to_string(),
+                known: known.clone(),
+            };
+            s.files.insert(path.to_string(), entry);
+            s.changed = true;
+        });
+    }
+
+    /// Write what was learnt since the last save (nothing when nothing was).
+    pub fn save(&self) -> std::io::Result<()> {
+        let mut s = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        if !s.changed {
+            return Ok(());
+        }
+        std::fs::create_dir_all(&self.dir)?;
+        let ignore = self.dir.join(".gitignore");
+        if !ignore.exists() {
+            std::fs::write(&ignore, "# Sleeve's cache: safe to delete.\n*\n")?;
+        }
+        let stored = Stored {
+            sleeve: env!("CARGO_PKG_VERSION").to_string(),
+            files: std::mem::take(&mut s.files),
+        };
+        let json = serde_json::to_vec(&stored);
+        s.files = stored.files;
+        let json = json.map_err(std::io::Error::other)?;
+        let tmp = self.dir.join(format!(".{FILE}.tmp-{}", std::process::id()));
+        std::fs::write(&tmp, json)?;
+        std::fs::rename(&tmp, self.dir.join(FILE))?;
+        s.changed = false;
+        Ok(())
+    }
+}
+
+impl Drop for MediaStore {
+    fn drop(&mut self) {
+        let _ = self.save();
+    }
+}
