@@ -493,8 +493,12 @@ fn probe(world: &dyn World, path: &str, as_audio: bool, as_image: bool) -> Optio
         image: as_image.then(|| media::probe_image(&bytes).map(|i| facts(i, &bytes))),
     };
     drop(bytes);
-    // Facts are kept for later runs; errors are not (they are read again, and reported).
-    if let Some(s) = &stamp {
+    // Facts are kept for later runs, if the file did not change while it was read; errors
+    // are not (they are read again, and reported).
+    if let Some(s) = stamp
+        .as_ref()
+        .filter(|s| world.stamp(path).as_ref() == Some(*s))
+    {
         let known = crate::lower::KnownMedia {
             audio: probed.audio.as_ref().and_then(|r| r.as_ref().ok()).cloned(),
             image: probed.image.as_ref().and_then(|r| r.as_ref().ok()).cloned(),

@@ -81,11 +81,13 @@ struct Manifest {
 
 const MANIFEST: &str = ".sleeve-build.json";
 
-/// What a build needs besides the lowering: the source files' hashes, the day.
+/// What a build needs besides the lowering: the source files' hashes, the day. `linked`
+/// collects the media files it hard-linked (root-relative), whose change time that changed.
 struct Inputs<'a> {
     lowering: &'a Lowering<'a>,
     file_hashes: &'a [String],
     today: crate::model::date::Date,
+    linked: Mutex<Vec<String>>,
 }
 
 impl Inputs<'_> {
@@ -127,8 +129,10 @@ pub fn run(args: Args, printer: &Printer) -> Exit {
         lowering: &lowering,
         file_hashes: &file_hashes,
         today: crate::model::date::Date::from_unix(lowering.now),
+        linked: Mutex::default(),
     };
     let result = write(&inputs, &args.path, &out, args.copy, printer, &mut timings);
+    world.media_linked(&inputs.linked.lock().map(|l| l.clone()).unwrap_or_default());
     let exit = match result {
         Ok((manifest, rebuilt)) => {
             summary(&manifest.packages, rebuilt, &out, args.format, printer);
@@ -796,6 +800,9 @@ fn write_into(
     if printer.stderr_is_tty && total > 0 {
         printer.err("\n");
     }
+    if let (Ok(mut all), Ok(mut these)) = (inputs.linked.lock(), placed.linked.into_inner()) {
+        all.append(&mut these);
+    }
     if let Some(e) = failure.into_inner().ok().flatten() {
         return Err(e);
     }
@@ -809,6 +816,8 @@ fn write_into(
 struct Placed {
     stores: Mutex<std::collections::HashSet<String>>,
     bases: Mutex<std::collections::HashMap<PathBuf, PathBuf>>,
+    /// Source files linked (root-relative): the link changed their change time.
+    linked: Mutex<Vec<String>>,
 }
 
 impl Placed {
@@ -816,9 +825,15 @@ impl Placed {
     /// limit of links to one file, 65,000 on ext4: one cover or audio file shared by many
     /// releases reaches it), `src` is copied once and later resources are linked to that
     /// copy, so a build copies each source file at most once per limit reached.
-    fn link(&self, src: &Path, dest: &Path) -> Result<(), String> {
+    /// `key`: the source's root-relative path.
+    fn link(&self, src: &Path, key: &str, dest: &Path) -> Result<(), String> {
         let base = self.bases.lock().ok().and_then(|b| b.get(src).cloned());
         if std::fs::hard_link(base.as_deref().unwrap_or(src), dest).is_ok() {
+            if base.is_none()
+                && let Ok(mut l) = self.linked.lock()
+            {
+                l.push(key.to_string());
+            }
             return Ok(());
         }
         // One thread at a time from here: another may have made the copy meanwhile.
@@ -866,7 +881,7 @@ fn write_package(
                     let name = rel.trim_start_matches("resources/");
                     let dest = store.join(name);
                     if !dest.exists() {
-                        placed.link(&root.join(source), &dest)?;
+                        placed.link(&root.join(source), source, &dest)?;
                     }
                 }
             }
@@ -956,9 +971,16 @@ pub struct Live {
     /// Files judged by checks whose build was skipped (they had errors): rebuilt with the
     /// next edit's. `None` inside: a full check was skipped, so everything is compared.
     pending: Option<Option<std::collections::BTreeSet<crate::source::FileId>>>,
+    /// Media files hard-linked by updates, for the world's media store ([`Live::take_linked`]).
+    linked: Vec<String>,
 }
 
 impl Live {
+    /// The media files updates hard-linked since the last call.
+    pub fn take_linked(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.linked)
+    }
+
     pub fn new(root: PathBuf, out: PathBuf) -> Live {
         Live {
             root,
@@ -966,6 +988,7 @@ impl Live {
             file_hashes: Vec::new(),
             manifest: None,
             pending: None,
+            linked: Vec::new(),
         }
     }
 
@@ -1036,12 +1059,16 @@ impl Live {
                     lowering: &lowering,
                     file_hashes: &self.file_hashes,
                     today: crate::model::date::Date::from_unix(now),
+                    linked: Mutex::default(),
                 };
                 let (mut manifest, _) = self.manifest.take().ok_or("no manifest")?;
                 let decision = decide_edited(&inputs, &mut manifest, judged);
-                let (manifest, built) = update(
+                let updated = update(
                     &inputs, &self.root, &self.out, false, manifest, decision, printer,
-                )?;
+                );
+                self.linked
+                    .extend(inputs.linked.into_inner().unwrap_or_default());
+                let (manifest, built) = updated?;
                 let total = manifest.packages.len();
                 self.manifest = Some((manifest, self.stamp()));
                 (total, built)
@@ -1052,11 +1079,12 @@ impl Live {
                     lowering: &lowering,
                     file_hashes: &self.file_hashes,
                     today: crate::model::date::Date::from_unix(now),
+                    linked: Mutex::default(),
                 };
-                let (manifest, built) = match read_manifest(&self.out, false) {
+                let result = match read_manifest(&self.out, false) {
                     Some(mut m) => {
                         let decision = decide(&inputs, &self.out, &mut m);
-                        update(&inputs, &self.root, &self.out, false, m, decision, printer)?
+                        update(&inputs, &self.root, &self.out, false, m, decision, printer)
                     }
                     None => write(
                         &inputs,
@@ -1065,8 +1093,11 @@ impl Live {
                         false,
                         printer,
                         &mut Timings::new(false),
-                    )?,
+                    ),
                 };
+                self.linked
+                    .extend(inputs.linked.into_inner().unwrap_or_default());
+                let (manifest, built) = result?;
                 let total = manifest.packages.len();
                 self.manifest = Some((manifest, self.stamp()));
                 (total, built)

@@ -441,6 +441,9 @@ pub fn plan(args: PlanArgs, printer: &Printer) -> Exit {
         }
     }
     timings.print(printer);
+    // The session is not freed (it is large and the process ends), so the media facts it
+    // learnt are written now.
+    s.world.save_media();
     std::mem::forget(s);
     if args.detailed_exitcode && !plan.is_empty() {
         Exit::Changes

@@ -1,9 +1,13 @@
 //! What `check` learnt from media files, kept between runs: a real catalogue's audio is
 //! hundreds of GB, and reading every file whole (its MD5 goes into each message) on every
-//! `check`, `build` and `plan` would take hours. A file whose stamp (size, modification time
-//! to the nanosecond, device and inode) is the one recorded is not read again: saving,
-//! copying or checking out a file changes its time or its inode. (Not the change time:
-//! `build` hard-links media into its output, which changes it.)
+//! `check`, `build` and `plan` would take hours. A file whose stamp (size, modification and
+//! change times to the nanosecond, device and inode) is the one recorded is not read again:
+//! any write changes the change time, which no tool can set back (a tag editor that keeps
+//! the modification time still changes it). `build` hard-links media into its output, which
+//! changes the change time too: it then records the new stamp of each file it linked whose
+//! size, modification time and inode are still the recorded ones
+//! ([`MediaStore::relinked`]). A file is kept only if its stamp did not change while it was
+//! read.
 //!
 //! Kept in `<root>/.sleeve-cache/media.json`, beside a `.gitignore` of `*` so that git never
 //! sees the folder (as ruff does with `.ruff_cache`). Written atomically, once per run and
@@ -28,9 +32,13 @@ struct Entry {
 
 #[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 struct Stored {
+    /// [`VERSION`]: a store of another Sleeve or stamp format is not used.
     sleeve: String,
     files: BTreeMap<String, Entry>,
 }
+
+/// Sleeve's version and the store's format (stamp and facts).
+const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "/media-2");
 
 #[derive(Default)]
 struct State {
@@ -51,16 +59,19 @@ pub fn stamp(path: &Path) -> Option<String> {
     if !m.is_file() {
         return None;
     }
+    // What the content cannot change without, then `|` and the change time.
     #[cfg(unix)]
     {
         use std::os::unix::fs::MetadataExt;
         Some(format!(
-            "{}:{}.{}:{}:{}",
+            "{}:{}.{}:{}:{}|{}.{}",
             m.len(),
             m.mtime(),
             m.mtime_nsec(),
             m.dev(),
-            m.ino()
+            m.ino(),
+            m.ctime(),
+            m.ctime_nsec()
         ))
     }
     #[cfg(not(unix))]
@@ -89,7 +100,7 @@ impl MediaStore {
             s.files = std::fs::read(self.dir.join(FILE))
                 .ok()
                 .and_then(|b| serde_json::from_slice::<Stored>(&b).ok())
-                .filter(|st| st.sleeve == env!("CARGO_PKG_VERSION"))
+                .filter(|st| st.sleeve == VERSION)
                 .map(|st| st.files)
                 .unwrap_or_default();
         }
@@ -116,6 +127,27 @@ impl MediaStore {
         });
     }
 
+    /// After `build` hard-linked these files (root-relative paths under `root`): a file
+    /// whose stamp differs from the recorded one only in its change time (the link's doing)
+    /// is recorded with its new stamp.
+    pub fn relinked(&self, root: &Path, paths: &[String]) {
+        self.with(|s| {
+            for p in paths {
+                let Some(entry) = s.files.get_mut(p) else {
+                    continue;
+                };
+                let Some(now) = stamp(&root.join(p)) else {
+                    continue;
+                };
+                let content = |st: &str| st.split('|').next().unwrap_or_default().to_string();
+                if now != entry.stamp && content(&now) == content(&entry.stamp) {
+                    entry.stamp = now;
+                    s.changed = true;
+                }
+            }
+        });
+    }
+
     /// Write what was learnt since the last save (nothing when nothing was).
     pub fn save(&self) -> std::io::Result<()> {
         let mut s = self.state.lock().unwrap_or_else(|e| e.into_inner());
@@ -128,7 +160,7 @@ impl MediaStore {
             std::fs::write(&ignore, "# Sleeve's cache: safe to delete.\n*\n")?;
         }
         let stored = Stored {
-            sleeve: env!("CARGO_PKG_VERSION").to_string(),
+            sleeve: VERSION.to_string(),
             files: std::mem::take(&mut s.files),
         };
         let json = serde_json::to_vec(&stored);

@@ -35,6 +35,12 @@ impl SystemWorld {
         let _ = self.media.save();
     }
 
+    /// `build` hard-linked these media files (root-relative): keep their facts under the
+    /// stamps the links gave them.
+    pub fn media_linked(&self, paths: &[String]) {
+        self.media.relinked(&self.root, paths);
+    }
+
     /// Whether the catalogue's listing can include the root-relative `path`: no name in it
     /// is hidden, and it is not under a skipped top-level folder (`out/`, …).
     pub fn sees(path: &str) -> bool {

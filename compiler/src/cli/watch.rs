@@ -95,11 +95,12 @@ pub fn run(args: Args, printer: &Printer) -> Exit {
         super::build::Live::new(root.clone(), out)
     });
     let (mut session, mut ok) = screen.first(&world);
-    // Media facts learnt are written now: `watch` ends when it is killed.
-    world.save_media();
     if let Some(live) = live.as_mut() {
         screen.build(live, &session, ok, None, world.now());
+        world.media_linked(&live.take_linked());
     }
+    // Media facts learnt are written now: `watch` ends when it is killed.
+    world.save_media();
     let debounce = Duration::from_millis(args.debounce_ms);
     let mut rechecks = 0usize;
     while args.exit_after.is_none_or(|n| rechecks < n) {
@@ -127,7 +128,6 @@ pub fn run(args: Args, printer: &Printer) -> Exit {
         };
         let how;
         (ok, how) = screen.recheck(&world, &mut session, &changed, shown);
-        world.save_media();
         if let Some(live) = live.as_mut() {
             match &how {
                 Update::Unchanged => {}
@@ -136,7 +136,9 @@ pub fn run(args: Args, printer: &Printer) -> Exit {
                 }
                 Update::Full(_) => screen.build(live, &session, ok, None, world.now()),
             }
+            world.media_linked(&live.take_linked());
         }
+        world.save_media();
         rechecks += 1;
     }
     if ok { Exit::Success } else { Exit::Failure }

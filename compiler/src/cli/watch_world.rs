@@ -24,6 +24,11 @@ impl WatchWorld {
         self.disk.save_media();
     }
 
+    /// See [`SystemWorld::media_linked`].
+    pub fn media_linked(&self, paths: &[String]) {
+        self.disk.media_linked(paths);
+    }
+
     pub fn new(disk: SystemWorld) -> Self {
         WatchWorld {
             disk,

@@ -21,6 +21,8 @@ use crate::model::text::slug;
 #[derive(Default)]
 struct Names {
     parties: Vec<PartyIn>,
+    /// Ids of parties named by an id alone.
+    unnamed: Vec<String>,
 }
 
 impl Names {
@@ -32,13 +34,25 @@ impl Names {
         let sort_name = pn.and_then(|p| p.text_of("FullNameIndexed"));
         let mut isni = None;
         let mut dpid = None;
+        let mut other = None;
         for id in n.all("PartyId") {
             if id.attr("IsISNI") == Some("true") {
                 isni = Some(id.value().to_string());
             } else if id.attr("IsDPID") == Some("true") {
                 dpid = Some(id.value().to_string());
+            } else {
+                other.get_or_insert_with(|| id.value().to_string());
             }
         }
+        // Named by an id alone: the id is the name (and noted), so that two such parties
+        // are never one.
+        let name = if name.is_empty() {
+            let id = isni.clone().or(dpid.clone()).or(other).unwrap_or_default();
+            self.unnamed.push(id.clone());
+            id
+        } else {
+            name
+        };
         if let Some(p) = self
             .parties
             .iter()
@@ -307,10 +321,13 @@ fn image(i: &Node) -> ImgIn {
 
 /// The main release: its ids, titles, artists, label (a party `PLabel-<slug>` with the
 /// sender's DPID), lines, genre, dates and resource groups.
+/// `kinds`: each resource reference's element in the `ResourceList` (`SoundRecording`,
+/// `Image`, `Text` …), which says what a group item is when it has no `ResourceType`.
 fn release(
     r: &Node,
     names: &mut Names,
     sender_dpid: &str,
+    kinds: &std::collections::BTreeMap<String, String>,
     notes: &mut Vec<Note>,
     file: &str,
 ) -> RelIn {
@@ -397,8 +414,11 @@ fn release(
         let mut items = |g: &Node, cover: &mut Option<String>| -> Vec<String> {
             let mut v: Vec<(u32, String)> = Vec::new();
             for (i, it) in g.all("ResourceGroupContentItem").enumerate() {
-                let kind = it.text_of("ResourceType");
                 let reference = it.text_of("ReleaseResourceReference").unwrap_or_default();
+                let kind = kinds
+                    .get(&reference)
+                    .cloned()
+                    .or_else(|| it.text_of("ResourceType"));
                 match kind.as_deref() {
                     None | Some("SoundRecording") => {
                         let seq = it
@@ -476,9 +496,16 @@ fn deal(t: &Node) -> Option<DealIn> {
             .all("Usage")
             .flat_map(|u| u.all("UseType").map(|x| x.value().to_string()))
             .collect(),
-        price: t
-            .child("PriceInformation")
-            .and_then(|p| p.text_of("PriceType")),
+        // The standard price before a pre-order price.
+        price: {
+            let prices: Vec<&Node> = t.peek("PriceInformation").collect();
+            prices
+                .iter()
+                .find(|p| p.attr("PriceType") != Some("PreOrderPrice"))
+                .or_else(|| prices.first())
+                .map(|p| p.mark())
+                .and_then(|p| p.text_of("PriceType"))
+        },
         pre_order: t.text_of("IsPreOrderDeal").as_deref() == Some("true"),
     })
 }
@@ -503,7 +530,13 @@ pub fn read(file: &str, root: &Node, notes: &mut Vec<Note>) -> Result<Msg, Strin
     let mut names = Names::default();
     let mut recordings = Vec::new();
     let mut images = Vec::new();
+    let mut kinds = std::collections::BTreeMap::new();
     if let Some(rl) = root.child("ResourceList") {
+        for r in &rl.children {
+            if let Some(reference) = r.peek("ResourceReference").next() {
+                kinds.insert(reference.value().to_string(), r.name.clone());
+            }
+        }
         for r in rl.all("SoundRecording") {
             recordings.push(recording(r, &mut names, notes, file));
         }
@@ -531,7 +564,7 @@ pub fn read(file: &str, root: &Node, notes: &mut Vec<Note>) -> Result<Msg, Strin
         }
         if let Some(r) = mains.first().copied().map(Node::mark) {
             main_refs.push(r.text_of("ReleaseReference").unwrap_or_default());
-            release_in = Some(release(r, &mut names, &sender.dpid, notes, file));
+            release_in = Some(release(r, &mut names, &sender.dpid, &kinds, notes, file));
         }
         // Track releases: what `build` derives from the recording, but for their genre.
         for tr in rl.peek("Release").filter(|r| is_track(r)) {
@@ -560,17 +593,8 @@ pub fn read(file: &str, root: &Node, notes: &mut Vec<Note>) -> Result<Msg, Strin
                 .peek("DealReleaseReference")
                 .map(|r| r.value().to_string())
                 .collect();
-            // A takedown names every release; a deal for track releases only is reported.
-            let takedown = rd
-                .peek("Deal")
-                .filter_map(|d| d.child("DealTerms"))
-                .any(|t| t.text_of("TakeDown").as_deref() == Some("true"));
-            if takedown {
-                rd.mark_all();
-                continue;
-            }
             if !refs.iter().any(|r| main_refs.contains(r)) {
-                continue;
+                continue; // left unread: reported as a track-level deal
             }
             rd.mark();
             for r in rd.all("DealReleaseReference") {
@@ -580,6 +604,21 @@ pub fn read(file: &str, root: &Node, notes: &mut Vec<Note>) -> Result<Msg, Strin
                 let Some(t) = d.child("DealTerms") else {
                     continue;
                 };
+                // A deal that takes the release down (or cancels every deal) is no deal;
+                // where it applies is noted, as the catalogue cannot say "taken down here".
+                let ends = ["TakeDown", "AllDealsCancelled"]
+                    .into_iter()
+                    .find(|e| t.text_of(e).as_deref() == Some("true"));
+                if let Some(e) = ends {
+                    d.mark_all();
+                    note(
+                        notes,
+                        &format!("DealList/ReleaseDeal/Deal/DealTerms/{e}"),
+                        &d.summary(),
+                        "the DSP is to take the release down here: no deal is imported for it",
+                    );
+                    continue;
+                }
                 match deal(t) {
                     Some(x) => deals.push(x),
                     None => note(
@@ -593,6 +632,14 @@ pub fn read(file: &str, root: &Node, notes: &mut Vec<Note>) -> Result<Msg, Strin
         }
     }
 
+    for id in &names.unnamed {
+        note(
+            notes,
+            "PartyId",
+            id,
+            "a party named by an id alone: its id is used as its name; give it one",
+        );
+    }
     let mut unread = Vec::new();
     root.unread("", &mut unread);
     for (path, value) in unread {

@@ -465,8 +465,9 @@ fn tree_of_fresh_build() -> String {
 
 /// Media files are read once: `check` keeps what it learnt from each (MD5, size, format) in
 /// `.sleeve-cache/media.json`, which git ignores, and a later run takes it from there while
-/// the file's stamp (size, modification time, inode) is unchanged. Shown by editing the kept MD5: the
-/// next build writes it; rewriting the file (same bytes, new stamp) brings the real one back.
+/// the file's stamp (size, times, inode) is unchanged, also after `build` hard-linked it.
+/// Shown by editing the kept MD5: the next build writes it; editing the file in place with its
+/// modification time set back, or rewriting it, brings the real MD5 back.
 #[test]
 fn media_facts_are_kept_between_runs_until_a_file_changes() {
     let dir = Dir::new("media-cache");
@@ -500,6 +501,43 @@ fn media_facts_are_kept_between_runs_until_a_file_changes() {
         std::fs::read_to_string(&message)
             .expect("first")
             .contains(real)
+    );
+
+    // Edited in place, same size, modification time set back (as tag editors may): the
+    // change time still tells, so the file is read again.
+    let wav = cat.join("assets/audio/low-tide-sessions-intro.wav");
+    let before = std::fs::metadata(&wav)
+        .expect("wav")
+        .modified()
+        .expect("mtime");
+    let mut bytes = std::fs::read(&wav).expect("wav");
+    let last = bytes.len() - 2;
+    bytes[last] ^= 0x01; // one sample of PCM data
+    {
+        use std::io::Write as _;
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .open(&wav)
+            .expect("open");
+        f.write_all(&bytes).expect("write in place");
+        f.set_modified(before).expect("set mtime back");
+    }
+    assert_eq!(
+        std::fs::metadata(&wav)
+            .expect("wav")
+            .modified()
+            .expect("mtime"),
+        before
+    );
+    let edited = dir.path().join("edited");
+    let o = build_at(dir.path(), &cat, &edited, EPOCH);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let xml = std::fs::read_to_string(edited.join("spotify/5060987600100/5060987600100.xml"))
+        .expect("message");
+    let md5 = sleeve::media::md5_hex(&bytes);
+    assert!(
+        xml.contains(&md5),
+        "the edited file's MD5 {md5} is not in the message"
     );
 
     // Same bytes, written anew: a new stamp, so the file is read again.

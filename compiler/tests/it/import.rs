@@ -441,8 +441,11 @@ fn ern_382_from_another_distributor() {
     // Tracks in their sequence; the booklet is not a track.
     assert_eq!(strs(&rel["tracks"]), ["reed-beds", "mudlark-live"]);
     assert_eq!(rel["release-date"].to_string(), "2019-07-05");
+    // The takedown beside the deal is no deal (and noted); the standard price is the tier.
     let deals = rel["deal"].as_array().expect("deals");
+    assert_eq!(deals.len(), 1, "{rel:?}");
     assert_eq!(strs(&deals[0]["territories"]), ["GB", "IE"]);
+    assert_eq!(s(deals[0].as_table().expect("deal"), "price-tier"), "MID");
     let reed = recording(&into, "GBXYZ1900001");
     let credits = reed["credits"].as_table().expect("credits");
     assert_eq!(credits["june-harrow"].as_str(), Some("StudioProducer"));
@@ -454,11 +457,15 @@ fn ern_382_from_another_distributor() {
         s(&toml(&into.join("parties/ada-reed.toml")), "name"),
         "Ada Reed"
     );
+    // The cover item without a ResourceType is known as an image from its reference.
+    assert!(!out.stderr.contains("A3 ("), "{}", out.stderr);
     for expected in [
         "A4 (Text)",
         "IsBackfill",
         "ResourceList/Text",
         "the delivered file is missing",
+        "DealTerms/TakeDown",
+        "named by an id alone",
     ] {
         assert!(
             out.stderr.contains(expected),
