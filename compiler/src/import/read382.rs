@@ -23,6 +23,8 @@ struct Names {
     parties: Vec<PartyIn>,
     /// Ids of parties named by an id alone.
     unnamed: Vec<String>,
+    /// Names of several parties (different ISNIs) named once without an ISNI.
+    ambiguous: Vec<String>,
 }
 
 impl Names {
@@ -53,11 +55,33 @@ impl Names {
         } else {
             name
         };
-        if let Some(p) = self
-            .parties
-            .iter()
-            .find(|p| p.name == name && (isni.is_none() || p.isni == isni))
-        {
+        // One person per name, unless ISNIs tell them apart: an ISNI joins the party of that
+        // name without one; a mention without an ISNI joins the only party of that name, or
+        // the first of several (noted: which one is meant cannot be told).
+        let same: Vec<usize> = (0..self.parties.len())
+            .filter(|&i| self.parties[i].name == name)
+            .collect();
+        let found = match &isni {
+            Some(_) => same
+                .iter()
+                .find(|&&i| self.parties[i].isni == isni)
+                .or_else(|| same.iter().find(|&&i| self.parties[i].isni.is_none()))
+                .copied(),
+            None => {
+                if same.len() > 1 {
+                    self.ambiguous.push(name.clone());
+                }
+                same.first().copied()
+            }
+        };
+        if let Some(i) = found {
+            let p = &mut self.parties[i];
+            if p.isni.is_none() {
+                p.isni = isni;
+            }
+            if p.sort_name.is_none() {
+                p.sort_name = sort_name;
+            }
             return p.reference.clone();
         }
         let base = format!("P{}", slug(&name));
@@ -99,13 +123,23 @@ fn sequence(n: &Node, i: usize) -> u32 {
         .unwrap_or(u32::try_from(i).unwrap_or(u32::MAX))
 }
 
-/// The `…DetailsByTerritory` to read: `Worldwide`, else the first (the others are reported).
+/// The `…DetailsByTerritory` to read: `Worldwide`; else one for everywhere but some
+/// territories; else the one naming the most territories (the others are reported).
 fn details<'a>(n: &'a Node, name: &'a str) -> Option<&'a Node> {
     let all: Vec<&Node> = n.peek(name).collect();
     let chosen = all
         .iter()
         .find(|d| d.peek("TerritoryCode").any(|t| t.value() == "Worldwide"))
-        .or_else(|| all.first())
+        .or_else(|| {
+            all.iter()
+                .find(|d| d.peek("ExcludedTerritoryCode").next().is_some())
+        })
+        .or_else(|| {
+            // The first of the largest.
+            all.iter()
+                .rev()
+                .max_by_key(|d| d.peek("TerritoryCode").count())
+        })
         .copied()?;
     chosen.mark();
     for t in chosen.all("TerritoryCode") {
@@ -632,6 +666,16 @@ pub fn read(file: &str, root: &Node, notes: &mut Vec<Note>) -> Result<Msg, Strin
         }
     }
 
+    names.ambiguous.sort();
+    names.ambiguous.dedup();
+    for name in &names.ambiguous {
+        note(
+            notes,
+            "PartyName",
+            name,
+            "several parties of this name (different ISNIs), and a mention without one: read as the first; check it",
+        );
+    }
     for id in &names.unnamed {
         note(
             notes,
@@ -679,6 +723,67 @@ mod tests {
         v.iter()
             .map(|(p, r)| (p.to_string(), vec![r.to_string()]))
             .collect()
+    }
+
+    /// The references `Names::of` gives the `DisplayArtist`s of `xml`, in order.
+    fn refs(xml: &str) -> (Vec<String>, super::Names) {
+        let root = super::super::tree::parse(xml.as_bytes()).expect("xml");
+        let mut names = super::Names::default();
+        let refs = root.peek("DisplayArtist").map(|a| names.of(a)).collect();
+        (refs, names)
+    }
+
+    #[test]
+    fn one_person_per_name_unless_isnis_differ() {
+        let a = |name: &str, isni: Option<&str>| {
+            let id = isni.map_or(String::new(), |i| {
+                format!("<PartyId IsISNI=\"true\">{i}</PartyId>")
+            });
+            format!(
+                "<DisplayArtist><PartyName><FullName>{name}</FullName></PartyName>{id}</DisplayArtist>"
+            )
+        };
+        // A plain mention, then one with an ISNI: one party, which gets the ISNI.
+        let (r, n) = refs(&format!(
+            "<x>{}{}</x>",
+            a("June Harrow", None),
+            a("June Harrow", Some("1"))
+        ));
+        assert_eq!(r, ["Pjune-harrow", "Pjune-harrow"]);
+        assert_eq!(n.parties[0].isni.as_deref(), Some("1"));
+        // Two ISNIs: two parties; a plain mention then is ambiguous (the first, noted).
+        let (r, n) = refs(&format!(
+            "<x>{}{}{}</x>",
+            a("June Harrow", Some("1")),
+            a("June Harrow", Some("2")),
+            a("June Harrow", None)
+        ));
+        assert_eq!(r, ["Pjune-harrow", "Pjune-harrow-2", "Pjune-harrow"]);
+        assert_eq!(n.ambiguous, ["June Harrow"]);
+        // Named by an id alone: the id is the name, two ids are two parties.
+        let (r, n) = refs(
+            "<x><DisplayArtist><PartyId>ART-1</PartyId></DisplayArtist><DisplayArtist><PartyId>ART-2</PartyId></DisplayArtist></x>",
+        );
+        assert_eq!(r, ["Part-1", "Part-2"]);
+        assert_eq!(n.unnamed, ["ART-1", "ART-2"]);
+    }
+
+    #[test]
+    fn details_for_the_widest_territory() {
+        let d = |codes: &str| format!("<D>{codes}<Title>x</Title></D>");
+        let pick = |xml: String| {
+            let root = super::super::tree::parse(xml.as_bytes()).expect("xml");
+            let chosen = super::details(&root, "D").map(|n| n.summary());
+            chosen.unwrap_or_default()
+        };
+        let jp = d("<TerritoryCode>JP</TerritoryCode>");
+        let not_jp = d("<ExcludedTerritoryCode>JP</ExcludedTerritoryCode>");
+        let two = d("<TerritoryCode>GB</TerritoryCode><TerritoryCode>IE</TerritoryCode>");
+        let ww = d("<TerritoryCode>Worldwide</TerritoryCode>");
+        assert!(pick(format!("<x>{jp}{not_jp}</x>")).contains("ExcludedTerritoryCode"));
+        assert!(pick(format!("<x>{jp}{two}</x>")).contains("GB"));
+        assert!(pick(format!("<x>{two}{ww}{not_jp}</x>")).contains("Worldwide"));
+        assert!(pick(format!("<x>{jp}</x>")).contains("JP"));
     }
 
     #[test]
