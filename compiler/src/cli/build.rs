@@ -973,6 +973,9 @@ pub struct Live {
     pending: Option<Option<std::collections::BTreeSet<crate::source::FileId>>>,
     /// Media files hard-linked by updates, for the world's media store ([`Live::take_linked`]).
     linked: Vec<String>,
+    /// The day of the last update: on another day every package is compared again (deals
+    /// start and end by date), whatever an edit judged.
+    day: Option<crate::model::date::Date>,
 }
 
 impl Live {
@@ -989,6 +992,7 @@ impl Live {
             manifest: None,
             pending: None,
             linked: Vec::new(),
+            day: None,
         }
     }
 
@@ -1044,7 +1048,10 @@ impl Live {
             .manifest
             .as_ref()
             .is_some_and(|(_, stamp)| stamp.is_some() && *stamp == self.stamp());
-        let incremental = judged.filter(|_| ours && self.file_hashes.len() == sources.len());
+        let today = crate::model::date::Date::from_unix(now);
+        let same_day = self.day == Some(today);
+        let incremental =
+            judged.filter(|_| ours && same_day && self.file_hashes.len() == sources.len());
         let (total, built) = match incremental {
             Some(judged) => {
                 let judged = &judged;
@@ -1071,6 +1078,7 @@ impl Live {
                 let (manifest, built) = updated?;
                 let total = manifest.packages.len();
                 self.manifest = Some((manifest, self.stamp()));
+                self.day = Some(today);
                 (total, built)
             }
             None => {
@@ -1100,6 +1108,7 @@ impl Live {
                 let (manifest, built) = result?;
                 let total = manifest.packages.len();
                 self.manifest = Some((manifest, self.stamp()));
+                self.day = Some(today);
                 (total, built)
             }
         };

@@ -10,6 +10,8 @@ const SKIPPED: &[&str] = &["out", "target", "node_modules"];
 pub struct SystemWorld {
     root: PathBuf,
     now: i64,
+    /// `SOURCE_DATE_EPOCH` set: the clock never moves.
+    fixed: bool,
     /// Media facts kept between runs (written when the world is dropped, or by
     /// [`SystemWorld::save_media`]).
     media: super::media_store::MediaStore,
@@ -18,16 +20,23 @@ pub struct SystemWorld {
 impl SystemWorld {
     /// A world rooted at `root`. The clock is `SOURCE_DATE_EPOCH` when set, else the system's.
     pub fn new(root: PathBuf) -> Self {
-        let now = std::env::var("SOURCE_DATE_EPOCH")
+        let epoch = std::env::var("SOURCE_DATE_EPOCH")
             .ok()
-            .and_then(|s| s.trim().parse::<i64>().ok())
-            .unwrap_or_else(|| {
-                std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .map_or(0, |d| d.as_secs() as i64)
-            });
+            .and_then(|s| s.trim().parse::<i64>().ok());
+        let now = epoch.unwrap_or_else(system_now);
         let media = super::media_store::MediaStore::new(&root);
-        SystemWorld { root, now, media }
+        SystemWorld {
+            root,
+            now,
+            fixed: epoch.is_some(),
+            media,
+        }
+    }
+
+    /// The clock now, for a long-running command (`watch`): `SOURCE_DATE_EPOCH` when set,
+    /// else the system's time at this call ([`World::now`] is the time the world was made).
+    pub fn now_live(&self) -> i64 {
+        if self.fixed { self.now } else { system_now() }
     }
 
     /// Write the media facts learnt so far (`watch` runs until it is killed).
@@ -103,6 +112,12 @@ impl SystemWorld {
         }
         Ok(())
     }
+}
+
+fn system_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
 }
 
 impl World for SystemWorld {
