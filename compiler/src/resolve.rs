@@ -1901,9 +1901,22 @@ impl<'a> Resolver<'a> {
     }
 }
 
-/// Milliseconds of `"3:41"`, `"1:02:03"`, `"3:41.5"` or ISO 8601 `"PT3M41S"` / `"PT1H2M3.5S"`.
+/// Milliseconds of `"3:41"`, `"1:02:03"`, `"3:41.5"` or ISO 8601 `"PT3M41S"` / `"PT1H2M3.5S"`
+/// (with a day count before the time, `"P0DT0H3M41S"`, as some DDEX senders write it).
 pub fn parse_duration(s: &str) -> Option<u64> {
     let s = s.trim();
+    if let Some((days, time)) = s.strip_prefix('P').and_then(|r| r.split_once('D')) {
+        if days.is_empty() || !days.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let days: u64 = days.parse().ok()?;
+        let day_ms = days.checked_mul(86_400_000)?;
+        if time.is_empty() {
+            return (days > 0).then_some(day_ms);
+        }
+        // The time part, `T…`, read as `PT…`.
+        return day_ms.checked_add(parse_duration(&format!("P{time}"))?);
+    }
     if let Some(rest) = s.strip_prefix("PT") {
         let mut ms: u64 = 0;
         let mut num = String::new();
@@ -1983,5 +1996,10 @@ mod tests {
         assert_eq!(parse_duration("3:61"), None);
         assert_eq!(parse_duration("3 min"), None);
         assert_eq!(parse_duration("PT"), None);
+        assert_eq!(parse_duration("P0DT0H4M2S"), Some(242_000));
+        assert_eq!(parse_duration("P1D"), Some(86_400_000));
+        assert_eq!(parse_duration("P1DT"), None);
+        assert_eq!(parse_duration("PxD"), None);
+        assert_eq!(parse_duration("P0D3M"), None);
     }
 }

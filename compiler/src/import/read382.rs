@@ -235,6 +235,14 @@ fn recording(r: &Node, names: &mut Names, notes: &mut Vec<Note>, file_name: &str
         instrumental: r.text_of("IsInstrumental").as_deref() == Some("true"),
         language: r.text_of("LanguageOfPerformance"),
     };
+    if let (Some(d), None) = (&duration, rec.duration_ms) {
+        notes.push(Note {
+            file: file_name.to_string(),
+            element: "SoundRecording/Duration".into(),
+            value: d.clone(),
+            reason: "not an ISO 8601 duration".into(),
+        });
+    }
     let Some(d) = d else {
         return rec;
     };

@@ -452,6 +452,7 @@ fn ern_382_from_another_distributor() {
     assert_eq!(credits["ada-reed"].as_str(), Some("Composer"));
     let live = recording(&into, "GBXYZ1900002");
     assert_eq!(s(&live, "version"), "Live");
+    assert_eq!(s(&live, "duration"), "4:02", "P0DT0H4M2S");
     assert_eq!(live["explicit"].as_bool(), Some(true));
     assert_eq!(
         s(&toml(&into.join("parties/ada-reed.toml")), "name"),
