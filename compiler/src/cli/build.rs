@@ -90,7 +90,16 @@ struct Inputs<'a> {
     linked: Mutex<Vec<String>>,
 }
 
-impl Inputs<'_> {
+impl<'a> Inputs<'a> {
+    fn new(lowering: &'a Lowering<'a>, file_hashes: &'a [String]) -> Self {
+        Inputs {
+            lowering,
+            file_hashes,
+            today: crate::model::date::Date::from_unix(lowering.now),
+            linked: Mutex::default(),
+        }
+    }
+
     fn input(&self, dsp: &crate::model::Dsp, rel: &crate::model::Release) -> String {
         crate::build::input_hash(self.lowering, self.file_hashes, dsp, rel, self.today)
     }
@@ -125,12 +134,7 @@ pub fn run(args: Args, printer: &Printer) -> Exit {
     let out = args.out.clone().unwrap_or_else(|| args.path.join("out"));
     let file_hashes = crate::build::file_hashes(&checked.sources);
     timings.step("file hashes".into());
-    let inputs = Inputs {
-        lowering: &lowering,
-        file_hashes: &file_hashes,
-        today: crate::model::date::Date::from_unix(lowering.now),
-        linked: Mutex::default(),
-    };
+    let inputs = Inputs::new(&lowering, &file_hashes);
     let result = write(&inputs, &args.path, &out, args.copy, printer, &mut timings);
     world.media_linked(&inputs.linked.lock().map(|l| l.clone()).unwrap_or_default());
     let exit = match result {
@@ -1052,7 +1056,7 @@ impl Live {
         let same_day = self.day == Some(today);
         let incremental =
             judged.filter(|_| ours && same_day && self.file_hashes.len() == sources.len());
-        let (total, built) = match incremental {
+        let (result, linked) = match incremental {
             Some(judged) => {
                 let judged = &judged;
                 for f in judged {
@@ -1062,33 +1066,17 @@ impl Live {
                         *h = crate::build::file_hash(&src.text);
                     }
                 }
-                let inputs = Inputs {
-                    lowering: &lowering,
-                    file_hashes: &self.file_hashes,
-                    today: crate::model::date::Date::from_unix(now),
-                    linked: Mutex::default(),
-                };
+                let inputs = Inputs::new(&lowering, &self.file_hashes);
                 let (mut manifest, _) = self.manifest.take().ok_or("no manifest")?;
                 let decision = decide_edited(&inputs, &mut manifest, judged);
-                let updated = update(
+                let result = update(
                     &inputs, &self.root, &self.out, false, manifest, decision, printer,
                 );
-                self.linked
-                    .extend(inputs.linked.into_inner().unwrap_or_default());
-                let (manifest, built) = updated?;
-                let total = manifest.packages.len();
-                self.manifest = Some((manifest, self.stamp()));
-                self.day = Some(today);
-                (total, built)
+                (result, inputs.linked)
             }
             None => {
                 self.file_hashes = crate::build::file_hashes(sources);
-                let inputs = Inputs {
-                    lowering: &lowering,
-                    file_hashes: &self.file_hashes,
-                    today: crate::model::date::Date::from_unix(now),
-                    linked: Mutex::default(),
-                };
+                let inputs = Inputs::new(&lowering, &self.file_hashes);
                 let result = match read_manifest(&self.out, false) {
                     Some(mut m) => {
                         let decision = decide(&inputs, &self.out, &mut m);
@@ -1103,15 +1091,14 @@ impl Live {
                         &mut Timings::new(false),
                     ),
                 };
-                self.linked
-                    .extend(inputs.linked.into_inner().unwrap_or_default());
-                let (manifest, built) = result?;
-                let total = manifest.packages.len();
-                self.manifest = Some((manifest, self.stamp()));
-                self.day = Some(today);
-                (total, built)
+                (result, inputs.linked)
             }
         };
+        self.linked.extend(linked.into_inner().unwrap_or_default());
+        let (manifest, built) = result?;
+        let total = manifest.packages.len();
+        self.manifest = Some((manifest, self.stamp()));
+        self.day = Some(today);
         Ok(format!(
             "built {built} of {total} packages in `{}` ({} ms)\n",
             self.out.display(),

@@ -30,11 +30,12 @@ struct Entry {
     known: KnownMedia,
 }
 
+/// The file's content (written from borrowed parts, read into owned ones).
 #[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
-struct Stored {
+struct Stored<S, F> {
     /// [`VERSION`]: a store of another Sleeve or stamp format is not used.
-    sleeve: String,
-    files: BTreeMap<String, Entry>,
+    sleeve: S,
+    files: F,
 }
 
 /// Sleeve's version and the store's format (stamp and facts).
@@ -99,7 +100,9 @@ impl MediaStore {
             s.loaded = true;
             s.files = std::fs::read(self.dir.join(FILE))
                 .ok()
-                .and_then(|b| serde_json::from_slice::<Stored>(&b).ok())
+                .and_then(|b| {
+                    serde_json::from_slice::<Stored<String, BTreeMap<String, Entry>>>(&b).ok()
+                })
                 .filter(|st| st.sleeve == VERSION)
                 .map(|st| st.files)
                 .unwrap_or_default();
@@ -159,13 +162,11 @@ impl MediaStore {
         if !ignore.exists() {
             std::fs::write(&ignore, "# Sleeve's cache: safe to delete.\n*\n")?;
         }
-        let stored = Stored {
-            sleeve: VERSION.to_string(),
-            files: std::mem::take(&mut s.files),
-        };
-        let json = serde_json::to_vec(&stored);
-        s.files = stored.files;
-        let json = json.map_err(std::io::Error::other)?;
+        let json = serde_json::to_vec(&Stored {
+            sleeve: VERSION,
+            files: &s.files,
+        })
+        .map_err(std::io::Error::other)?;
         let tmp = self.dir.join(format!(".{FILE}.tmp-{}", std::process::id()));
         std::fs::write(&tmp, json)?;
         std::fs::rename(&tmp, self.dir.join(FILE))?;

@@ -23,7 +23,7 @@ use super::ern43::copyright;
 use super::xml::Xml;
 use crate::message::{
     Deal, DisplayArtist, FileRef, Header, Message, Party, Purge, ReleaseId, SoundRecording,
-    Territories, iso_duration,
+    iso_duration,
 };
 
 pub const NAMESPACE: &str = "http://ddex.net/xml/ern/382";
@@ -294,12 +294,7 @@ fn deal(x: &mut Xml, d: &Deal, recipient: &str) {
         x.text("UseType", u);
     }
     x.close("Usage");
-    match &d.territories {
-        Territories::Included(codes) => codes.iter().for_each(|c| x.text("TerritoryCode", c)),
-        Territories::Excluded(codes) => codes
-            .iter()
-            .for_each(|c| x.text("ExcludedTerritoryCode", c)),
-    }
+    super::ern43::territories(x, &d.territories);
     if let Some(p) = &d.price_code {
         x.open("PriceInformation", &[]);
         x.text_with("PriceType", &[("Namespace", recipient)], p);
@@ -363,17 +358,7 @@ fn new_release(m: &Message) -> Vec<u8> {
         if let Some(t) = &img.technical {
             x.open("TechnicalImageDetails", &[]);
             x.text("TechnicalResourceDetailsReference", &t.reference);
-            x.text("ImageCodecType", t.codec);
-            x.text_with(
-                "ImageHeight",
-                &[("UnitOfMeasure", "Pixel")],
-                &t.height.to_string(),
-            );
-            x.text_with(
-                "ImageWidth",
-                &[("UnitOfMeasure", "Pixel")],
-                &t.width.to_string(),
-            );
+            super::ern43::image_format(&mut x, t);
             x.text("IsPreview", "false");
             file(&mut x, &t.file);
             x.close("TechnicalImageDetails");

@@ -99,6 +99,31 @@ pub(super) fn header(x: &mut Xml, h: &Header) {
     x.close("MessageHeader");
 }
 
+/// A deal's `TerritoryCode`s, or its `ExcludedTerritoryCode`s (everywhere but those).
+pub(super) fn territories(x: &mut Xml, t: &Territories) {
+    match t {
+        Territories::Included(codes) => codes.iter().for_each(|c| x.text("TerritoryCode", c)),
+        Territories::Excluded(codes) => codes
+            .iter()
+            .for_each(|c| x.text("ExcludedTerritoryCode", c)),
+    }
+}
+
+/// An image's codec, height and width (the same in every ERN version Sleeve writes).
+pub(super) fn image_format(x: &mut Xml, t: &crate::message::ImageDetails) {
+    x.text("ImageCodecType", t.codec);
+    x.text_with(
+        "ImageHeight",
+        &[("UnitOfMeasure", "Pixel")],
+        &t.height.to_string(),
+    );
+    x.text_with(
+        "ImageWidth",
+        &[("UnitOfMeasure", "Pixel")],
+        &t.width.to_string(),
+    );
+}
+
 /// `<PLine>`/`<CLine>`: year and text (the same in every ERN version Sleeve writes).
 pub(super) fn copyright(x: &mut Xml, tag: &str, text_tag: &str, l: &CopyrightLine) {
     x.open(tag, &[]);
@@ -174,12 +199,7 @@ pub(super) fn khz(hz: u32) -> String {
 fn deal(x: &mut Xml, d: &Deal, recipient: &str) {
     x.open("Deal", &[]);
     x.open("DealTerms", &[]);
-    match &d.territories {
-        Territories::Included(codes) => codes.iter().for_each(|c| x.text("TerritoryCode", c)),
-        Territories::Excluded(codes) => codes
-            .iter()
-            .for_each(|c| x.text("ExcludedTerritoryCode", c)),
-    }
+    territories(x, &d.territories);
     // Date-times without a zone: each territory reads them in its own local time, so a
     // deal never starts (or ends) early somewhere ahead of the sender. `StartDate` is
     // deprecated since ERN 4.2. The end date is inclusive: its last second.
@@ -325,17 +345,7 @@ fn new_release(m: &Message, d: Dialect) -> Vec<u8> {
         if let Some(t) = &img.technical {
             x.open("TechnicalDetails", &[]);
             x.text("TechnicalResourceDetailsReference", &t.reference);
-            x.text("ImageCodecType", t.codec);
-            x.text_with(
-                "ImageHeight",
-                &[("UnitOfMeasure", "Pixel")],
-                &t.height.to_string(),
-            );
-            x.text_with(
-                "ImageWidth",
-                &[("UnitOfMeasure", "Pixel")],
-                &t.width.to_string(),
-            );
+            image_format(&mut x, t);
             hash_file(&mut x, &t.file);
             x.close("TechnicalDetails");
         }

@@ -241,6 +241,85 @@ pub(super) fn header(root: &Node) -> (Option<MsgParty>, Option<MsgParty>, Option
     }
 }
 
+/// Each `Deal` (with its `DealTerms`) of the `ReleaseDeal`s that name a main release (the
+/// others are left unread: reported as track-level deals), marked as read.
+pub(super) fn main_deal_terms<'a>(
+    root: &'a Node,
+    main_refs: &[String],
+) -> Vec<(&'a Node, &'a Node)> {
+    let mut out = Vec::new();
+    let Some(dl) = root.child("DealList") else {
+        return out;
+    };
+    for rd in dl.peek("ReleaseDeal") {
+        if !rd
+            .peek("DealReleaseReference")
+            .any(|r| main_refs.iter().any(|m| m == r.value()))
+        {
+            continue;
+        }
+        rd.mark();
+        for r in rd.all("DealReleaseReference") {
+            r.mark();
+        }
+        for d in rd.all("Deal") {
+            if let Some(t) = d.child("DealTerms") {
+                out.push((d, t));
+            }
+        }
+    }
+    out
+}
+
+/// A deal from its `DealTerms` (territories, validity, models, pre-order) and what each ERN
+/// version writes its own way (use types, price tier); `None` without a validity start.
+pub(super) fn deal_in(t: &Node, uses: Vec<String>, price: Option<String>) -> Option<DealIn> {
+    let vp = t.child("ValidityPeriod");
+    let date = |date: &str, time: &str| {
+        vp.and_then(|v| {
+            v.text_of(date)
+                .or_else(|| v.text_of(time))
+                .map(|s| date_part(&s))
+        })
+    };
+    let start = date("StartDate", "StartDateTime")?;
+    let codes =
+        |name: &str| -> Vec<String> { t.all(name).map(|c| c.value().to_string()).collect() };
+    Some(DealIn {
+        included: codes("TerritoryCode"),
+        excluded: codes("ExcludedTerritoryCode"),
+        start,
+        end: date("EndDate", "EndDateTime"),
+        models: codes("CommercialModelType"),
+        uses,
+        price,
+        pre_order: t.text_of("IsPreOrderDeal").as_deref() == Some("true"),
+    })
+}
+
+/// A note for everything in the message not read (and user-defined values that were read).
+pub(super) fn note_unread(root: &Node, file: &str, notes: &mut Vec<Note>) {
+    let mut unread = Vec::new();
+    root.unread("", &mut unread);
+    for (path, value) in unread {
+        let path = path
+            .strip_prefix("NewReleaseMessage/")
+            .unwrap_or(&path)
+            .to_string();
+        let reason = if path == "DealList/ReleaseDeal" {
+            "not mapped: a deal for track releases only (Sleeve deals cover the whole release)"
+        } else {
+            "not mapped"
+        };
+        notes.push(Note {
+            file: file.to_string(),
+            element: path,
+            value,
+            reason: reason.to_string(),
+        });
+    }
+}
+
 pub(super) fn date_part(s: &str) -> String {
     s.get(..10).unwrap_or(s).to_string()
 }
@@ -533,88 +612,22 @@ pub fn read(file: &str, bytes: &[u8], notes: &mut Vec<Note>) -> Result<Msg, Stri
     }
 
     let mut deals = Vec::new();
-    if let Some(dl) = root.child("DealList") {
-        for rd in dl.peek("ReleaseDeal") {
-            let refs: Vec<String> = rd
-                .peek("DealReleaseReference")
-                .map(|r| r.value().to_string())
-                .collect();
-            if !refs.iter().any(|r| main_refs.contains(r)) {
-                continue; // left unread: reported as a track-level deal
-            }
-            rd.mark();
-            for r in rd.all("DealReleaseReference") {
-                r.mark();
-            }
-            for d in rd.all("Deal") {
-                let Some(t) = d.child("DealTerms") else {
-                    continue;
-                };
-                let included: Vec<String> = t
-                    .all("TerritoryCode")
-                    .map(|c| c.value().to_string())
-                    .collect();
-                let excluded: Vec<String> = t
-                    .all("ExcludedTerritoryCode")
-                    .map(|c| c.value().to_string())
-                    .collect();
-                let vp = t.child("ValidityPeriod");
-                let start = vp.and_then(|v| {
-                    v.text_of("StartDate")
-                        .or_else(|| v.text_of("StartDateTime"))
-                        .map(|s| date_part(&s))
-                });
-                let end = vp.and_then(|v| {
-                    v.text_of("EndDate")
-                        .or_else(|| v.text_of("EndDateTime"))
-                        .map(|s| date_part(&s))
-                });
-                let Some(start) = start else {
-                    cx.note(
-                        "DealList/ReleaseDeal/Deal",
-                        &d.summary(),
-                        "a deal without ValidityPeriod start is not mapped",
-                    );
-                    continue;
-                };
-                let models = t
-                    .all("CommercialModelType")
-                    .map(|m| m.value().to_string())
-                    .collect();
-                let uses = t.all("UseType").map(|u| u.value().to_string()).collect();
-                let price = t
-                    .child("PriceInformation")
-                    .and_then(|p| p.text_of("PriceCode"));
-                let pre_order = t.text_of("IsPreOrderDeal").as_deref() == Some("true");
-                deals.push(DealIn {
-                    included,
-                    excluded,
-                    start,
-                    end,
-                    models,
-                    uses,
-                    price,
-                    pre_order,
-                });
-            }
+    for (d, t) in main_deal_terms(&root, &main_refs) {
+        let uses = t.all("UseType").map(|u| u.value().to_string()).collect();
+        let price = t
+            .child("PriceInformation")
+            .and_then(|p| p.text_of("PriceCode"));
+        match deal_in(t, uses, price) {
+            Some(x) => deals.push(x),
+            None => cx.note(
+                "DealList/ReleaseDeal/Deal",
+                &d.summary(),
+                "a deal without ValidityPeriod start is not mapped",
+            ),
         }
     }
 
-    // Everything not read, and user-defined values that were read.
-    let mut unread = Vec::new();
-    root.unread("", &mut unread);
-    for (path, value) in unread {
-        let path = path
-            .strip_prefix("NewReleaseMessage/")
-            .unwrap_or(&path)
-            .to_string();
-        let reason = if path == "DealList/ReleaseDeal" {
-            "not mapped: a deal for track releases only (Sleeve deals cover the whole release)"
-        } else {
-            "not mapped"
-        };
-        cx.note(&path, &value, reason);
-    }
+    note_unread(&root, file, cx.notes);
     Ok(Msg {
         file: file.to_string(),
         ern: "4.3",

@@ -13,7 +13,10 @@
 //! - a `TakeDown` deal gives no deal (the DSP is to take the release down).
 
 use super::Note;
-use super::read::{DealIn, ImgIn, Msg, PartyIn, RecIn, RelIn, date_part, header, line, pick};
+use super::read::{
+    ImgIn, Msg, PartyIn, RecIn, RelIn, date_part, deal_in, header, line, main_deal_terms,
+    note_unread, pick,
+};
 use super::tree::Node;
 use crate::model::text::slug;
 
@@ -507,51 +510,6 @@ fn release(
     rel
 }
 
-fn deal(t: &Node) -> Option<DealIn> {
-    let vp = t.child("ValidityPeriod");
-    let start = vp.and_then(|v| {
-        v.text_of("StartDate")
-            .or_else(|| v.text_of("StartDateTime"))
-            .map(|s| date_part(&s))
-    })?;
-    let end = vp.and_then(|v| {
-        v.text_of("EndDate")
-            .or_else(|| v.text_of("EndDateTime"))
-            .map(|s| date_part(&s))
-    });
-    Some(DealIn {
-        included: t
-            .all("TerritoryCode")
-            .map(|c| c.value().to_string())
-            .collect(),
-        excluded: t
-            .all("ExcludedTerritoryCode")
-            .map(|c| c.value().to_string())
-            .collect(),
-        start,
-        end,
-        models: t
-            .all("CommercialModelType")
-            .map(|m| m.value().to_string())
-            .collect(),
-        uses: t
-            .all("Usage")
-            .flat_map(|u| u.all("UseType").map(|x| x.value().to_string()))
-            .collect(),
-        // The standard price before a pre-order price.
-        price: {
-            let prices: Vec<&Node> = t.peek("PriceInformation").collect();
-            prices
-                .iter()
-                .find(|p| p.attr("PriceType") != Some("PreOrderPrice"))
-                .or_else(|| prices.first())
-                .map(|p| p.mark())
-                .and_then(|p| p.text_of("PriceType"))
-        },
-        pre_order: t.text_of("IsPreOrderDeal").as_deref() == Some("true"),
-    })
-}
-
 /// Read an ERN 3.8.2 message whose root is `root` (a `NewReleaseMessage`).
 pub fn read(file: &str, root: &Node, notes: &mut Vec<Note>) -> Result<Msg, String> {
     let note = |notes: &mut Vec<Note>, element: &str, value: &str, reason: &str| {
@@ -629,48 +587,42 @@ pub fn read(file: &str, root: &Node, notes: &mut Vec<Note>) -> Result<Msg, Strin
     }
 
     let mut deals = Vec::new();
-    if let Some(dl) = root.child("DealList") {
-        for rd in dl.peek("ReleaseDeal") {
-            let refs: Vec<String> = rd
-                .peek("DealReleaseReference")
-                .map(|r| r.value().to_string())
-                .collect();
-            if !refs.iter().any(|r| main_refs.contains(r)) {
-                continue; // left unread: reported as a track-level deal
-            }
-            rd.mark();
-            for r in rd.all("DealReleaseReference") {
-                r.mark();
-            }
-            for d in rd.all("Deal") {
-                let Some(t) = d.child("DealTerms") else {
-                    continue;
-                };
-                // A deal that takes the release down (or cancels every deal) is no deal;
-                // where it applies is noted, as the catalogue cannot say "taken down here".
-                let ends = ["TakeDown", "AllDealsCancelled"]
-                    .into_iter()
-                    .find(|e| t.text_of(e).as_deref() == Some("true"));
-                if let Some(e) = ends {
-                    d.mark_all();
-                    note(
-                        notes,
-                        &format!("DealList/ReleaseDeal/Deal/DealTerms/{e}"),
-                        &d.summary(),
-                        "the DSP is to take the release down here: no deal is imported for it",
-                    );
-                    continue;
-                }
-                match deal(t) {
-                    Some(x) => deals.push(x),
-                    None => note(
-                        notes,
-                        "DealList/ReleaseDeal/Deal",
-                        &d.summary(),
-                        "a deal without ValidityPeriod start is not mapped",
-                    ),
-                }
-            }
+    for (d, t) in main_deal_terms(root, &main_refs) {
+        // A deal that takes the release down (or cancels every deal) is no deal; where it
+        // applies is noted, as the catalogue cannot say "taken down here".
+        let ends = ["TakeDown", "AllDealsCancelled"]
+            .into_iter()
+            .find(|e| t.text_of(e).as_deref() == Some("true"));
+        if let Some(e) = ends {
+            d.mark_all();
+            note(
+                notes,
+                &format!("DealList/ReleaseDeal/Deal/DealTerms/{e}"),
+                &d.summary(),
+                "the DSP is to take the release down here: no deal is imported for it",
+            );
+            continue;
+        }
+        let uses = t
+            .all("Usage")
+            .flat_map(|u| u.all("UseType").map(|x| x.value().to_string()))
+            .collect();
+        // The standard price before a pre-order price.
+        let prices: Vec<&Node> = t.peek("PriceInformation").collect();
+        let price = prices
+            .iter()
+            .find(|p| p.attr("PriceType") != Some("PreOrderPrice"))
+            .or_else(|| prices.first())
+            .map(|p| p.mark())
+            .and_then(|p| p.text_of("PriceType"));
+        match deal_in(t, uses, price) {
+            Some(x) => deals.push(x),
+            None => note(
+                notes,
+                "DealList/ReleaseDeal/Deal",
+                &d.summary(),
+                "a deal without ValidityPeriod start is not mapped",
+            ),
         }
     }
 
@@ -692,20 +644,7 @@ pub fn read(file: &str, root: &Node, notes: &mut Vec<Note>) -> Result<Msg, Strin
             "a party named by an id alone: its id is used as its name; give it one",
         );
     }
-    let mut unread = Vec::new();
-    root.unread("", &mut unread);
-    for (path, value) in unread {
-        let path = path
-            .strip_prefix("NewReleaseMessage/")
-            .unwrap_or(&path)
-            .to_string();
-        let reason = if path == "DealList/ReleaseDeal" {
-            "not mapped: a deal for track releases only (Sleeve deals cover the whole release)"
-        } else {
-            "not mapped"
-        };
-        note(notes, &path, &value, reason);
-    }
+    note_unread(root, file, notes);
     Ok(Msg {
         file: file.to_string(),
         ern: "3.8.2",
