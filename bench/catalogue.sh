@@ -70,4 +70,23 @@ for i in 1 2 3; do
 done
 cp "$work/release-5000.orig" "$release"
 "$bin" build "$cat" --out "$out" --timings 2>&1 | tail -n1
+
+# The same commands answered by a running `sleeve watch --build` (docs/cli.md): it keeps the
+# checked catalogue in memory, and the commands ask it over its socket.
+"$bin" watch "$cat" --build --out "$out" >"$work/watch.log" 2>&1 &
+watch_pid=$!
+until grep -q '^answering' "$work/watch.log"; do
+  kill -0 "$watch_pid" || { cat "$work/watch.log"; exit 1; }
+  sleep 0.2
+done
+for i in 1 2 3; do one "check, answered by watch" "$bin" check "$cat"; done
+for i in 1 2 3; do one "rebuild, nothing changed, answered by watch" "$bin" build "$cat" --out "$out"; done
+for i in 1 2 3 4 5; do
+  sed -i "0,/^title = .*/s//title = \"Watched $i\"/" "$release"
+  one "rebuild after one release retitled, by watch" "$bin" build "$cat" --out "$out"
+done
+cp "$work/release-5000.orig" "$release"
+sleep 1
+kill "$watch_pid"
+grep -c '^answered' "$work/watch.log" | xargs echo "answers logged by watch:"
 rm -rf "$out" "$work/cp-$stamp"

@@ -42,9 +42,13 @@ pub struct Args {
     /// Copy resources into every package instead of linking them.
     #[arg(long)]
     copy: bool,
-    /// Print how long each step took (for benchmarks).
+    /// Print how long each step took (for benchmarks; always builds here).
     #[arg(long, hide = true)]
     timings: bool,
+    /// Build here, even when a `sleeve watch --build` of this catalogue into the same
+    /// folder runs (by default it is asked, and answers in milliseconds).
+    #[arg(long)]
+    no_watch: bool,
 }
 
 /// What one package left on disk: for the summary, and kept in the manifest.
@@ -111,6 +115,17 @@ impl<'a> Inputs<'a> {
 }
 
 pub fn run(args: Args, printer: &Printer) -> Exit {
+    let out = args.out.clone().unwrap_or_else(|| args.path.join("out"));
+    if !(args.no_watch || args.copy || args.timings) {
+        let command = super::serve::Command::Build {
+            out_full: std::path::absolute(&out).unwrap_or_else(|_| out.clone()),
+            out: out.clone(),
+        };
+        let request = super::serve::Request::new(command, &args.path, args.format, printer.color);
+        if let Some(exit) = super::serve::ask(&args.path, &request, printer) {
+            return exit;
+        }
+    }
     let mut timings = Timings::new(args.timings);
     let world = SystemWorld::new(args.path.clone());
     let mut checked = crate::check_catalogue(&world);
@@ -131,7 +146,6 @@ pub fn run(args: Args, printer: &Printer) -> Exit {
         now: world.now(),
         sequence: 0,
     };
-    let out = args.out.clone().unwrap_or_else(|| args.path.join("out"));
     let file_hashes = crate::build::file_hashes(&checked.sources);
     timings.step("file hashes".into());
     let inputs = Inputs::new(&lowering, &file_hashes);
@@ -143,9 +157,7 @@ pub fn run(args: Args, printer: &Printer) -> Exit {
             Exit::Success
         }
         Err(e) => {
-            printer.err(&format!(
-                "error[E0506] write-failed: {e}\n  help: check that the output folder's parent exists, is writable and has free space\n"
-            ));
+            printer.err(&write_failed(&e));
             Exit::Failure
         }
     };
@@ -190,6 +202,13 @@ fn summary(written: &[Written], rebuilt: usize, out: &Path, format: Format, prin
             written.len().saturating_sub(rebuilt),
         )),
     }
+}
+
+/// The diagnostic of a build that could not write its output.
+pub fn write_failed(e: &str) -> String {
+    format!(
+        "error[E0506] write-failed: {e}\n  help: check that the output folder's parent exists, is writable and has free space\n"
+    )
 }
 
 fn io_err(path: &Path, e: std::io::Error) -> String {
@@ -506,16 +525,21 @@ fn decide<'c>(inputs: &Inputs<'c>, out: &Path, manifest: &mut Manifest) -> Decis
         }
     }
     dropped.extend(old.into_values());
-    // Tables deleted since: their hash is forgotten, so they are written again.
-    if !(out.join("rates").is_dir() && out.join("statements").is_dir()) {
-        manifest.tables.clear();
-    }
     Decision {
         kept,
         todo,
         dropped,
-        tables: manifest.tables.is_empty() || manifest.sources != inputs.sources(),
+        tables: stale_tables(inputs, out, manifest),
     }
+}
+
+/// Whether the rate table and statement configurations must be compiled again: their source
+/// files changed, or they were deleted (their hash is then forgotten, so they are written).
+fn stale_tables(inputs: &Inputs<'_>, out: &Path, manifest: &mut Manifest) -> bool {
+    if !(out.join("rates").is_dir() && out.join("statements").is_dir()) {
+        manifest.tables.clear();
+    }
+    manifest.tables.is_empty() || manifest.sources != inputs.sources()
 }
 
 /// Update the build in `out` in place: keep what `decision` keeps, build the rest into a
@@ -980,6 +1004,11 @@ pub struct Live {
     /// The day of the last update: on another day every package is compared again (deals
     /// start and end by date), whatever an edit judged.
     day: Option<crate::model::date::Date>,
+    /// How long the last update took.
+    took: std::time::Duration,
+    /// [`crate::royalties::rates::table_inputs`] of every file, as of the last update: an
+    /// edit that leaves them the same keeps the tables as compiled.
+    table_inputs: std::collections::HashMap<crate::source::FileId, u64>,
 }
 
 impl Live {
@@ -997,6 +1026,8 @@ impl Live {
             pending: None,
             linked: Vec::new(),
             day: None,
+            took: std::time::Duration::ZERO,
+            table_inputs: std::collections::HashMap::new(),
         }
     }
 
@@ -1027,14 +1058,17 @@ impl Live {
     }
 
     /// Bring the output up to date with `session`; `judged` is what its last update judged
-    /// again (`None` after a full check). Returns a line for the watch's output.
+    /// again (`None` after a full check). With `tables`, the rate table and statement
+    /// configurations too, when their sources changed (as `sleeve build` does). Returns how
+    /// many packages were built.
     pub fn update(
         &mut self,
         session: &crate::incremental::Session,
         judged: Option<&std::collections::BTreeSet<crate::source::FileId>>,
         now: i64,
         printer: &Printer,
-    ) -> Result<String, String> {
+        tables: bool,
+    ) -> Result<usize, String> {
         let start = std::time::Instant::now();
         let cat = session.catalogue();
         let label = cat.label.as_ref().ok_or("the catalogue has no label")?;
@@ -1059,6 +1093,12 @@ impl Live {
         let (result, linked) = match incremental {
             Some(judged) => {
                 let judged = &judged;
+                let before = crate::lower::content_hash(&self.file_hashes);
+                let inputs = crate::royalties::rates::table_inputs(cat, Some(judged));
+                let same_tables = judged
+                    .iter()
+                    .all(|f| inputs.get(f) == self.table_inputs.get(f));
+                self.table_inputs.extend(inputs);
                 for f in judged {
                     if let (Some(h), Some(src)) =
                         (self.file_hashes.get_mut(f.0 as usize), sources.get(*f))
@@ -1068,14 +1108,30 @@ impl Live {
                 }
                 let inputs = Inputs::new(&lowering, &self.file_hashes);
                 let (mut manifest, _) = self.manifest.take().ok_or("no manifest")?;
-                let decision = decide_edited(&inputs, &mut manifest, judged);
-                let result = update(
-                    &inputs, &self.root, &self.out, false, manifest, decision, printer,
-                );
+                // Tables compiled from the files before the edit are the ones the files
+                // after it give, when the edit left what they read the same.
+                let after = inputs.sources();
+                let moved = same_tables && manifest.sources == before && before != after;
+                if moved {
+                    manifest.sources = after;
+                }
+                let mut decision = decide_edited(&inputs, &mut manifest, judged);
+                decision.tables = tables && stale_tables(&inputs, &self.out, &mut manifest);
+                let idle = decision.todo.is_empty() && decision.dropped.is_empty();
+                let result = if idle && !decision.tables && !moved {
+                    // Nothing to write: the output and its manifest are as they were.
+                    manifest.packages = decision.kept;
+                    Ok((manifest, 0))
+                } else {
+                    update(
+                        &inputs, &self.root, &self.out, false, manifest, decision, printer,
+                    )
+                };
                 (result, inputs.linked)
             }
             None => {
                 self.file_hashes = crate::build::file_hashes(sources);
+                self.table_inputs = crate::royalties::rates::table_inputs(cat, None);
                 let inputs = Inputs::new(&lowering, &self.file_hashes);
                 let result = match read_manifest(&self.out, false) {
                     Some(mut m) => {
@@ -1096,14 +1152,33 @@ impl Live {
         };
         self.linked.extend(linked.into_inner().unwrap_or_default());
         let (manifest, built) = result?;
-        let total = manifest.packages.len();
         self.manifest = Some((manifest, self.stamp()));
         self.day = Some(today);
-        Ok(format!(
+        self.took = start.elapsed();
+        Ok(built)
+    }
+
+    /// The watch's line after an update that built `built` packages.
+    pub fn line(&self, built: usize) -> String {
+        let total = self.manifest.as_ref().map_or(0, |(m, _)| m.packages.len());
+        format!(
             "built {built} of {total} packages in `{}` ({} ms)\n",
             self.out.display(),
-            start.elapsed().as_millis()
-        ))
+            self.took.as_millis()
+        )
+    }
+
+    /// Whether this build writes to `out` as `sleeve build --out OUT` would (no `--copy`).
+    pub fn writes_to(&self, out: &Path) -> bool {
+        let canon = |p: &Path| std::fs::canonicalize(p).ok();
+        canon(&self.out).is_some_and(|o| Some(o) == canon(out))
+    }
+
+    /// `sleeve build`'s summary of the output as last updated, `rebuilt` packages of it just
+    /// built; `out` is the folder as the command named it.
+    pub fn summary(&self, rebuilt: usize, out: &Path, format: Format, printer: &Printer) {
+        let packages = self.manifest.as_ref().map_or(&[][..], |(m, _)| &m.packages);
+        summary(packages, rebuilt, out, format, printer);
     }
 }
 
@@ -1116,16 +1191,20 @@ fn decide_edited<'c>(
 ) -> Decision<'c> {
     let lowering = inputs.lowering;
     let cat = lowering.cat;
+    let recordings: std::collections::HashSet<&str> = cat
+        .recordings
+        .values()
+        .filter(|r| judged.contains(&r.file))
+        .map(|r| r.id.value.as_str())
+        .collect();
     let touched: std::collections::BTreeSet<&str> = cat
         .releases
         .values()
         .filter(|r| {
             judged.contains(&r.file)
-                || r.tracks().any(|(_, _, t)| {
-                    cat.recordings
-                        .get(&t.value)
-                        .is_some_and(|rec| judged.contains(&rec.file))
-                })
+                || (!recordings.is_empty()
+                    && r.tracks()
+                        .any(|(_, _, t)| recordings.contains(t.value.as_str())))
         })
         .map(|r| r.id.value.as_str())
         .collect();

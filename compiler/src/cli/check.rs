@@ -17,12 +17,25 @@ pub struct Args {
     /// Treat warnings as errors: `--deny warnings`.
     #[arg(long, value_parser = ["warnings"])]
     deny: Option<String>,
-    /// Print how long each stage took (for benchmarks).
+    /// Print how long each stage took (for benchmarks; always checks here).
     #[arg(long, hide = true)]
     timings: bool,
+    /// Check here, even when a `sleeve watch` of this catalogue runs (by default it is
+    /// asked, and answers in milliseconds).
+    #[arg(long)]
+    no_watch: bool,
 }
 
 pub fn run(args: Args, printer: &Printer) -> Exit {
+    if !(args.no_watch || args.timings) {
+        let command = super::serve::Command::Check {
+            deny_warnings: args.deny.is_some(),
+        };
+        let request = super::serve::Request::new(command, &args.path, args.format, printer.color);
+        if let Some(exit) = super::serve::ask(&args.path, &request, printer) {
+            return exit;
+        }
+    }
     let world = SystemWorld::new(args.path.clone());
     let start = std::time::Instant::now();
     let mut last = start;
@@ -57,26 +70,35 @@ pub fn report(
     printer: &Printer,
     summary_line: bool,
 ) {
+    let diagnostics = std::mem::take(&mut checked.diagnostics);
+    show(
+        diagnostics,
+        &checked.sources,
+        root,
+        format,
+        printer,
+        summary_line,
+    );
+}
+
+/// Print `diagnostics` of `sources` in `format`, as [`report`] does.
+pub fn show(
+    diagnostics: crate::diag::Diagnostics,
+    sources: &crate::source::SourceMap,
+    root: &std::path::Path,
+    format: Format,
+    printer: &Printer,
+    summary_line: bool,
+) {
     let paths = PathStyle::new(&root.to_string_lossy());
-    let errors = checked.diagnostics.error_count();
-    let warnings = checked.diagnostics.warning_count();
-    let files = checked.sources.len();
-    for d in std::mem::take(&mut checked.diagnostics).sorted() {
+    let errors = diagnostics.error_count();
+    let warnings = diagnostics.warning_count();
+    let files = sources.len();
+    for d in diagnostics.sorted() {
         match format {
-            Format::Human => printer.err(&render::human(
-                &d,
-                &checked.sources,
-                &paths,
-                printer.color,
-                80,
-            )),
-            Format::Json => {
-                printer.out(&format!("{}\n", render::json(&d, &checked.sources, &paths)))
-            }
-            Format::Github => printer.out(&format!(
-                "{}\n",
-                render::github(&d, &checked.sources, &paths)
-            )),
+            Format::Human => printer.err(&render::human(&d, sources, &paths, printer.color, 80)),
+            Format::Json => printer.out(&format!("{}\n", render::json(&d, sources, &paths))),
+            Format::Github => printer.out(&format!("{}\n", render::github(&d, sources, &paths))),
         }
     }
     if format == Format::Human && (summary_line || errors + warnings > 0) {

@@ -157,11 +157,7 @@ impl MediaStore {
         if !s.changed {
             return Ok(());
         }
-        std::fs::create_dir_all(&self.dir)?;
-        let ignore = self.dir.join(".gitignore");
-        if !ignore.exists() {
-            std::fs::write(&ignore, "# Sleeve's cache: safe to delete.\n*\n")?;
-        }
+        ensure_folder(&self.dir)?;
         let json = serde_json::to_vec(&Stored {
             sleeve: VERSION,
             files: &s.files,
@@ -173,6 +169,16 @@ impl MediaStore {
         s.changed = false;
         Ok(())
     }
+}
+
+/// Create the cache folder `dir` (`<root>/.sleeve-cache`) with its `.gitignore`, if needed.
+pub fn ensure_folder(dir: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let ignore = dir.join(".gitignore");
+    if !ignore.exists() {
+        std::fs::write(&ignore, "# Sleeve's cache: safe to delete.\n*\n")?;
+    }
+    Ok(())
 }
 
 impl Drop for MediaStore {

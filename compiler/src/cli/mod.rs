@@ -17,6 +17,7 @@ mod plan_cache;
 mod report;
 mod royalties;
 mod schema;
+mod serve;
 mod timings;
 mod watch;
 mod watch_world;

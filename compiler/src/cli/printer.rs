@@ -24,6 +24,8 @@ pub struct Printer {
     pub stdout_is_tty: bool,
     /// While recording (`plan`'s cache), a copy of what was written: (stdout, stderr).
     recorded: std::sync::Mutex<Option<(String, String)>>,
+    /// Only record, write nothing ([`Printer::capture`]).
+    captured: bool,
 }
 
 impl Printer {
@@ -43,6 +45,20 @@ impl Printer {
             stdout_color: color_if(stdout_is_tty),
             stdout_is_tty,
             recorded: std::sync::Mutex::new(None),
+            captured: false,
+        }
+    }
+
+    /// A printer that keeps what is written instead of writing it, for another process to
+    /// print (`watch` answering a command): colours when `color`, never a terminal.
+    pub fn capture(color: bool) -> Self {
+        Printer {
+            color,
+            stderr_is_tty: false,
+            stdout_color: color,
+            stdout_is_tty: false,
+            recorded: std::sync::Mutex::new(Some(Default::default())),
+            captured: true,
         }
     }
 
@@ -65,6 +81,9 @@ impl Printer {
         {
             out.push_str(text);
         }
+        if self.captured {
+            return;
+        }
         let mut o = std::io::stdout().lock();
         let _ = o.write_all(text.as_bytes());
         let _ = o.flush();
@@ -76,6 +95,9 @@ impl Printer {
             && let Some((_, err)) = r.as_mut()
         {
             err.push_str(text);
+        }
+        if self.captured {
+            return;
         }
         let mut e = std::io::stderr().lock();
         let _ = e.write_all(text.as_bytes());

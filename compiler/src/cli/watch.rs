@@ -70,7 +70,11 @@ pub fn run(args: Args, printer: &Printer) -> Exit {
     // Events name absolute paths; diagnostics keep the path as given.
     let abs = std::fs::canonicalize(&root).unwrap_or_else(|_| root.clone());
     let (tx, rx) = std::sync::mpsc::channel();
-    let mut watcher = match notify::recommended_watcher(tx) {
+    let events = tx.clone();
+    let handler = move |event| {
+        let _ = events.send(Msg::Event(event));
+    };
+    let mut watcher = match notify::recommended_watcher(handler) {
         Ok(w) => w,
         Err(e) => return cannot_watch(printer, &root, &e),
     };
@@ -101,47 +105,212 @@ pub fn run(args: Args, printer: &Printer) -> Exit {
     }
     // Media facts learnt are written now: `watch` ends when it is killed.
     world.save_media();
+    // One-shot `check` and `build` ask this watch from now on.
+    match super::serve::listen(&root, move |q| tx.send(Msg::Question(q)).is_ok()) {
+        Ok(socket) => printer.out(&format!(
+            "answering `sleeve check`{} on `{}`\n",
+            if live.is_some() {
+                " and `sleeve build`"
+            } else {
+                ""
+            },
+            socket.display()
+        )),
+        Err(why) => printer.out(&format!("not answering `sleeve check`: {why}\n")),
+    }
     let debounce = Duration::from_millis(args.debounce_ms);
     let mut rechecks = 0usize;
+    let mut questions = Vec::new();
+    let mut cookies = 0u64;
     while args.exit_after.is_none_or(|n| rechecks < n) {
-        let Some(Change {
-            paths: changed,
-            structural,
-        }) = next_change(&rx, &abs, debounce)
-        else {
+        let Some(mut change) = next_change(&rx, &abs, debounce, &mut questions) else {
             break;
         };
-        world.forget(&changed, structural);
-        // Folders may have appeared or gone: watch what is there now, before reading it, so
-        // nothing written from here on goes unseen.
-        resync(&mut watcher, &abs, &mut watched);
-        // Name what is there now: an editor's save by rename also touched a temporary file.
-        let present: BTreeSet<String> = changed
-            .iter()
-            .filter(|p| !p.is_empty() && abs.join(p).exists())
-            .cloned()
-            .collect();
-        let shown = if present.is_empty() {
-            &changed
-        } else {
-            &present
-        };
-        let how;
-        (ok, how) = screen.recheck(&world, &mut session, &changed, shown);
-        if let Some(live) = live.as_mut() {
-            match &how {
-                Update::Unchanged => {}
-                Update::Incremental { judged, .. } => {
-                    screen.build(live, &session, ok, Some(judged), world.now());
-                }
-                Update::Full(_) => screen.build(live, &session, ok, None, world.now()),
-            }
-            world.media_linked(&live.take_linked());
+        // A question is answered once every change saved before it was asked is checked;
+        // questions that come during the sync wait for the next one.
+        let asked = std::mem::take(&mut questions);
+        let synced = asked.is_empty() || sync(&rx, &abs, &mut cookies, &mut change, &mut questions);
+        let mut built = 0;
+        if !change.paths.is_empty() {
+            world.forget(&change.paths, change.structural);
+            // Folders may have appeared or gone: watch what is there now, before reading
+            // it, so nothing written from here on goes unseen.
+            resync(&mut watcher, &abs, &mut watched);
+            let state = (&mut session, &mut ok);
+            built = on_change(&screen, &world, &abs, &change.paths, state, live.as_mut());
+            rechecks += 1;
         }
-        world.save_media();
-        rechecks += 1;
+        for q in asked {
+            answer(
+                &screen,
+                &world,
+                q,
+                synced,
+                (&session, ok),
+                live.as_mut(),
+                built,
+            );
+            world.media_linked(&live.as_mut().map(|l| l.take_linked()).unwrap_or_default());
+            // A question may have built (the rate table): it is counted once.
+            built = 0;
+        }
     }
     if ok { Exit::Success } else { Exit::Failure }
+}
+
+/// Check (and build) again after `changed` (forgotten by the world already); returns how
+/// many packages were built.
+fn on_change(
+    screen: &Screen<'_>,
+    world: &WatchWorld,
+    abs: &Path,
+    changed: &BTreeSet<String>,
+    (session, ok): (&mut Session, &mut bool),
+    live: Option<&mut super::build::Live>,
+) -> usize {
+    // Name what is there now: an editor's save by rename also touched a temporary file.
+    let present: BTreeSet<String> = changed
+        .iter()
+        .filter(|p| !p.is_empty() && abs.join(p).exists())
+        .cloned()
+        .collect();
+    let shown = if present.is_empty() {
+        changed
+    } else {
+        &present
+    };
+    let how;
+    (*ok, how) = screen.recheck(world, session, changed, shown);
+    let mut built = 0;
+    if let Some(live) = live {
+        built = match &how {
+            Update::Unchanged => 0,
+            Update::Incremental { judged, .. } => {
+                screen.build(live, session, *ok, Some(judged), world.now())
+            }
+            Update::Full(_) => screen.build(live, session, *ok, None, world.now()),
+        };
+        world.media_linked(&live.take_linked());
+    }
+    world.save_media();
+    built
+}
+
+/// Make sure every change saved before now has arrived: create a cookie file in the root
+/// and wait for its event (one watcher's events arrive in order), adding what arrives
+/// before it to `change`, and questions to `questions`. `false`: the cookie could not be
+/// written, or its event did not come within 5 seconds.
+fn sync(
+    rx: &Receiver<Msg>,
+    root: &Path,
+    cookies: &mut u64,
+    change: &mut Change,
+    questions: &mut Vec<super::serve::Question>,
+) -> bool {
+    *cookies += 1;
+    let name = format!(
+        "{}{}-{}",
+        super::serve::COOKIE_PREFIX,
+        std::process::id(),
+        cookies
+    );
+    let path = root.join(&name);
+    if std::fs::write(&path, b"").is_err() {
+        return false;
+    }
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let seen = loop {
+        match rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+            Ok(Msg::Event(e)) => {
+                relevant(e, root, change);
+                if change.cookies.remove(&name) {
+                    break true;
+                }
+            }
+            Ok(Msg::Question(q)) => questions.push(q),
+            Err(_) => break false,
+        }
+    };
+    change.cookies.clear();
+    let _ = std::fs::remove_file(&path);
+    seen
+}
+
+/// Answer a one-shot command's question from the checked session, as the command would
+/// have printed it; `built`: packages the change before it built.
+fn answer(
+    screen: &Screen<'_>,
+    world: &WatchWorld,
+    q: super::serve::Question,
+    synced: bool,
+    (session, ok): (&Session, bool),
+    live: Option<&mut super::build::Live>,
+    built: usize,
+) {
+    use super::serve::Command;
+    let start = Instant::now();
+    if let Some(why) = q.request.refusal() {
+        return q.refuse(why);
+    }
+    if !synced {
+        return q.refuse("the watch could not make sure it saw every change".into());
+    }
+    let Some(format) = q.request.format() else {
+        return q.refuse("unknown format".into());
+    };
+    let printer = Printer::capture(q.request.color);
+    let root = q.request.root.clone();
+    let diagnostics = session.diagnostics();
+    let (errors, warnings) = (diagnostics.error_count(), diagnostics.warning_count());
+    let (name, exit) = match &q.request.command {
+        Command::Check { deny_warnings } => {
+            super::check::show(
+                diagnostics,
+                session.sources(),
+                &root,
+                format,
+                &printer,
+                true,
+            );
+            let fail = errors > 0 || (*deny_warnings && warnings > 0);
+            ("check", if fail { Exit::Failure } else { Exit::Success })
+        }
+        Command::Build { out, out_full } => {
+            let Some(live) = live.filter(|l| l.writes_to(out_full)) else {
+                return q.refuse("this watch does not build into that folder".into());
+            };
+            super::check::show(
+                diagnostics,
+                session.sources(),
+                &root,
+                format,
+                &printer,
+                false,
+            );
+            let exit = if errors > 0 || !ok {
+                printer.err("error: the catalogue has errors, nothing was built\n");
+                Exit::Failure
+            } else {
+                let none = BTreeSet::new();
+                match live.update(session, Some(&none), world.now(), &printer, true) {
+                    Ok(n) => {
+                        live.summary(built + n, out, format, &printer);
+                        Exit::Success
+                    }
+                    Err(e) => {
+                        printer.err(&super::build::write_failed(&e));
+                        Exit::Failure
+                    }
+                }
+            };
+            ("build", exit)
+        }
+    };
+    q.answer(&super::serve::reply(&printer, exit));
+    screen.printer.out(&format!(
+        "answered `sleeve {name}` ({} ms)\n",
+        start.elapsed().as_millis()
+    ));
 }
 
 fn cannot_watch(printer: &Printer, root: &Path, e: &notify::Error) -> Exit {
@@ -178,6 +347,12 @@ fn resync(watcher: &mut impl Watcher, root: &Path, watched: &mut BTreeSet<PathBu
     }
 }
 
+/// What the watch loop receives: file-system events, and one-shot commands' questions.
+enum Msg {
+    Event(notify::Result<Event>),
+    Question(super::serve::Question),
+}
+
 /// What changed between two checks.
 #[derive(Default)]
 struct Change {
@@ -185,23 +360,31 @@ struct Change {
     paths: BTreeSet<String>,
     /// Something was created, removed or renamed: the listing changed.
     structural: bool,
+    /// Sync cookies created in the root ([`sync`]).
+    cookies: BTreeSet<String>,
 }
 
-/// Wait for the next relevant change and the quiet after it, or `None` when the watcher
+/// Wait for the next relevant change and the quiet after it, or for a question (which ends
+/// the wait at once: it is answered after what changed is checked). `None` when the watcher
 /// stopped.
 fn next_change(
-    rx: &Receiver<notify::Result<Event>>,
+    rx: &Receiver<Msg>,
     root: &Path,
     debounce: Duration,
+    questions: &mut Vec<super::serve::Question>,
 ) -> Option<Change> {
     let mut changed = Change::default();
-    while changed.paths.is_empty() {
-        relevant(rx.recv().ok()?, root, &mut changed);
+    while changed.paths.is_empty() && questions.is_empty() {
+        match rx.recv().ok()? {
+            Msg::Event(e) => relevant(e, root, &mut changed),
+            Msg::Question(q) => questions.push(q),
+        }
     }
     let start = Instant::now();
-    loop {
+    while questions.is_empty() {
         match rx.recv_timeout(debounce) {
-            Ok(event) => relevant(event, root, &mut changed),
+            Ok(Msg::Event(e)) => relevant(e, root, &mut changed),
+            Ok(Msg::Question(q)) => questions.push(q),
             Err(RecvTimeoutError::Timeout) => break,
             Err(RecvTimeoutError::Disconnected) => return None,
         }
@@ -209,6 +392,7 @@ fn next_change(
             break;
         }
     }
+    changed.cookies.clear();
     Some(changed)
 }
 
@@ -230,10 +414,15 @@ fn relevant(event: notify::Result<Event>, root: &Path, changed: &mut Change) {
         // Created, removed, renamed, or a kind the platform does not tell.
         _ => true,
     };
+    let created = matches!(event.kind, EventKind::Create(_));
     let mut any = false;
     for path in &event.paths {
         let rel = path.strip_prefix(root).unwrap_or(path);
         let rel = rel.to_string_lossy().replace('\\', "/");
+        if created && rel.starts_with(super::serve::COOKIE_PREFIX) {
+            changed.cookies.insert(rel);
+            continue;
+        }
         // Hidden files (`.git`, editors' `.x.toml.swp`) and backups (`x.toml~`) never matter.
         if crate::incremental::reported(&rel) {
             changed.paths.insert(rel);
@@ -294,6 +483,7 @@ impl Screen<'_> {
     }
 
     /// With `--build`: bring the output up to date after a check, when it had no errors.
+    /// Returns how many packages were built.
     fn build(
         &self,
         live: &mut super::build::Live,
@@ -301,18 +491,22 @@ impl Screen<'_> {
         ok: bool,
         judged: Option<&BTreeSet<crate::source::FileId>>,
         now: i64,
-    ) {
+    ) -> usize {
         if !ok {
             live.skip(judged);
             self.printer
                 .out("not built: the catalogue has errors; the output is as last built\n");
-            return;
+            return 0;
         }
-        match live.update(session, judged, now, self.printer) {
-            Ok(line) => self.printer.out(&line),
-            Err(e) => self.printer.out(&format!(
-                "error[E0506] write-failed: {e}\n  help: check that the output folder is writable and has free space\n"
-            )),
+        match live.update(session, judged, now, self.printer, false) {
+            Ok(built) => {
+                self.printer.out(&live.line(built));
+                built
+            }
+            Err(e) => {
+                self.printer.out(&super::build::write_failed(&e));
+                0
+            }
         }
     }
 

@@ -516,6 +516,45 @@ pub fn compile(cat: &Catalogue) -> RateTable {
     }
 }
 
+/// What the written rate table and statement configurations ([`to_csv`],
+/// [`statement_config`]) read from the releases and recordings of each source file, hashed
+/// per file (only the files in `only`, when given): a release's id, owner and track list, a
+/// recording's id, ISRC and split rules. An edit that leaves its file's hash the same (a
+/// title, a deal, artwork, credits) cannot change what is written. What contracts, parties,
+/// clients and the label say is not covered: an edit of those is a full check, which
+/// compiles the tables again. The hashes are for one process (`watch`), not for keeping.
+pub fn table_inputs(
+    cat: &Catalogue,
+    only: Option<&BTreeSet<crate::source::FileId>>,
+) -> HashMap<crate::source::FileId, u64> {
+    use std::hash::{Hash as _, Hasher as _};
+    let wanted = |f: &crate::source::FileId| only.is_none_or(|o| o.contains(f));
+    let mut by_file: HashMap<crate::source::FileId, std::hash::DefaultHasher> = HashMap::new();
+    for r in cat.releases.values().filter(|r| wanted(&r.file)) {
+        let h = by_file.entry(r.file).or_default();
+        (0u8, &r.id.value).hash(h);
+        match &r.owner {
+            Owner::Label => 0u8.hash(h),
+            Owner::Imprint(i) => (1u8, i).hash(h),
+            Owner::Client(c) => (2u8, c).hash(h),
+        }
+        for (_, _, t) in r.tracks() {
+            t.value.hash(h);
+        }
+    }
+    for r in cat.recordings.values().filter(|r| wanted(&r.file)) {
+        let h = by_file.entry(r.file).or_default();
+        (1u8, &r.id.value, r.isrc.value.as_str()).hash(h);
+        for rule in &r.splits {
+            (&rule.key.value, rule.scope.rank(), rule.scope.territories()).hash(h);
+            for (payee, share) in &rule.shares {
+                (&payee.value, share.value).hash(h);
+            }
+        }
+    }
+    by_file.into_iter().map(|(f, h)| (f, h.finish())).collect()
+}
+
 /// `out/rates/rates.csv`: one row per recording × territory × channel × payee × contract,
 /// ISRCs in their compact form (as in sales reports).
 /// `territory` `*` stands for every territory without rows of its own for that ISRC.
@@ -709,4 +748,113 @@ pub fn statement_config(t: &RateTable, payee: Ix, period: &str) -> String {
         "recoupment_groups": groups.into_values().collect::<Vec<_>>(),
     });
     serde_json::to_string_pretty(&v).unwrap_or_default() + "\n"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::world::MemoryWorld;
+
+    /// A label, a client, two payees with contracts, one release of two recordings.
+    fn catalogue(release: &str, first: &str) -> Catalogue {
+        let mut w = MemoryWorld::new()
+            .file(
+                "sleeve.toml",
+                "[label]\nname = \"L\"\nparty-id = \"PADPIDA2099010101X\"\ncurrency = \"GBP\"\n\n[clients.c]\nname = \"C\"\ncopyright-owner = \"C Ltd\"\nfee = \"15%\"\npayee = \"p0\"\n",
+            )
+            .file(
+                "dsps/d.toml",
+                "name = \"D\"\nparty-id = \"PADPIDA2011072101T\"\n[transport]\ntype = \"folder\"\npath = \"out/d\"\n",
+            )
+            .file("releases/r.toml", release)
+            .file("recordings/a.toml", first)
+            .file(
+                "recordings/b.toml",
+                "isrc = \"ZZSLV2500002\"\ntitle = \"B\"\nartist = \"p0\"\nduration = \"3:00\"\nexplicit = false\n[splits.default]\np0 = \"100%\"\n",
+            );
+        for p in ["p0", "p1"] {
+            w.insert(
+                &format!("parties/{p}.toml"),
+                format!("name = \"{p}\"\n[payee]\ncurrency = \"GBP\"\n"),
+            );
+            w.insert(
+                &format!("contracts/{p}.toml"),
+                format!("payee = \"{p}\"\nstart = 2024-01-01\n[rates.default]\nstream = \"50%\"\n[rates.US]\nstream = \"40%\"\n"),
+            );
+        }
+        let checked = crate::check_catalogue(&w);
+        assert!(
+            !checked.diagnostics.has_errors(),
+            "{:?}",
+            checked.diagnostics
+        );
+        checked.catalogue
+    }
+
+    const RELEASE: &str = "upc = \"5060987600018\"\ntitle = \"R\"\ntype = \"album\"\nartist = \"p0\"\nrelease-date = 2025-01-10\ngenre = \"Pop\"\ntracks = [\"a\", \"b\"]\n";
+    const FIRST: &str = "isrc = \"ZZSLV2500001\"\ntitle = \"A\"\nartist = \"p0\"\nduration = \"3:00\"\nexplicit = false\n[splits.default]\np0 = \"50%\"\np1 = \"50%\"\n";
+
+    /// Everything `build` writes from the table.
+    fn written(cat: &Catalogue) -> String {
+        let t = compile(cat);
+        let mut csv = Vec::new();
+        to_csv(&t, &mut csv).expect("csv");
+        let mut all = String::from_utf8(csv).expect("utf-8");
+        for i in 0..t.payees.len() {
+            all.push_str(&statement_config(&t, i as Ix, "quarterly"));
+        }
+        all
+    }
+
+    #[test]
+    fn table_inputs_change_whenever_the_written_tables_do() {
+        let base = catalogue(RELEASE, FIRST);
+        let (inputs, tables) = (table_inputs(&base, None), written(&base));
+        let edits: [(&str, String, String, bool); 7] = [
+            (
+                "release title",
+                RELEASE.replace("\"R\"", "\"S\""),
+                FIRST.into(),
+                true,
+            ),
+            ("genre", RELEASE.replace("Pop", "Jazz"), FIRST.into(), true),
+            (
+                "recording title",
+                RELEASE.into(),
+                FIRST.replace("\"A\"", "\"Z\""),
+                true,
+            ),
+            (
+                "split",
+                RELEASE.into(),
+                FIRST.replace("50%\"\np1 = \"50%", "60%\"\np1 = \"40%"),
+                false,
+            ),
+            (
+                "territory split",
+                RELEASE.into(),
+                format!("{FIRST}[splits.US]\np1 = \"100%\"\n"),
+                false,
+            ),
+            (
+                "track order",
+                RELEASE.replace("[\"a\", \"b\"]", "[\"b\", \"a\"]"),
+                FIRST.into(),
+                false,
+            ),
+            (
+                "owner",
+                RELEASE.replace("genre", "client = \"c\"\ngenre"),
+                FIRST.into(),
+                false,
+            ),
+        ];
+        for (what, release, first, same) in edits {
+            let edited = catalogue(&release, &first);
+            let same_inputs = table_inputs(&edited, None) == inputs;
+            // Sound: equal inputs, equal tables.
+            assert!(!same_inputs || written(&edited) == tables, "{what}");
+            assert_eq!(same_inputs, same, "{what}");
+        }
+    }
 }

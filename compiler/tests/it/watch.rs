@@ -200,6 +200,7 @@ fn watch_exits_after_n_rechecks_with_the_last_status_and_ignores_output_folders(
     let dir = catalogue();
     let mut w = Watch::start(dir.path(), &["--exit-after", "1"]);
     w.expect("first check", clean);
+    assert!(w.next_build().starts_with("answering `sleeve check` on"));
     // Build output and hidden files never trigger a check.
     std::fs::create_dir_all(dir.path().join("out/deliveries")).expect("mkdir");
     std::fs::write(dir.path().join("out/deliveries/x.toml"), "junk").expect("write");
@@ -344,4 +345,129 @@ fn watch_build_rebuilds_what_an_edit_changes() {
         m
     };
     assert_eq!(manifest(&out), manifest(&fresh));
+}
+
+#[test]
+fn one_shot_check_and_build_ask_a_running_watch() {
+    let dir = Dir::new("watch-serve");
+    let cat = dir.path().join("cat");
+    crate::deliver::copy_dir(&crate::support::repo_root().join("catalog-example"), &cat);
+    let _ = std::fs::remove_dir_all(cat.join("out"));
+    let out = dir.path().join("out");
+    let (cat_arg, out_arg) = (cat.to_string_lossy(), out.to_string_lossy());
+    // The watch waits 5 s of quiet before it checks on its own: what the answers below
+    // show, they show because the question made it catch up at once.
+    let w = Watch::start(
+        &cat,
+        &["--build", "--out", &out_arg, "--debounce-ms", "5000"],
+    );
+    w.expect("first check", |b| {
+        b.contains("checked 77 files: no problems")
+    });
+    assert!(w.next_build().starts_with("built 52 of 52 packages"));
+    let answering = w.next_build();
+    assert!(
+        answering.starts_with("answering `sleeve check` and `sleeve build` on"),
+        "{answering}"
+    );
+    let run = |args: &[&str]| crate::support::sleeve_at(dir.path(), args, "1735689600");
+    let same = |asked: &crate::support::Output, alone: &crate::support::Output| {
+        assert_eq!(asked.code, alone.code, "{}\n{}", asked.stderr, alone.stderr);
+        assert_eq!(asked.stdout, alone.stdout);
+        assert_eq!(asked.stderr, alone.stderr);
+    };
+
+    // An edit saved just before asking is in the answer.
+    let single = cat.join("releases/night-bus.toml");
+    let text = std::fs::read_to_string(&single).expect("read");
+    std::fs::write(
+        &single,
+        text.replace("title = \"Night Bus\"", "title = \"NIGHT BUS\""),
+    )
+    .expect("write");
+    let asked = run(&["check", &cat_arg]);
+    w.expect("check after the edit", |b| {
+        b.contains("1 parsed, 76 unchanged")
+    });
+    assert!(w.next_build().starts_with("built 3 of 52 packages"));
+    assert!(w.next_build().starts_with("answered `sleeve check` ("));
+    assert!(asked.stderr.contains("W0409"), "{}", asked.stderr);
+    same(&asked, &run(&["check", &cat_arg, "--no-watch"]));
+    for extra in [
+        &["--format", "json"][..],
+        &["--format", "github"],
+        &["--deny", "warnings"],
+    ] {
+        let asked = run(&[&["check", &cat_arg][..], extra].concat());
+        assert!(w.next_build().starts_with("answered `sleeve check`"));
+        same(
+            &asked,
+            &run(&[&["check", &cat_arg, "--no-watch"][..], extra].concat()),
+        );
+    }
+
+    // `build` answers with the output up to date. A title is not in the rate table, so the
+    // tables are as compiled, and the output is the one a fresh build writes, byte for byte.
+    let asked = run(&["build", &cat_arg, "--out", &out_arg]);
+    assert_eq!(asked.code, 0, "{}", asked.stderr);
+    assert!(w.next_build().starts_with("answered `sleeve build`"));
+    assert!(
+        asked.stderr.ends_with(&format!(
+            "built 52 packages for 4 DSPs (0 takedowns) in `{out_arg}`: 0 written, 52 unchanged\n"
+        )),
+        "{}",
+        asked.stderr
+    );
+    let fresh = |name: &str| {
+        let fresh = dir.path().join(name);
+        // Another output folder: the watch does not answer, the command builds itself.
+        let o = crate::build::build_at(dir.path(), &cat, &fresh, "1735689600");
+        assert_eq!(o.code, 0, "{}", o.stderr);
+        assert_eq!(
+            crate::build::tree(&out),
+            crate::build::tree(&fresh),
+            "{name}"
+        );
+    };
+    fresh("fresh-1");
+
+    // A split is in the rate table: the answer compiles it again.
+    let brackish = cat.join("recordings/brackish.toml");
+    let good = std::fs::read_to_string(&brackish).expect("read");
+    std::fs::write(&brackish, format!("{good}\n[splits.US]\nsilt = \"100%\"\n")).expect("write");
+    let asked = run(&["build", &cat_arg, "--out", &out_arg, "--format", "json"]);
+    assert_eq!(asked.code, 0, "{}", asked.stderr);
+    // JSON Lines: the diagnostics (the capitals warning), then the summary.
+    let last = asked.stdout.lines().last().unwrap_or_default();
+    let summary: serde_json::Value = serde_json::from_str(last).expect("JSON");
+    assert!(
+        summary["written"].as_u64().is_some_and(|n| n > 0),
+        "{summary}"
+    );
+    w.expect("split edit", |b| b.contains("1 parsed, 76 unchanged"));
+    assert!(w.next_build().starts_with("built "));
+    assert!(w.next_build().starts_with("answered `sleeve build`"));
+    fresh("fresh-2");
+
+    // Errors: the same diagnostics and failure as the command's own.
+    std::fs::write(&brackish, format!("{good}\n[splits.US]\nsilt = \"10%\"\n")).expect("write");
+    let asked = run(&["build", &cat_arg, "--out", &out_arg]);
+    assert!(asked.stderr.contains("E0302"), "{}", asked.stderr);
+    w.expect("error", |b| b.contains("E0302"));
+    assert!(w.next_build().starts_with("not built"));
+    assert!(w.next_build().starts_with("answered `sleeve build`"));
+    let alone = run(&["build", &cat_arg, "--out", &out_arg, "--no-watch"]);
+    same(&asked, &alone);
+
+    // A watch that is gone leaves its socket; the commands run by themselves.
+    drop(w);
+    assert!(cat.join(".sleeve-cache/watch.sock").exists());
+    same(&run(&["check", &cat_arg]), &alone_check(&run, &cat_arg));
+}
+
+fn alone_check(
+    run: &impl Fn(&[&str]) -> crate::support::Output,
+    cat: &str,
+) -> crate::support::Output {
+    run(&["check", cat, "--no-watch"])
 }
