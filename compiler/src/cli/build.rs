@@ -5,9 +5,11 @@
 //!
 //! **Rebuilds.** The output's manifest (`.sleeve-build.json`) records each package's input
 //! hash ([`crate::build::input_hash`]: the files it is made from, its media, the day) and the
-//! rate table's hash. A rebuild by the same Sleeve with the same `--copy` keeps every package
-//! whose input hash is unchanged, without building its message, and writes the tables only
-//! when they changed; packages no longer built are removed.
+//! rate table's hash and what it was compiled from. A rebuild by the same Sleeve with the
+//! same `--copy` keeps every package whose input hash is unchanged, without building its
+//! message, compiles the tables only when what they are compiled from changed
+//! ([`crate::royalties::rates::tables_from`]) and writes them only when they changed;
+//! packages no longer built are removed.
 //!
 //! Packages are generated and written on all cores, one at a time per core, so memory stays
 //! bounded whatever the catalogue's size. Resources are hard-linked once per release into
@@ -74,8 +76,9 @@ struct Manifest {
     copy: bool,
     /// [`crate::royalties::rates::table_hash`] of `rates/` and `statements/`.
     tables: String,
-    /// [`Inputs::sources`] when the tables were compiled: while the source files are the
-    /// same, the tables are neither compiled nor written again.
+    /// [`Inputs::sources`] when the tables were compiled: while what they are compiled from
+    /// is the same (an edit of a title, a deal or artwork leaves it so), they are neither
+    /// compiled nor written again.
     #[serde(default)]
     sources: String,
     /// Batch-complete markers written (paths relative to the output root).
@@ -85,20 +88,38 @@ struct Manifest {
 
 const MANIFEST: &str = ".sleeve-build.json";
 
-/// What a build needs besides the lowering: the source files' hashes, the day. `linked`
-/// collects the media files it hard-linked (root-relative), whose change time that changed.
+/// What a build needs besides the lowering: the source files' hashes, what the tables are
+/// compiled from, the day. `linked` collects the media files it hard-linked (root-relative),
+/// whose change time that changed.
 struct Inputs<'a> {
     lowering: &'a Lowering<'a>,
     file_hashes: &'a [String],
+    /// [`crate::royalties::rates::tables_from`].
+    tables_from: String,
     today: crate::model::date::Date,
     linked: Mutex<Vec<String>>,
 }
 
 impl<'a> Inputs<'a> {
-    fn new(lowering: &'a Lowering<'a>, file_hashes: &'a [String]) -> Self {
+    /// `table_inputs`: [`crate::royalties::rates::table_inputs`] of every file, when known.
+    fn new(
+        lowering: &'a Lowering<'a>,
+        sources: &crate::source::SourceMap,
+        file_hashes: &'a [String],
+        table_inputs: Option<&std::collections::HashMap<crate::source::FileId, u64>>,
+    ) -> Self {
+        let computed;
+        let table_inputs = match table_inputs {
+            Some(t) => t,
+            None => {
+                computed = crate::royalties::rates::table_inputs(lowering.cat, None);
+                &computed
+            }
+        };
         Inputs {
             lowering,
             file_hashes,
+            tables_from: crate::royalties::rates::tables_from(sources, file_hashes, table_inputs),
             today: crate::model::date::Date::from_unix(lowering.now),
             linked: Mutex::default(),
         }
@@ -108,9 +129,10 @@ impl<'a> Inputs<'a> {
         crate::build::input_hash(self.lowering, self.file_hashes, dsp, rel, self.today)
     }
 
-    /// A hash of every source file, in load order: what the tables are compiled from.
+    /// What the tables are compiled from: while it is the same, they are neither compiled
+    /// nor written again.
     fn sources(&self) -> String {
-        crate::lower::content_hash(&self.file_hashes)
+        self.tables_from.clone()
     }
 }
 
@@ -148,7 +170,7 @@ pub fn run(args: Args, printer: &Printer) -> Exit {
     };
     let file_hashes = crate::build::file_hashes(&checked.sources);
     timings.step("file hashes".into());
-    let inputs = Inputs::new(&lowering, &file_hashes);
+    let inputs = Inputs::new(&lowering, &checked.sources, &file_hashes, None);
     let result = write(&inputs, &args.path, &out, args.copy, printer, &mut timings);
     world.media_linked(&inputs.linked.lock().map(|l| l.clone()).unwrap_or_default());
     let exit = match result {
@@ -985,9 +1007,10 @@ fn write_tables(
 /// incremental check's edit rebuilds only the packages of the releases it can have changed
 /// (the releases of the judged files, and those listing their recordings), compared by input
 /// hash with the manifest kept in memory; anything else updates the whole output as
-/// `sleeve build` does. The rate table and statement configurations are left for
-/// `sleeve build` (a full update here writes them): compiling the table takes about a
-/// second on a large catalogue.
+/// `sleeve build` does. An incremental update leaves the rate table and statement
+/// configurations to `sleeve build` (answered by the watch, or run by itself; a full update
+/// here writes them): compiling the table takes about a second on a large catalogue, and
+/// most edits (titles, deals, artwork) do not change what it is compiled from.
 pub struct Live {
     root: PathBuf,
     out: PathBuf,
@@ -1093,12 +1116,11 @@ impl Live {
         let (result, linked) = match incremental {
             Some(judged) => {
                 let judged = &judged;
-                let before = crate::lower::content_hash(&self.file_hashes);
-                let inputs = crate::royalties::rates::table_inputs(cat, Some(judged));
-                let same_tables = judged
-                    .iter()
-                    .all(|f| inputs.get(f) == self.table_inputs.get(f));
-                self.table_inputs.extend(inputs);
+                for f in judged {
+                    self.table_inputs.remove(f);
+                }
+                let table_inputs = crate::royalties::rates::table_inputs(cat, Some(judged));
+                self.table_inputs.extend(table_inputs);
                 for f in judged {
                     if let (Some(h), Some(src)) =
                         (self.file_hashes.get_mut(f.0 as usize), sources.get(*f))
@@ -1106,19 +1128,17 @@ impl Live {
                         *h = crate::build::file_hash(&src.text);
                     }
                 }
-                let inputs = Inputs::new(&lowering, &self.file_hashes);
+                let inputs = Inputs::new(
+                    &lowering,
+                    sources,
+                    &self.file_hashes,
+                    Some(&self.table_inputs),
+                );
                 let (mut manifest, _) = self.manifest.take().ok_or("no manifest")?;
-                // Tables compiled from the files before the edit are the ones the files
-                // after it give, when the edit left what they read the same.
-                let after = inputs.sources();
-                let moved = same_tables && manifest.sources == before && before != after;
-                if moved {
-                    manifest.sources = after;
-                }
                 let mut decision = decide_edited(&inputs, &mut manifest, judged);
                 decision.tables = tables && stale_tables(&inputs, &self.out, &mut manifest);
                 let idle = decision.todo.is_empty() && decision.dropped.is_empty();
-                let result = if idle && !decision.tables && !moved {
+                let result = if idle && !decision.tables {
                     // Nothing to write: the output and its manifest are as they were.
                     manifest.packages = decision.kept;
                     Ok((manifest, 0))
@@ -1132,7 +1152,12 @@ impl Live {
             None => {
                 self.file_hashes = crate::build::file_hashes(sources);
                 self.table_inputs = crate::royalties::rates::table_inputs(cat, None);
-                let inputs = Inputs::new(&lowering, &self.file_hashes);
+                let inputs = Inputs::new(
+                    &lowering,
+                    sources,
+                    &self.file_hashes,
+                    Some(&self.table_inputs),
+                );
                 let result = match read_manifest(&self.out, false) {
                     Some(mut m) => {
                         let decision = decide(&inputs, &self.out, &mut m);

@@ -555,6 +555,29 @@ pub fn table_inputs(
     by_file.into_iter().map(|(f, h)| (f, h.finish())).collect()
 }
 
+/// What the tables are compiled from, as one hash: each source file's path with its
+/// [`table_inputs`] where it declares releases or recordings, else the hash of its text
+/// (`file_hashes`, by file). Equal hashes, equal written tables: `build` compiles them again
+/// only when this changes.
+pub fn tables_from(
+    sources: &crate::source::SourceMap,
+    file_hashes: &[String],
+    inputs: &HashMap<crate::source::FileId, u64>,
+) -> String {
+    use sha2::Digest as _;
+    let mut h = sha2::Sha256::new();
+    for (id, file) in sources.files() {
+        h.update(file.path.as_bytes());
+        h.update([0]);
+        match inputs.get(&id) {
+            Some(v) => h.update(format!("{v:016x}")),
+            None => h.update(file_hashes.get(id.0 as usize).map_or("", String::as_str)),
+        }
+        h.update([b'\n']);
+    }
+    crate::lower::hex(&h.finalize())
+}
+
 /// `out/rates/rates.csv`: one row per recording × territory × channel × payee × contract,
 /// ISRCs in their compact form (as in sales reports).
 /// `territory` `*` stands for every territory without rows of its own for that ISRC.

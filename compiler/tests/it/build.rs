@@ -325,6 +325,33 @@ fn rebuild_rewrites_only_what_changed_and_equals_a_fresh_build() {
         rates_ino,
         "the unchanged rate table was rewritten"
     );
+    // Nor is it compiled again: a title is not among what it is compiled from, which the
+    // manifest records.
+    let compiled_from = || -> String {
+        let text = std::fs::read_to_string(out.join(".sleeve-build.json")).expect("manifest");
+        let m: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+        m["sources"].as_str().expect("sources").to_string()
+    };
+    let from = compiled_from();
+    let text = std::fs::read_to_string(&single).expect("read");
+    std::fs::write(&single, text.replace("(Remaster)", "(2025 Remaster)")).expect("write");
+    build(&cat, &out);
+    assert_eq!(
+        compiled_from(),
+        from,
+        "a title changed what the tables are compiled from"
+    );
+    let brackish = cat.join("recordings/brackish.toml");
+    let text = std::fs::read_to_string(&brackish).expect("read");
+    std::fs::write(&brackish, format!("{text}\n[splits.US]\nsilt = \"100%\"\n")).expect("write");
+    build(&cat, &out);
+    assert!(
+        std::fs::read_to_string(&rates)
+            .expect("read")
+            .contains("GBNJR2400006,brackish,US,"),
+        "a new split did not reach the rate table"
+    );
+    assert_ne!(compiled_from(), from);
 
     // A release deleted: its packages and resources go, and the rate table is rewritten.
     std::fs::remove_file(cat.join("releases/winter-office.toml")).expect("rm");
