@@ -23,7 +23,11 @@ use super::Exit;
 use super::printer::Printer;
 use crate::diag::render::Format;
 use std::io::{BufRead, BufReader, Write};
-use std::os::unix::net::{UnixListener, UnixStream};
+#[cfg(unix)]
+use std::os::unix::net::{UnixListener, UnixStream as Stream};
+/// Where there are no Unix sockets, nothing listens and no stream is ever made.
+#[cfg(not(unix))]
+type Stream = std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -138,8 +142,18 @@ pub fn ask(root: &Path, request: &Request, printer: &Printer) -> Option<Exit> {
     })
 }
 
+fn connect(path: &Path) -> std::io::Result<Stream> {
+    #[cfg(unix)]
+    return Stream::connect(path);
+    #[cfg(not(unix))]
+    Err(std::io::Error::new(
+        std::io::ErrorKind::Unsupported,
+        format!("no Unix sockets for `{}`", path.display()),
+    ))
+}
+
 fn exchange(path: &Path, request: &Request) -> std::io::Result<Reply> {
-    let mut stream = UnixStream::connect(path)?;
+    let mut stream = connect(path)?;
     stream.set_read_timeout(Some(ANSWER_WITHIN))?;
     let mut line = serde_json::to_vec(request).map_err(std::io::Error::other)?;
     line.push(b'\n');
@@ -152,7 +166,7 @@ fn exchange(path: &Path, request: &Request) -> std::io::Result<Reply> {
 /// A question received, with the connection to answer on.
 pub struct Question {
     pub request: Request,
-    stream: UnixStream,
+    stream: Stream,
 }
 
 impl Question {
@@ -168,7 +182,7 @@ impl Question {
     }
 }
 
-fn send(stream: &mut UnixStream, reply: &Reply) {
+fn send(stream: &mut Stream, reply: &Reply) {
     if let Ok(mut line) = serde_json::to_vec(reply) {
         line.push(b'\n');
         let _ = stream.write_all(&line);
@@ -198,16 +212,24 @@ pub fn listen(
     super::media_store::ensure_folder(&dir)
         .map_err(|e| format!("cannot create `{}`: {e}", dir.display()))?;
     if path.exists() {
-        if UnixStream::connect(&path).is_ok() {
+        if connect(&path).is_ok() {
             return Err("another `sleeve watch` answers for this catalogue".into());
         }
         // A watch that was killed left its socket.
         let _ = std::fs::remove_file(&path);
     }
-    let listener = UnixListener::bind(&path)
+    accept(&path, deliver)?;
+    Ok(path)
+}
+
+/// Bind the socket at `path` and pass each question received on it to `deliver`, on a
+/// thread of its own, until `deliver` says stop.
+#[cfg(unix)]
+fn accept(path: &Path, deliver: impl Fn(Question) -> bool + Send + 'static) -> Result<(), String> {
+    let listener = UnixListener::bind(path)
         .map_err(|e| format!("cannot listen on `{}`: {e}", path.display()))?;
     std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
+        for mut stream in listener.incoming().flatten() {
             let mut line = String::new();
             let Ok(read) = stream.try_clone() else {
                 continue;
@@ -224,20 +246,25 @@ pub fn listen(
                     }
                 }
                 Err(e) => {
-                    let mut stream = stream;
                     let refused = Some(format!("unreadable question: {e}"));
-                    send(
-                        &mut stream,
-                        &Reply {
-                            refused,
-                            ..Reply::default()
-                        },
-                    );
+                    let reply = Reply {
+                        refused,
+                        ..Reply::default()
+                    };
+                    send(&mut stream, &reply);
                 }
             }
         }
     });
-    Ok(path)
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn accept(
+    _path: &Path,
+    _deliver: impl Fn(Question) -> bool + Send + 'static,
+) -> Result<(), String> {
+    Err("this system has no Unix sockets".into())
 }
 
 /// The cookie files `watch` creates in the root to know it has seen every earlier event.
