@@ -257,6 +257,11 @@ impl Session {
         }
     }
 
+    /// Media files read that no file-system event can name ([`reported`]).
+    pub fn unreported(&self) -> &[String] {
+        &self.unreported
+    }
+
     fn note_unreported(&mut self) {
         let added = self.media.take_added();
         self.unreported

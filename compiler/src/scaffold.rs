@@ -15,7 +15,7 @@ pub struct ScaffoldFile {
 }
 
 /// Lines `init` puts in `.gitignore` (appended to an existing one when missing).
-pub const GITIGNORE_LINES: &[&str] = &["/out/", "/statements/", "/.sleeve-sync-*"];
+pub const GITIGNORE_LINES: &[&str] = &["/out/", "/statements/"];
 
 /// How long the placeholder recording is, in seconds.
 const SECONDS: u32 = 180;

@@ -155,8 +155,7 @@ pub fn run(args: Args, printer: &Printer) -> Exit {
     let errors = checked.diagnostics.error_count();
     report(&mut checked, &args.path, args.format, printer, false);
     if errors > 0 {
-        printer.err("error: the catalogue has errors, nothing was built\n");
-        return Exit::Failure;
+        return nothing_built(printer);
     }
     let Some(label) = checked.catalogue.label.as_ref() else {
         return Exit::Failure;
@@ -224,6 +223,12 @@ fn summary(written: &[Written], rebuilt: usize, out: &Path, format: Format, prin
             written.len().saturating_sub(rebuilt),
         )),
     }
+}
+
+/// A build refused for the catalogue's errors (shown before).
+pub fn nothing_built(printer: &Printer) -> Exit {
+    printer.err("error: the catalogue has errors, nothing was built\n");
+    Exit::Failure
 }
 
 /// The diagnostic of a build that could not write its output.
@@ -1011,6 +1016,16 @@ fn write_tables(
 /// configurations to `sleeve build` (answered by the watch, or run by itself; a full update
 /// here writes them): compiling the table takes about a second on a large catalogue, and
 /// most edits (titles, deals, artwork) do not change what it is compiled from.
+/// What a [`Live`] update is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// After a save: the packages the edit can change.
+    Save,
+    /// Answering `sleeve build`: the output as the command would leave it — also the
+    /// packages missing on disk, and the tables when what they are compiled from changed.
+    Command,
+}
+
 pub struct Live {
     root: PathBuf,
     out: PathBuf,
@@ -1027,6 +1042,8 @@ pub struct Live {
     /// The day of the last update: on another day every package is compared again (deals
     /// start and end by date), whatever an edit judged.
     day: Option<crate::model::date::Date>,
+    /// The batch id of the last update, when a DSP takes batch deliveries.
+    batch: Option<String>,
     /// How long the last update took.
     took: std::time::Duration,
     /// [`crate::royalties::rates::table_inputs`] of every file, as of the last update: an
@@ -1049,6 +1066,7 @@ impl Live {
             pending: None,
             linked: Vec::new(),
             day: None,
+            batch: None,
             took: std::time::Duration::ZERO,
             table_inputs: std::collections::HashMap::new(),
         }
@@ -1081,16 +1099,14 @@ impl Live {
     }
 
     /// Bring the output up to date with `session`; `judged` is what its last update judged
-    /// again (`None` after a full check). With `tables`, the rate table and statement
-    /// configurations too, when their sources changed (as `sleeve build` does). Returns how
-    /// many packages were built.
+    /// again (`None` after a full check). Returns how many packages were built.
     pub fn update(
         &mut self,
         session: &crate::incremental::Session,
         judged: Option<&std::collections::BTreeSet<crate::source::FileId>>,
         now: i64,
         printer: &Printer,
-        tables: bool,
+        purpose: Purpose,
     ) -> Result<usize, String> {
         let start = std::time::Instant::now();
         let cat = session.catalogue();
@@ -1111,8 +1127,16 @@ impl Live {
             .is_some_and(|(_, stamp)| stamp.is_some() && *stamp == self.stamp());
         let today = crate::model::date::Date::from_unix(now);
         let same_day = self.day == Some(today);
-        let incremental =
-            judged.filter(|_| ours && same_day && self.file_hashes.len() == sources.len());
+        // A batch DSP's packages go into a folder named by the time: a new batch moves them
+        // all, as `sleeve build` does.
+        let batch = cat
+            .dsps
+            .values()
+            .any(|d| d.delivery == crate::syntax::dsp::DeliveryMode::Batch)
+            .then(|| crate::build::batch_id(now));
+        let same_batch = self.batch == batch;
+        let incremental = judged
+            .filter(|_| ours && same_day && same_batch && self.file_hashes.len() == sources.len());
         let (result, linked) = match incremental {
             Some(judged) => {
                 let judged = &judged;
@@ -1136,11 +1160,15 @@ impl Live {
                 );
                 let (mut manifest, _) = self.manifest.take().ok_or("no manifest")?;
                 let mut decision = decide_edited(&inputs, &mut manifest, judged);
-                decision.tables = tables && stale_tables(&inputs, &self.out, &mut manifest);
+                if purpose == Purpose::Command {
+                    missing_on_disk(&mut decision, cat, &self.out);
+                    decision.tables = stale_tables(&inputs, &self.out, &mut manifest);
+                }
                 let idle = decision.todo.is_empty() && decision.dropped.is_empty();
                 let result = if idle && !decision.tables {
                     // Nothing to write: the output and its manifest are as they were.
                     manifest.packages = decision.kept;
+                    manifest.packages.sort_by(|a, b| a.folder.cmp(&b.folder));
                     Ok((manifest, 0))
                 } else {
                     update(
@@ -1179,6 +1207,7 @@ impl Live {
         let (manifest, built) = result?;
         self.manifest = Some((manifest, self.stamp()));
         self.day = Some(today);
+        self.batch = batch;
         self.took = start.elapsed();
         Ok(built)
     }
@@ -1204,6 +1233,25 @@ impl Live {
     pub fn summary(&self, rebuilt: usize, out: &Path, format: Format, printer: &Printer) {
         let packages = self.manifest.as_ref().map_or(&[][..], |(m, _)| &m.packages);
         summary(packages, rebuilt, out, format, printer);
+    }
+}
+
+/// Packages `decision` keeps whose message is missing on disk are built again, as
+/// [`decide`] finds them (the output folder is not watched: it may have been deleted).
+fn missing_on_disk<'c>(decision: &mut Decision<'c>, cat: &'c crate::model::Catalogue, out: &Path) {
+    let present = crate::par_map(&decision.kept, 8, |w| {
+        out.join(&w.folder).join(format!("{}.xml", w.upc)).is_file()
+    });
+    let kept = std::mem::take(&mut decision.kept);
+    for (w, present) in kept.into_iter().zip(present) {
+        if present {
+            decision.kept.push(w);
+            continue;
+        }
+        if let (Some(dsp), Some(rel)) = (cat.dsps.get(&w.dsp), cat.releases.get(&w.release)) {
+            decision.todo.push((&**dsp, &**rel));
+        }
+        decision.dropped.push(w);
     }
 }
 

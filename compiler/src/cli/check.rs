@@ -55,10 +55,18 @@ pub fn run(args: Args, printer: &Printer) -> Exit {
     let errors = checked.diagnostics.error_count();
     let warnings = checked.diagnostics.warning_count();
     report(&mut checked, &args.path, args.format, printer, true);
-    let fail = errors > 0 || (args.deny.is_some() && warnings > 0);
     // The process is about to exit: freeing a large catalogue piece by piece only costs time.
     std::mem::forget(checked);
-    if fail { Exit::Failure } else { Exit::Success }
+    exit(errors, warnings, args.deny.is_some())
+}
+
+/// `check`'s exit status: failure on errors, or on warnings when they are denied.
+pub fn exit(errors: usize, warnings: usize, deny_warnings: bool) -> Exit {
+    if errors > 0 || (deny_warnings && warnings > 0) {
+        Exit::Failure
+    } else {
+        Exit::Success
+    }
 }
 
 /// Print the diagnostics (taking them out of `checked`) in `format`; with `summary`, end

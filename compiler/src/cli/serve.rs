@@ -6,40 +6,45 @@
 //! `sleeve check` and `sleeve build` ask it first, as Gradle's client asks its daemon:
 //!
 //! 1. the client sends one JSON line: the command and everything its output depends on
-//!    (format, colour, the paths as typed, `SOURCE_DATE_EPOCH`, the version of Sleeve);
-//! 2. the watch makes sure it has seen every change saved before the question: it creates
-//!    a cookie file in the root and waits for its event (file-system events of one watcher
-//!    arrive in order, so every earlier save has arrived by then — watchman's technique),
-//!    and checks (and builds) what changed at once, without the debounce;
-//! 3. it answers with exactly what the one-shot command would print, and its exit status.
+//!    (format, colour, the paths as typed, `SOURCE_DATE_EPOCH`, the Sleeve binary);
+//! 2. the watch's listening thread acknowledges it at once (a watch that is stopped or hung
+//!    does not, and the client runs the command itself after 2 s);
+//! 3. the watch makes sure it has seen every change saved before the question (a cookie
+//!    file whose event it waits for, see `watch.rs`), checks and builds what changed at once,
+//!    and answers with exactly what the one-shot command would print, and its exit status.
 //!
-//! A client that finds no socket, cannot connect (a watch that was killed), or whose
-//! question the watch cannot answer as the one-shot would (another version, another output
-//! folder, `--copy`, another `SOURCE_DATE_EPOCH`) runs the command itself. `--no-watch`
-//! always runs it itself.
+//! A client that finds no socket, cannot connect (a watch that was killed), gets no
+//! acknowledgement, or whose question the watch cannot answer as the one-shot would (another
+//! Sleeve binary, another output folder, `--copy`, another `SOURCE_DATE_EPOCH`) runs the
+//! command itself; so does `--no-watch`, or `SLEEVE_NO_WATCH=1`.
 #![allow(clippy::disallowed_methods, reason = "IO edge")]
 
 use super::Exit;
 use super::printer::Printer;
 use crate::diag::render::Format;
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 #[cfg(unix)]
 use std::os::unix::net::{UnixListener, UnixStream as Stream};
-/// Where there are no Unix sockets, nothing listens and no stream is ever made.
-#[cfg(not(unix))]
-type Stream = std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-/// Sleeve's version and the protocol's: a watch of another version does not answer.
-pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "/serve-1");
+/// Where there are no Unix sockets, nothing listens and no stream is ever made.
+#[cfg(not(unix))]
+type Stream = std::net::TcpStream;
 
 /// The socket's name in the cache folder.
 const SOCKET: &str = "watch.sock";
 
-/// How long a client waits for an answer (a full check and rebuild of a large catalogue
-/// takes seconds; a watch that hangs must not hang the command forever).
+/// How long a client waits for the watch to acknowledge its question.
+const ACKNOWLEDGE_WITHIN: Duration = Duration::from_secs(2);
+
+/// How long a client waits for the answer once acknowledged: a full check and update of a
+/// large catalogue after a `git checkout` takes seconds, but a watch that hangs must not hang
+/// the command forever.
 const ANSWER_WITHIN: Duration = Duration::from_secs(600);
+
+/// The longest question read (a question is a few hundred bytes).
+const QUESTION_MAX: u64 = 64 * 1024;
 
 /// The command a client asks the watch to run.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -53,21 +58,29 @@ pub enum Command {
         out: PathBuf,
         out_full: PathBuf,
     },
+    /// Is a watch answering here? (Acknowledged by the listening thread alone.)
+    Ping,
 }
 
 /// One question, as one line of JSON.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Request {
-    pub version: String,
+    /// [`binary`]: only the same Sleeve answers.
+    pub binary: String,
     pub command: Command,
     /// The catalogue's root as typed: diagnostics name files under it.
     pub root: PathBuf,
-    /// `human`, `json` or `github`.
-    pub format: String,
+    pub format: Format,
     /// Colours in the human output (the client's terminal and `NO_COLOR` decide).
     pub color: bool,
     /// The client's `SOURCE_DATE_EPOCH`: the watch answers only with the same clock.
     pub epoch: Option<String>,
+}
+
+/// The first line of every exchange's answer: the question was read.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+struct Ack {
+    ack: bool,
 }
 
 /// The answer: what to print, and the exit status; or why the watch cannot answer.
@@ -79,40 +92,46 @@ pub struct Reply {
     pub exit: i32,
 }
 
+/// This Sleeve binary: its version, the protocol's, and the executable's size and time (two
+/// builds of one version differ).
+pub fn binary() -> String {
+    static BINARY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    BINARY
+        .get_or_init(|| {
+            let exe = std::env::current_exe()
+                .and_then(std::fs::metadata)
+                .map(|m| {
+                    let t = m
+                        .modified()
+                        .ok()
+                        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok());
+                    format!("{}-{}", m.len(), t.map_or(0, |t| t.as_nanos()))
+                })
+                .unwrap_or_default();
+            format!("{}/serve-2/{exe}", env!("CARGO_PKG_VERSION"))
+        })
+        .clone()
+}
+
 impl Request {
     pub fn new(command: Command, root: &Path, format: Format, color: bool) -> Request {
-        let format = match format {
-            Format::Human => "human",
-            Format::Json => "json",
-            Format::Github => "github",
-        };
         Request {
-            version: VERSION.to_string(),
+            binary: binary(),
             command,
             root: root.to_path_buf(),
-            format: format.to_string(),
+            format,
             color,
             epoch: std::env::var("SOURCE_DATE_EPOCH").ok(),
         }
     }
 
-    pub fn format(&self) -> Option<Format> {
-        <Format as clap::ValueEnum>::from_str(&self.format, false).ok()
-    }
-
     /// Why this watch cannot answer as the one-shot command would, if it cannot.
     pub fn refusal(&self) -> Option<String> {
-        if self.version != VERSION {
-            return Some(format!(
-                "the watch runs Sleeve {VERSION}, the command {}",
-                self.version
-            ));
+        if self.binary != binary() {
+            return Some("the watch runs another Sleeve binary".into());
         }
         if self.epoch != std::env::var("SOURCE_DATE_EPOCH").ok() {
             return Some("the command's SOURCE_DATE_EPOCH differs from the watch's".into());
-        }
-        if self.format().is_none() {
-            return Some(format!("unknown format `{}`", self.format));
         }
         None
     }
@@ -126,6 +145,9 @@ pub fn socket(root: &Path) -> PathBuf {
 /// Ask the watch of `root`, if one runs and answers: print its answer with `printer` and
 /// return the exit status. `None`: no watch answered; run the command here.
 pub fn ask(root: &Path, request: &Request, printer: &Printer) -> Option<Exit> {
+    if std::env::var("SLEEVE_NO_WATCH").is_ok_and(|v| !v.is_empty() && v != "0") {
+        return None;
+    }
     let path = socket(root);
     if !path.exists() {
         return None;
@@ -142,9 +164,33 @@ pub fn ask(root: &Path, request: &Request, printer: &Printer) -> Option<Exit> {
     })
 }
 
+/// A Unix socket address holds about 100 bytes: the shorter of `path` and its form relative
+/// to the working folder.
+fn short(path: &Path) -> PathBuf {
+    let relative = (|| {
+        let dir = std::fs::canonicalize(path.parent()?).ok()?;
+        let cwd = std::fs::canonicalize(std::env::current_dir().ok()?).ok()?;
+        let common = dir
+            .components()
+            .zip(cwd.components())
+            .take_while(|(a, b)| a == b)
+            .count();
+        let mut rel = PathBuf::new();
+        for _ in cwd.components().skip(common) {
+            rel.push("..");
+        }
+        rel.extend(dir.components().skip(common));
+        Some(rel.join(path.file_name()?))
+    })();
+    match relative {
+        Some(r) if r.as_os_str().len() < path.as_os_str().len() => r,
+        _ => path.to_path_buf(),
+    }
+}
+
 fn connect(path: &Path) -> std::io::Result<Stream> {
     #[cfg(unix)]
-    return Stream::connect(path);
+    return Stream::connect(short(path));
     #[cfg(not(unix))]
     Err(std::io::Error::new(
         std::io::ErrorKind::Unsupported,
@@ -152,14 +198,20 @@ fn connect(path: &Path) -> std::io::Result<Stream> {
     ))
 }
 
+/// Send `request`; wait for the acknowledgement, then the answer.
 fn exchange(path: &Path, request: &Request) -> std::io::Result<Reply> {
     let mut stream = connect(path)?;
-    stream.set_read_timeout(Some(ANSWER_WITHIN))?;
+    stream.set_read_timeout(Some(ACKNOWLEDGE_WITHIN))?;
     let mut line = serde_json::to_vec(request).map_err(std::io::Error::other)?;
     line.push(b'\n');
     stream.write_all(&line)?;
+    let mut reader = BufReader::new(stream);
+    let mut ack = String::new();
+    reader.read_line(&mut ack)?;
+    serde_json::from_str::<Ack>(&ack).map_err(std::io::Error::other)?;
+    reader.get_ref().set_read_timeout(Some(ANSWER_WITHIN))?;
     let mut answer = String::new();
-    BufReader::new(stream).read_line(&mut answer)?;
+    reader.read_line(&mut answer)?;
     serde_json::from_str(&answer).map_err(std::io::Error::other)
 }
 
@@ -182,9 +234,11 @@ impl Question {
     }
 }
 
-fn send(stream: &mut Stream, reply: &Reply) {
-    if let Ok(mut line) = serde_json::to_vec(reply) {
+/// Write one line of JSON; a client that does not read it within 5 s is given up on.
+fn send(stream: &mut Stream, value: &impl serde::Serialize) {
+    if let Ok(mut line) = serde_json::to_vec(value) {
         line.push(b'\n');
+        let _ = stream.set_write_timeout(Some(Duration::from_secs(5)));
         let _ = stream.write_all(&line);
     }
 }
@@ -200,60 +254,57 @@ pub fn reply(printer: &Printer, exit: Exit) -> Reply {
     }
 }
 
-/// Listen for questions about the catalogue at `root`, passing each to `deliver` (on a
-/// thread of its own). `Err`: why this watch cannot answer (said once, then it watches
-/// without answering).
+/// Listen for questions about the catalogue at `root`, passing each to `deliver`. `Err`:
+/// why this watch cannot answer (said once; it then watches without answering).
 pub fn listen(
     root: &Path,
-    deliver: impl Fn(Question) -> bool + Send + 'static,
+    deliver: impl Fn(Question) -> bool + Send + Sync + 'static,
 ) -> Result<PathBuf, String> {
     let path = socket(root);
     let dir = root.join(super::media_store::FOLDER);
     super::media_store::ensure_folder(&dir)
         .map_err(|e| format!("cannot create `{}`: {e}", dir.display()))?;
     if path.exists() {
-        if connect(&path).is_ok() {
-            return Err("another `sleeve watch` answers for this catalogue".into());
+        let ping = Request::new(Command::Ping, root, Format::Human, false);
+        match connect(&path) {
+            Ok(_) if exchange(&path, &ping).is_ok() => {
+                return Err("another `sleeve watch` answers for this catalogue".into());
+            }
+            // A watch that was killed left its socket, or one that is stopped holds it.
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionRefused => {}
+            Err(e) => return Err(format!("cannot use `{}`: {e}", path.display())),
         }
-        // A watch that was killed left its socket.
         let _ = std::fs::remove_file(&path);
     }
     accept(&path, deliver)?;
     Ok(path)
 }
 
-/// Bind the socket at `path` and pass each question received on it to `deliver`, on a
-/// thread of its own, until `deliver` says stop.
+/// Bind the socket at `path` (only its owner may connect) and read each question on a
+/// thread of its own, passing it to `deliver` until that says stop.
 #[cfg(unix)]
-fn accept(path: &Path, deliver: impl Fn(Question) -> bool + Send + 'static) -> Result<(), String> {
-    let listener = UnixListener::bind(path)
+fn accept(
+    path: &Path,
+    deliver: impl Fn(Question) -> bool + Send + Sync + 'static,
+) -> Result<(), String> {
+    use std::os::unix::fs::PermissionsExt as _;
+    let listener = UnixListener::bind(short(path))
         .map_err(|e| format!("cannot listen on `{}`: {e}", path.display()))?;
+    let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600));
+    let deliver = std::sync::Arc::new(deliver);
     std::thread::spawn(move || {
-        for mut stream in listener.incoming().flatten() {
-            let mut line = String::new();
-            let Ok(read) = stream.try_clone() else {
-                continue;
+        loop {
+            let stream = match listener.accept() {
+                Ok((s, _)) => s,
+                // Out of file descriptors, say: try again shortly rather than spin.
+                Err(_) => {
+                    std::thread::sleep(Duration::from_millis(100));
+                    continue;
+                }
             };
-            let _ = read.set_read_timeout(Some(Duration::from_secs(5)));
-            if BufReader::new(read).read_line(&mut line).is_err() {
-                continue;
-            }
-            let _ = stream.set_read_timeout(None);
-            match serde_json::from_str::<Request>(&line) {
-                Ok(request) => {
-                    if !deliver(Question { request, stream }) {
-                        return;
-                    }
-                }
-                Err(e) => {
-                    let refused = Some(format!("unreadable question: {e}"));
-                    let reply = Reply {
-                        refused,
-                        ..Reply::default()
-                    };
-                    send(&mut stream, &reply);
-                }
-            }
+            let deliver = std::sync::Arc::clone(&deliver);
+            std::thread::spawn(move || read_question(stream, &*deliver));
         }
     });
     Ok(())
@@ -262,10 +313,42 @@ fn accept(path: &Path, deliver: impl Fn(Question) -> bool + Send + 'static) -> R
 #[cfg(not(unix))]
 fn accept(
     _path: &Path,
-    _deliver: impl Fn(Question) -> bool + Send + 'static,
+    _deliver: impl Fn(Question) -> bool + Send + Sync + 'static,
 ) -> Result<(), String> {
     Err("this system has no Unix sockets".into())
 }
 
-/// The cookie files `watch` creates in the root to know it has seen every earlier event.
-pub const COOKIE_PREFIX: &str = ".sleeve-sync-";
+/// Read one question (at most [`QUESTION_MAX`] bytes, within 5 s), acknowledge it, and
+/// deliver it; a ping is answered here.
+fn read_question(mut stream: Stream, deliver: &dyn Fn(Question) -> bool) {
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+    let Ok(read) = stream.try_clone() else {
+        return;
+    };
+    let mut line = String::new();
+    if BufReader::new(read.take(QUESTION_MAX))
+        .read_line(&mut line)
+        .is_err()
+    {
+        return;
+    }
+    let request = match serde_json::from_str::<Request>(&line) {
+        Ok(r) => r,
+        Err(e) => {
+            send(&mut stream, &Ack { ack: true });
+            let refused = Some(format!("unreadable question: {e}"));
+            return send(
+                &mut stream,
+                &Reply {
+                    refused,
+                    ..Reply::default()
+                },
+            );
+        }
+    };
+    send(&mut stream, &Ack { ack: true });
+    if request.command == Command::Ping {
+        return send(&mut stream, &Reply::default());
+    }
+    deliver(Question { request, stream });
+}

@@ -10,6 +10,7 @@
 #![allow(clippy::disallowed_methods, reason = "IO edge")]
 
 use super::Exit;
+use super::build::Purpose;
 use super::deliver::fail;
 use super::printer::Printer;
 use super::system_world::SystemWorld;
@@ -106,7 +107,15 @@ pub fn run(args: Args, printer: &Printer) -> Exit {
     // Media facts learnt are written now: `watch` ends when it is killed.
     world.save_media();
     // One-shot `check` and `build` ask this watch from now on.
-    match super::serve::listen(&root, move |q| tx.send(Msg::Question(q)).is_ok()) {
+    let listening = super::serve::listen(&root, move |q| tx.send(Msg::Question(q)).is_ok());
+    if listening.is_ok() {
+        // The sync cookies' folder (made by `listen`), watched by itself.
+        let _ = watcher.watch(
+            &abs.join(super::media_store::FOLDER),
+            RecursiveMode::NonRecursive,
+        );
+    }
+    match listening {
         Ok(socket) => printer.out(&format!(
             "answering `sleeve check`{} on `{}`\n",
             if live.is_some() {
@@ -130,6 +139,11 @@ pub fn run(args: Args, printer: &Printer) -> Exit {
         // questions that come during the sync wait for the next one.
         let asked = std::mem::take(&mut questions);
         let synced = asked.is_empty() || sync(&rx, &abs, &mut cookies, &mut change, &mut questions);
+        if !asked.is_empty() {
+            // Media no event can name (outside the root, hidden) are looked at again, as a
+            // one-shot command would.
+            change.paths.extend(session.unreported().iter().cloned());
+        }
         let mut built = 0;
         if !change.paths.is_empty() {
             world.forget(&change.paths, change.structural);
@@ -153,6 +167,7 @@ pub fn run(args: Args, printer: &Printer) -> Exit {
             world.media_linked(&live.as_mut().map(|l| l.take_linked()).unwrap_or_default());
             // A question may have built (the rate table): it is counted once.
             built = 0;
+            world.save_media();
         }
     }
     if ok { Exit::Success } else { Exit::Failure }
@@ -196,10 +211,14 @@ fn on_change(
     built
 }
 
-/// Make sure every change saved before now has arrived: create a cookie file in the root
-/// and wait for its event (one watcher's events arrive in order), adding what arrives
-/// before it to `change`, and questions to `questions`. `false`: the cookie could not be
-/// written, or its event did not come within 5 seconds.
+/// Where the sync cookies go: the cache folder, watched by itself (not recursively) so that
+/// its events share the queue of the catalogue's.
+const COOKIES: &str = ".sleeve-cache/sync-";
+
+/// Make sure every change saved before now has arrived: create a cookie file in the cache
+/// folder and wait for its event (one watcher's events arrive in order, as watchman relies
+/// on), adding what arrives before it to `change`, and questions to `questions`. `false`:
+/// the cookie could not be written, or its event did not come within 5 seconds.
 fn sync(
     rx: &Receiver<Msg>,
     root: &Path,
@@ -208,12 +227,7 @@ fn sync(
     questions: &mut Vec<super::serve::Question>,
 ) -> bool {
     *cookies += 1;
-    let name = format!(
-        "{}{}-{}",
-        super::serve::COOKIE_PREFIX,
-        std::process::id(),
-        cookies
-    );
+    let name = format!("{COOKIES}{}-{cookies}", std::process::id());
     let path = root.join(&name);
     if std::fs::write(&path, b"").is_err() {
         return false;
@@ -222,8 +236,7 @@ fn sync(
     let seen = loop {
         match rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
             Ok(Msg::Event(e)) => {
-                relevant(e, root, change);
-                if change.cookies.remove(&name) {
+                if relevant(e, root, change).contains(&name) {
                     break true;
                 }
             }
@@ -231,7 +244,6 @@ fn sync(
             Err(_) => break false,
         }
     };
-    change.cookies.clear();
     let _ = std::fs::remove_file(&path);
     seen
 }
@@ -255,44 +267,31 @@ fn answer(
     if !synced {
         return q.refuse("the watch could not make sure it saw every change".into());
     }
-    let Some(format) = q.request.format() else {
-        return q.refuse("unknown format".into());
-    };
+    let format = q.request.format;
     let printer = Printer::capture(q.request.color);
     let root = q.request.root.clone();
     let diagnostics = session.diagnostics();
     let (errors, warnings) = (diagnostics.error_count(), diagnostics.warning_count());
+    let sources = session.sources();
     let (name, exit) = match &q.request.command {
         Command::Check { deny_warnings } => {
-            super::check::show(
-                diagnostics,
-                session.sources(),
-                &root,
-                format,
-                &printer,
-                true,
-            );
-            let fail = errors > 0 || (*deny_warnings && warnings > 0);
-            ("check", if fail { Exit::Failure } else { Exit::Success })
+            super::check::show(diagnostics, sources, &root, format, &printer, true);
+            (
+                "check",
+                super::check::exit(errors, warnings, *deny_warnings),
+            )
         }
         Command::Build { out, out_full } => {
             let Some(live) = live.filter(|l| l.writes_to(out_full)) else {
                 return q.refuse("this watch does not build into that folder".into());
             };
-            super::check::show(
-                diagnostics,
-                session.sources(),
-                &root,
-                format,
-                &printer,
-                false,
-            );
+            super::check::show(diagnostics, sources, &root, format, &printer, false);
             let exit = if errors > 0 || !ok {
-                printer.err("error: the catalogue has errors, nothing was built\n");
-                Exit::Failure
+                super::build::nothing_built(&printer)
             } else {
                 let none = BTreeSet::new();
-                match live.update(session, Some(&none), world.now(), &printer, true) {
+                let now = world.now();
+                match live.update(session, Some(&none), now, &printer, Purpose::Command) {
                     Ok(n) => {
                         live.summary(built + n, out, format, &printer);
                         Exit::Success
@@ -305,6 +304,7 @@ fn answer(
             };
             ("build", exit)
         }
+        Command::Ping => ("ping", Exit::Success),
     };
     q.answer(&super::serve::reply(&printer, exit));
     screen.printer.out(&format!(
@@ -360,8 +360,6 @@ struct Change {
     paths: BTreeSet<String>,
     /// Something was created, removed or renamed: the listing changed.
     structural: bool,
-    /// Sync cookies created in the root ([`sync`]).
-    cookies: BTreeSet<String>,
 }
 
 /// Wait for the next relevant change and the quiet after it, or for a question (which ends
@@ -376,14 +374,14 @@ fn next_change(
     let mut changed = Change::default();
     while changed.paths.is_empty() && questions.is_empty() {
         match rx.recv().ok()? {
-            Msg::Event(e) => relevant(e, root, &mut changed),
+            Msg::Event(e) => drop(relevant(e, root, &mut changed)),
             Msg::Question(q) => questions.push(q),
         }
     }
     let start = Instant::now();
     while questions.is_empty() {
         match rx.recv_timeout(debounce) {
-            Ok(Msg::Event(e)) => relevant(e, root, &mut changed),
+            Ok(Msg::Event(e)) => drop(relevant(e, root, &mut changed)),
             Ok(Msg::Question(q)) => questions.push(q),
             Err(RecvTimeoutError::Timeout) => break,
             Err(RecvTimeoutError::Disconnected) => return None,
@@ -392,35 +390,37 @@ fn next_change(
             break;
         }
     }
-    changed.cookies.clear();
     Some(changed)
 }
 
-/// Add the paths of `event` that can change the check's result to `changed`. A watcher error
-/// (events lost to an overflowing queue) counts as a change of the root: read everything.
-fn relevant(event: notify::Result<Event>, root: &Path, changed: &mut Change) {
+/// Add the paths of `event` that can change the check's result to `changed`; returns the
+/// sync cookies it created ([`sync`]). A watcher error, or events lost to an overflowing
+/// queue (notify reports those as a rescan), count as a change of the root: read everything.
+fn relevant(event: notify::Result<Event>, root: &Path, changed: &mut Change) -> Vec<String> {
     let event = match event {
-        Ok(e) => e,
-        Err(_) => {
+        Ok(e) if !e.need_rescan() => e,
+        _ => {
             changed.paths.insert(String::new());
-            return;
+            changed.structural = true;
+            return Vec::new();
         }
     };
     let structural = match event.kind {
         // Opening and reading change nothing; closing a file written to ends a save.
         EventKind::Access(AccessKind::Close(AccessMode::Write)) => false,
-        EventKind::Access(_) => return,
+        EventKind::Access(_) => return Vec::new(),
         EventKind::Modify(ModifyKind::Data(_) | ModifyKind::Metadata(_)) => false,
         // Created, removed, renamed, or a kind the platform does not tell.
         _ => true,
     };
     let created = matches!(event.kind, EventKind::Create(_));
+    let mut cookies = Vec::new();
     let mut any = false;
     for path in &event.paths {
         let rel = path.strip_prefix(root).unwrap_or(path);
         let rel = rel.to_string_lossy().replace('\\', "/");
-        if created && rel.starts_with(super::serve::COOKIE_PREFIX) {
-            changed.cookies.insert(rel);
+        if created && rel.starts_with(COOKIES) {
+            cookies.push(rel);
             continue;
         }
         // Hidden files (`.git`, editors' `.x.toml.swp`) and backups (`x.toml~`) never matter.
@@ -430,6 +430,7 @@ fn relevant(event: notify::Result<Event>, root: &Path, changed: &mut Change) {
         }
     }
     changed.structural |= structural && any;
+    cookies
 }
 
 /// Where a check's result is shown: standard output, redrawn on a terminal.
@@ -498,7 +499,7 @@ impl Screen<'_> {
                 .out("not built: the catalogue has errors; the output is as last built\n");
             return 0;
         }
-        match live.update(session, judged, now, self.printer, false) {
+        match live.update(session, judged, now, self.printer, Purpose::Save) {
             Ok(built) => {
                 self.printer.out(&live.line(built));
                 built

@@ -180,8 +180,8 @@ fn init_refuses_a_catalogue_or_unknown_files_and_keeps_a_fresh_clone() {
         empty.stderr
     );
 
-    // A fresh clone: README, LICENSE, .gitignore and .git stay; .gitignore gains `/out/`,
-    // `/statements/` (royalty runs) and `/.sleeve-sync-*` (`watch`'s cookies).
+    // A fresh clone: README, LICENSE, .gitignore and .git stay; .gitignore gains `/out/` and
+    // `/statements/` (royalty runs).
     tmp.write("e/README.md", "# E\n");
     tmp.write("e/LICENSE", "MIT\n");
     tmp.write("e/.gitignore", "*.bak");
@@ -189,7 +189,7 @@ fn init_refuses_a_catalogue_or_unknown_files_and_keeps_a_fresh_clone() {
     assert_eq!(ok.code, 0, "{}", ok.stderr);
     assert_eq!(
         std::fs::read_to_string(tmp.path().join("e/.gitignore")).expect("read"),
-        "*.bak\n/out/\n/statements/\n/.sleeve-sync-*\n"
+        "*.bak\n/out/\n/statements/\n"
     );
     assert_eq!(
         std::fs::read_to_string(tmp.path().join("e/README.md")).expect("read"),

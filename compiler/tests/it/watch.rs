@@ -39,12 +39,21 @@ struct Watch {
 
 impl Watch {
     fn start(dir: &Path, extra: &[&str]) -> Watch {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_sleeve"))
+        Watch::start_at(dir, extra, Some("1735689600"))
+    }
+
+    /// With the clock at `epoch` (`SOURCE_DATE_EPOCH`), or the system's.
+    fn start_at(dir: &Path, extra: &[&str], epoch: Option<&str>) -> Watch {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_sleeve"));
+        command.env_remove("SOURCE_DATE_EPOCH");
+        if let Some(epoch) = epoch {
+            command.env("SOURCE_DATE_EPOCH", epoch);
+        }
+        let mut child = command
             .args(["watch", "."])
             .args(extra)
             .current_dir(dir)
             .env("NO_COLOR", "1")
-            .env("SOURCE_DATE_EPOCH", "1735689600")
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -431,6 +440,18 @@ fn one_shot_check_and_build_ask_a_running_watch() {
     };
     fresh("fresh-1");
 
+    // The output folder is not watched: a package deleted by hand is built again, as
+    // `sleeve build` by itself would.
+    std::fs::remove_dir_all(out.join("spotify/5060987600049")).expect("rm");
+    let asked = run(&["build", &cat_arg, "--out", &out_arg]);
+    assert!(w.next_build().starts_with("answered `sleeve build`"));
+    assert!(
+        asked.stderr.contains(": 1 written, 51 unchanged"),
+        "{}",
+        asked.stderr
+    );
+    fresh("fresh-1b");
+
     // A split is in the rate table: the answer compiles it again.
     let brackish = cat.join("recordings/brackish.toml");
     let good = std::fs::read_to_string(&brackish).expect("read");
@@ -470,4 +491,108 @@ fn alone_check(
     cat: &str,
 ) -> crate::support::Output {
     run(&["check", cat, "--no-watch"])
+}
+
+/// Batch deliveries go into a folder named by the build's time: on the real clock each build
+/// moves every package of a batch DSP into the new batch, with its marker, and a watch's build
+/// does the same.
+#[test]
+fn watch_build_keeps_a_batch_whole_on_the_real_clock() {
+    let dir = Dir::new("watch-batch");
+    let cat = dir.path().join("cat");
+    crate::deliver::copy_dir(&crate::support::repo_root().join("catalog-example"), &cat);
+    let _ = std::fs::remove_dir_all(cat.join("out"));
+    let out = dir.path().join("out");
+    let out_arg = out.to_string_lossy();
+    let w = Watch::start_at(&cat, &["--build", "--out", &out_arg], None);
+    w.expect("first check", |b| b.contains("checked 77 files"));
+    assert!(w.next_build().starts_with("built 52 of 52 packages"));
+    // The next second is another batch.
+    std::thread::sleep(Duration::from_millis(1100));
+    let single = cat.join("releases/night-bus.toml");
+    let text = std::fs::read_to_string(&single).expect("read");
+    std::fs::write(
+        &single,
+        text.replace("title = \"Night Bus\"", "title = \"Night Bus (Live)\""),
+    )
+    .expect("write");
+    w.expect("edit", |b| b.contains("checked 77 files"));
+    let built = w.next_build();
+    assert!(built.starts_with("built "), "{built}");
+    let batches: Vec<_> = std::fs::read_dir(out.join("deezer"))
+        .expect("deezer")
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    assert_eq!(batches.len(), 1, "{batches:?}");
+    let batch = &batches[0];
+    let name = batch
+        .file_name()
+        .expect("name")
+        .to_string_lossy()
+        .into_owned();
+    assert!(
+        batch.join(format!("BatchComplete_{name}.xml")).is_file(),
+        "{name}: no marker"
+    );
+    let packages = std::fs::read_dir(batch)
+        .expect("batch")
+        .flatten()
+        .filter(|e| e.path().is_dir())
+        .count();
+    assert_eq!(packages, 13, "{name}");
+}
+
+/// A watch that is stopped (Ctrl-Z) does not acknowledge: commands run by themselves after
+/// two seconds, and a new watch of the catalogue takes over its socket.
+#[test]
+fn a_stopped_watch_is_passed_over() {
+    let dir = catalogue();
+    let first = Watch::start(dir.path(), &[]);
+    first.expect("first check", clean);
+    assert!(
+        first
+            .next_build()
+            .starts_with("answering `sleeve check` on")
+    );
+    let signal = |sig: &str, pid: u32| {
+        let s = Command::new("kill")
+            .args([sig, &pid.to_string()])
+            .status()
+            .expect("kill");
+        assert!(s.success());
+    };
+    signal("-STOP", first.child.id());
+    let start = Instant::now();
+    let o = crate::support::sleeve(dir.path(), &["check", "."]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(
+        o.stderr.contains("checked 4 files: no problems"),
+        "{}",
+        o.stderr
+    );
+    assert!(
+        start.elapsed() < Duration::from_secs(30),
+        "{:?}",
+        start.elapsed()
+    );
+    let second = Watch::start(dir.path(), &[]);
+    second.expect("second watch", clean);
+    assert!(
+        second
+            .next_build()
+            .starts_with("answering `sleeve check` on")
+    );
+    let o = crate::support::sleeve(dir.path(), &["check", "."]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(second.next_build().starts_with("answered `sleeve check`"));
+    // And a third watch leaves the socket to the second.
+    let third = Watch::start(dir.path(), &[]);
+    third.expect("third watch", clean);
+    let line = third.next_build();
+    assert!(
+        line.starts_with("not answering `sleeve check`: another `sleeve watch` answers"),
+        "{line}"
+    );
+    signal("-CONT", first.child.id());
 }
