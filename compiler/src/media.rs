@@ -6,9 +6,18 @@
 //! FLAC, WAV, JPEG and PNG headers (and walks enough of each file to see that it is whole),
 //! sniffs what a file really is from its magic numbers, and hashes it.
 //!
-//! Everything here is a pure function on bytes: no IO, no floating point, and no panic on any
-//! input (every read goes through `get`, every size sum is checked). Durations are integer
-//! milliseconds, rounded down.
+//! Everything here is a pure function of a file's bytes: no IO, no floating point, and no
+//! panic on any input (every read is bounds-checked, every size sum is checked). Durations are
+//! integer milliseconds, rounded down.
+//!
+//! Files are read by ranges, never whole: a probe reads the headers, chunk headers and
+//! metadata blocks it needs (skipping audio and image data by their declared sizes), the
+//! frames it checks at the start and the end of a FLAC, and the segments of a JPEG, through a
+//! small block cache; [`md5_hex_in`] streams the file in fixed-size chunks. Memory per file is
+//! bounded (a few hundred KiB of cache, a 1 MiB hashing buffer) whatever the file's size. The
+//! bytes come from a [`MediaSource`]: a slice in memory, or a file the world opened
+//! ([`World::open_media`](crate::world::World::open_media)). A file that ends early while it
+//! is read (it shrank, or was rewritten) gives a [`MediaError::Truncated`], never a panic.
 
 use std::fmt::Write as _;
 
@@ -97,7 +106,8 @@ pub enum MediaError {
 use MediaError::{Malformed, Truncated, Unsupported};
 
 // ---------------------------------------------------------------------------------------------
-// Byte helpers: every read is bounds-checked and returns `None` past the end.
+// Byte helpers on slices in memory (a WAV fmt chunk, a FLAC frame header, the start of a
+// file): every read is bounds-checked and returns `None` past the end.
 
 fn slice_at(b: &[u8], at: usize, len: usize) -> Option<&[u8]> {
     b.get(at..at.checked_add(len)?)
@@ -105,22 +115,6 @@ fn slice_at(b: &[u8], at: usize, len: usize) -> Option<&[u8]> {
 
 fn array_at<const N: usize>(b: &[u8], at: usize) -> Option<[u8; N]> {
     slice_at(b, at, N)?.try_into().ok()
-}
-
-fn u8_at(b: &[u8], at: usize) -> Option<u8> {
-    b.get(at).copied()
-}
-
-fn be16(b: &[u8], at: usize) -> Option<u16> {
-    array_at(b, at).map(u16::from_be_bytes)
-}
-
-fn be32(b: &[u8], at: usize) -> Option<u32> {
-    array_at(b, at).map(u32::from_be_bytes)
-}
-
-fn be64(b: &[u8], at: usize) -> Option<u64> {
-    array_at(b, at).map(u64::from_be_bytes)
 }
 
 fn le16(b: &[u8], at: usize) -> Option<u16> {
@@ -133,6 +127,321 @@ fn le32(b: &[u8], at: usize) -> Option<u32> {
 
 fn has_at(b: &[u8], at: usize, magic: &[u8]) -> bool {
     slice_at(b, at, magic.len()) == Some(magic)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading files by ranges.
+
+/// A media file, read by ranges: its length when it was opened, and positioned reads. The
+/// probes read only the parts they need through it, so memory stays bounded whatever the
+/// file's size. The core does no IO: the CLI's world opens files on disk
+/// ([`World::open_media`](crate::world::World::open_media)); bytes in memory are a source too.
+pub trait MediaSource {
+    /// The file's length in bytes when it was opened.
+    fn len(&self) -> u64;
+    /// Whether the file was empty when it was opened.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// Read into `buf` from byte `at`, as `pread` does: how many bytes were read (fewer than
+    /// asked only at the end), 0 at or past the end of the file, which may by now be shorter
+    /// than [`MediaSource::len`].
+    fn read_at(&self, at: u64, buf: &mut [u8]) -> std::io::Result<usize>;
+    /// All of the bytes, when they are in memory already (read without copies or a cache).
+    fn as_slice(&self) -> Option<&[u8]> {
+        None
+    }
+}
+
+impl MediaSource for Vec<u8> {
+    fn len(&self) -> u64 {
+        <[u8]>::len(self) as u64
+    }
+
+    fn read_at(&self, at: u64, buf: &mut [u8]) -> std::io::Result<usize> {
+        let rest = usize::try_from(at)
+            .ok()
+            .and_then(|at| self.get(at..))
+            .unwrap_or_default();
+        let n = rest.len().min(buf.len());
+        buf.iter_mut().zip(rest).for_each(|(to, from)| *to = *from);
+        Ok(n)
+    }
+
+    fn as_slice(&self) -> Option<&[u8]> {
+        Some(self)
+    }
+}
+
+/// Bytes per block of the read cache.
+const BLOCK: usize = 64 * 1024;
+/// Blocks the cache keeps (least recently used out): a probe moves between a few places at a
+/// time (a FLAC's metadata, its first frame, its last frames).
+const BLOCKS: usize = 4;
+/// Bytes per read when hashing a file.
+const HASH_CHUNK: usize = 1024 * 1024;
+
+/// What went wrong reading a source; the probe's own result is then replaced.
+#[derive(Debug)]
+enum Failure {
+    /// The file ends before the length it had when it was opened: it shrank (or was
+    /// rewritten shorter) since.
+    Shrunk,
+    /// The source could not be read.
+    Io(std::io::Error),
+}
+
+/// The file's bytes as the probes read them: bounds-checked reads at any offset, from a slice
+/// in memory or from a [`MediaSource`] through a small cache of blocks. Reads past the end
+/// give `None`, as slice reads do. So does every read after the source failed or ended early;
+/// the failure is kept, and [`Bytes::run`] reports it instead of the probe's result.
+struct Bytes<'a> {
+    len: usize,
+    src: Src<'a>,
+    failure: Option<Failure>,
+}
+
+enum Src<'a> {
+    Memory(&'a [u8]),
+    Ranged {
+        source: &'a dyn MediaSource,
+        block: usize,
+        cache: Vec<Block>,
+        clock: u64,
+    },
+}
+
+struct Block {
+    start: usize,
+    data: Vec<u8>,
+    used: u64,
+}
+
+/// Fill `buf` from `at`, reading again after short reads: how many bytes were read (fewer
+/// than `buf.len()` only when the source ends first).
+fn fill(source: &dyn MediaSource, at: usize, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut done = 0;
+    while let Some(rest) = buf.get_mut(done..).filter(|r| !r.is_empty()) {
+        match source.read_at((at + done) as u64, rest) {
+            Ok(0) => break,
+            Ok(n) => done += n.min(rest.len()),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(done)
+}
+
+/// The error for a file that ends early though it had `len` bytes when it was opened.
+fn shrank(len: u64) -> MediaError {
+    Truncated(format!(
+        "the file shrank below its {} bytes while it was read (truncated)",
+        thousands(len)
+    ))
+}
+
+impl<'a> Bytes<'a> {
+    /// Bytes in memory: reads never fail.
+    fn memory(bytes: &'a [u8]) -> Self {
+        Bytes {
+            len: bytes.len(),
+            src: Src::Memory(bytes),
+            failure: None,
+        }
+    }
+
+    fn new(source: &'a dyn MediaSource) -> Self {
+        Self::with_block(source, BLOCK)
+    }
+
+    fn with_block(source: &'a dyn MediaSource, block: usize) -> Self {
+        if let Some(bytes) = source.as_slice() {
+            return Self::memory(bytes);
+        }
+        Bytes {
+            // A file larger than the address space (only on 32-bit systems) is read as far
+            // as it can be addressed.
+            len: usize::try_from(source.len()).unwrap_or(usize::MAX),
+            src: Src::Ranged {
+                source,
+                block: block.max(1),
+                cache: Vec::with_capacity(BLOCKS),
+                clock: 0,
+            },
+            failure: None,
+        }
+    }
+
+    /// Run a probe; `Err` when the source could not be read, a [`MediaError::Truncated`] when
+    /// the file ended early while it was read, else the probe's result.
+    fn run<T>(
+        mut self,
+        probe: impl FnOnce(&mut Self) -> Result<T, MediaError>,
+    ) -> std::io::Result<Result<T, MediaError>> {
+        let result = probe(&mut self);
+        match self.failure {
+            None => Ok(result),
+            Some(Failure::Io(e)) => Err(e),
+            Some(Failure::Shrunk) => Ok(Err(shrank(self.len as u64))),
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    /// The block holding byte `at`: its first byte's offset and its bytes (a slice in memory
+    /// is one block). `None` past the end or once the source failed.
+    fn block(&mut self, at: usize) -> Option<(usize, &[u8])> {
+        if at >= self.len || self.failure.is_some() {
+            return None;
+        }
+        let (source, block, cache, clock) = match &mut self.src {
+            Src::Memory(b) => return Some((0, *b)),
+            Src::Ranged {
+                source,
+                block,
+                cache,
+                clock,
+            } => (*source, *block, cache, clock),
+        };
+        let start = at - at % block;
+        *clock += 1;
+        let i = match cache.iter().position(|c| c.start == start) {
+            Some(i) => i,
+            None => {
+                let mut data = vec![0; block.min(self.len - start)];
+                match fill(source, start, &mut data) {
+                    Ok(n) if n == data.len() => {}
+                    Ok(_) => {
+                        self.failure = Some(Failure::Shrunk);
+                        return None;
+                    }
+                    Err(e) => {
+                        self.failure = Some(Failure::Io(e));
+                        return None;
+                    }
+                }
+                let new = Block {
+                    start,
+                    data,
+                    used: 0,
+                };
+                let oldest = cache.iter().enumerate().min_by_key(|(_, c)| c.used);
+                match oldest.map(|(i, _)| i) {
+                    Some(i) if cache.len() >= BLOCKS => {
+                        cache[i] = new;
+                        i
+                    }
+                    _ => {
+                        cache.push(new);
+                        cache.len() - 1
+                    }
+                }
+            }
+        };
+        let c = cache.get_mut(i)?;
+        c.used = *clock;
+        Some((c.start, &c.data))
+    }
+
+    /// The bytes from `at` to the end of its block: never empty; `None` past the end.
+    fn chunk(&mut self, at: usize) -> Option<&[u8]> {
+        let (start, data) = self.block(at)?;
+        data.get(at - start..)
+    }
+
+    /// Fill `out` from `at`; `false` when the file ends first.
+    fn read(&mut self, at: usize, out: &mut [u8]) -> bool {
+        let mut done = 0;
+        while done < out.len() {
+            let Some(chunk) = at.checked_add(done).and_then(|p| self.chunk(p)) else {
+                return false;
+            };
+            let n = chunk.len().min(out.len() - done);
+            out[done..done + n].copy_from_slice(&chunk[..n]);
+            done += n;
+        }
+        true
+    }
+
+    fn array_at<const N: usize>(&mut self, at: usize) -> Option<[u8; N]> {
+        let mut a = [0; N];
+        self.read(at, &mut a).then_some(a)
+    }
+
+    fn u8_at(&mut self, at: usize) -> Option<u8> {
+        self.chunk(at)?.first().copied()
+    }
+
+    fn be16(&mut self, at: usize) -> Option<u16> {
+        self.array_at(at).map(u16::from_be_bytes)
+    }
+
+    fn be32(&mut self, at: usize) -> Option<u32> {
+        self.array_at(at).map(u32::from_be_bytes)
+    }
+
+    fn be64(&mut self, at: usize) -> Option<u64> {
+        self.array_at(at).map(u64::from_be_bytes)
+    }
+
+    fn le32(&mut self, at: usize) -> Option<u32> {
+        self.array_at(at).map(u32::from_le_bytes)
+    }
+
+    fn has_at(&mut self, at: usize, magic: &[u8]) -> bool {
+        let mut done = 0;
+        while done < magic.len() {
+            let Some(chunk) = at.checked_add(done).and_then(|p| self.chunk(p)) else {
+                return false;
+            };
+            let n = chunk.len().min(magic.len() - done);
+            if chunk[..n] != magic[done..done + n] {
+                return false;
+            }
+            done += n;
+        }
+        true
+    }
+
+    /// Up to `n` bytes from `at`: fewer at the end of the file. For small `n` only.
+    fn head_at(&mut self, at: usize, n: usize) -> Vec<u8> {
+        let mut v = vec![0; n.min(self.len.saturating_sub(at))];
+        if self.read(at, &mut v) { v } else { Vec::new() }
+    }
+
+    /// The first `n` bytes, or all of a shorter file.
+    fn head(&mut self, n: usize) -> Vec<u8> {
+        self.head_at(0, n)
+    }
+
+    /// The first position from `from` holding `byte`.
+    fn find(&mut self, from: usize, byte: u8) -> Option<usize> {
+        let mut at = from;
+        loop {
+            let chunk = self.chunk(at)?;
+            if let Some(i) = chunk.iter().position(|&x| x == byte) {
+                return Some(at + i);
+            }
+            at += chunk.len();
+        }
+    }
+
+    /// The last position in `lo..hi` holding `byte`.
+    fn rfind(&mut self, lo: usize, hi: usize, byte: u8) -> Option<usize> {
+        let mut end = hi.min(self.len);
+        while end > lo {
+            let (start, data) = self.block(end - 1)?;
+            let from = lo.max(start);
+            let part = data.get(from - start..end - start)?;
+            if let Some(i) = part.iter().rposition(|&x| x == byte) {
+                return Some(from + i);
+            }
+            end = from;
+        }
+        None
+    }
 }
 
 /// A `u32`/`u64` size as `usize`, saturating (sums with it are then checked against the length).
@@ -195,11 +504,11 @@ const PNG_SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
 
 /// The length of an ID3v2 tag at the start of `b`: `None` when there is none, `Some(Err(n))`
 /// when the tag claims `n` bytes but the header itself is cut short or claims more than the file.
-fn id3v2_len(b: &[u8]) -> Option<Result<usize, usize>> {
-    if !has_at(b, 0, b"ID3") {
+fn id3v2_len(b: &mut Bytes) -> Option<Result<usize, usize>> {
+    if !b.has_at(0, b"ID3") {
         return None;
     }
-    let Some(header) = array_at::<10>(b, 0) else {
+    let Some(header) = b.array_at::<10>(0) else {
         return Some(Err(10));
     };
     let [.., flags, s0, s1, s2, s3] = header;
@@ -215,8 +524,8 @@ fn id3v2_len(b: &[u8]) -> Option<Result<usize, usize>> {
     })
 }
 
-fn is_mpeg_audio_frame(b: &[u8], at: usize) -> bool {
-    let Some([b0, b1, b2]) = array_at::<3>(b, at) else {
+fn is_mpeg_audio_frame(b: &mut Bytes, at: usize) -> bool {
+    let Some([b0, b1, b2]) = b.array_at::<3>(at) else {
         return false;
     };
     let version = (b1 >> 3) & 3;
@@ -232,35 +541,39 @@ fn is_mpeg_audio_frame(b: &[u8], at: usize) -> bool {
 /// The container the bytes really are, from magic numbers: "flac", "wav", "mp3", "ogg",
 /// "aiff", "m4a", "jpeg", "png", "gif", "webp", "tiff", "bmp", or `None`.
 pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
-    let b = bytes;
+    sniff_in(&mut Bytes::memory(bytes))
+}
+
+fn sniff_in(b: &mut Bytes) -> Option<&'static str> {
     if let Some(tag) = id3v2_len(b) {
         // An ID3v2 tag in front: FLAC tolerates one, otherwise it is almost always an MP3.
         let after = tag.ok().unwrap_or(usize::MAX);
-        return Some(if has_at(b, after, b"fLaC") {
+        return Some(if b.has_at(after, b"fLaC") {
             "flac"
         } else {
             "mp3"
         });
     }
-    if has_at(b, 0, b"fLaC") {
+    if b.has_at(0, b"fLaC") {
         return Some("flac");
     }
-    if has_at(b, 0, b"RIFF") && has_at(b, 8, b"WAVE") {
+    if b.has_at(0, b"RIFF") && b.has_at(8, b"WAVE") {
         return Some("wav");
     }
-    if has_at(b, 0, b"RIFF") && has_at(b, 8, b"WEBP") {
+    if b.has_at(0, b"RIFF") && b.has_at(8, b"WEBP") {
         return Some("webp");
     }
-    if has_at(b, 0, b"FORM") && (has_at(b, 8, b"AIFF") || has_at(b, 8, b"AIFC")) {
+    if b.has_at(0, b"FORM") && (b.has_at(8, b"AIFF") || b.has_at(8, b"AIFC")) {
         return Some("aiff");
     }
-    if has_at(b, 0, b"OggS") {
+    if b.has_at(0, b"OggS") {
         return Some("ogg");
     }
-    if has_at(b, 4, b"ftyp") {
-        let brand = slice_at(b, 8, 4)?;
-        const NOT_AUDIO: [&[u8]; 9] = [
-            b"heic", b"heix", b"heim", b"heis", b"hevc", b"mif1", b"msf1", b"avif", b"qt  ",
+    if b.has_at(4, b"ftyp") {
+        let brand = b.array_at::<4>(8)?;
+        const NOT_AUDIO: [[u8; 4]; 9] = [
+            *b"heic", *b"heix", *b"heim", *b"heis", *b"hevc", *b"mif1", *b"msf1", *b"avif",
+            *b"qt  ",
         ];
         return if NOT_AUDIO.contains(&brand) {
             None
@@ -268,25 +581,25 @@ pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
             Some("m4a")
         };
     }
-    if has_at(b, 0, b"\xFF\xD8\xFF") {
+    if b.has_at(0, b"\xFF\xD8\xFF") {
         return Some("jpeg");
     }
-    if has_at(b, 0, PNG_SIGNATURE) {
+    if b.has_at(0, PNG_SIGNATURE) {
         return Some("png");
     }
-    if has_at(b, 0, b"GIF87a") || has_at(b, 0, b"GIF89a") {
+    if b.has_at(0, b"GIF87a") || b.has_at(0, b"GIF89a") {
         return Some("gif");
     }
-    if has_at(b, 0, b"II*\0")
-        || has_at(b, 0, b"MM\0*")
-        || has_at(b, 0, b"II+\0")
-        || has_at(b, 0, b"MM\0+")
+    if b.has_at(0, b"II*\0")
+        || b.has_at(0, b"MM\0*")
+        || b.has_at(0, b"II+\0")
+        || b.has_at(0, b"MM\0+")
     {
         return Some("tiff");
     }
-    if has_at(b, 0, b"BM")
-        && le32(b, 6) == Some(0)
-        && matches!(le32(b, 14), Some(12 | 40 | 52 | 56 | 64 | 108 | 124))
+    if b.has_at(0, b"BM")
+        && b.le32(6) == Some(0)
+        && matches!(b.le32(14), Some(12 | 40 | 52 | 56 | 64 | 108 | 124))
     {
         return Some("bmp");
     }
@@ -297,9 +610,9 @@ pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
 }
 
 /// What the bytes look like, as a noun phrase for an "is not …" message.
-fn describe(b: &[u8]) -> Option<String> {
+fn describe(b: &mut Bytes) -> Option<String> {
     if let Some(Ok(tag)) = id3v2_len(b) {
-        if !has_at(b, tag, b"fLaC") {
+        if !b.has_at(tag, b"fLaC") {
             return Some(if is_mpeg_audio_frame(b, tag) {
                 "an ID3-tagged MP3".to_owned()
             } else {
@@ -307,11 +620,11 @@ fn describe(b: &[u8]) -> Option<String> {
             });
         }
     }
-    let phrase = match sniff(b) {
+    let phrase = match sniff_in(b) {
         Some("flac") => "a FLAC file",
         Some("wav") => "a WAV file",
         Some("mp3") => "an MP3 file",
-        Some("ogg") if has_at(b, 28, b"\x7FFLAC") => "an Ogg-wrapped FLAC file (not native FLAC)",
+        Some("ogg") if b.has_at(28, b"\x7FFLAC") => "an Ogg-wrapped FLAC file (not native FLAC)",
         Some("ogg") => "an Ogg file",
         Some("aiff") => "an AIFF file",
         Some("m4a") => "an MP4/M4A file",
@@ -321,18 +634,18 @@ fn describe(b: &[u8]) -> Option<String> {
         Some("webp") => "a WebP image",
         Some("tiff") => "a TIFF image",
         Some("bmp") => "a BMP image",
-        _ => return describe_text(b),
+        _ => return describe_text(&b.head(256)),
     };
     Some(phrase.to_owned())
 }
 
-fn describe_text(b: &[u8]) -> Option<String> {
-    if has_at(b, 0, b"version https://git-lfs") {
+/// `head`: the first 256 bytes of the file (all of a shorter one).
+fn describe_text(head: &[u8]) -> Option<String> {
+    if has_at(head, 0, b"version https://git-lfs") {
         return Some(
             "a Git LFS pointer, not the real file (fetch it with `git lfs pull`)".to_owned(),
         );
     }
-    let head = b.get(..b.len().min(256))?;
     let start = head.iter().position(|c| !c.is_ascii_whitespace())?;
     let lead: Vec<u8> = head
         .iter()
@@ -353,12 +666,12 @@ fn describe_text(b: &[u8]) -> Option<String> {
     None
 }
 
-fn unrecognised(b: &[u8], wanted: &str) -> MediaError {
+fn unrecognised(b: &mut Bytes, wanted: &str) -> MediaError {
     MediaError::Unrecognised(match describe(b) {
         Some(what) => format!("the file is {what}, not {wanted}"),
         None => format!(
             "the file is not {wanted} (it starts with the bytes {})",
-            hex_bytes(b.get(..b.len().min(8)).unwrap_or_default())
+            hex_bytes(&b.head(8))
         ),
     })
 }
@@ -366,12 +679,65 @@ fn unrecognised(b: &[u8], wanted: &str) -> MediaError {
 /// Lowercase hex MD5 of the bytes (DDEX `HashSum` with `HashSumAlgorithmType` MD5).
 pub fn md5_hex(bytes: &[u8]) -> String {
     use md5::Digest as _;
-    let digest = md5::Md5::digest(bytes);
+    hex_digest(&md5::Md5::digest(bytes))
+}
+
+fn hex_digest(digest: &[u8]) -> String {
     let mut out = String::with_capacity(32);
-    for byte in digest.iter() {
+    for byte in digest {
         let _ = write!(out, "{byte:02x}");
     }
     out
+}
+
+/// [`md5_hex`] of a source's bytes, read in chunks of 1 MiB: the MD5 of the
+/// [`MediaSource::len`] bytes the file had when it was opened. A [`MediaError::Truncated`]
+/// when it ends before (it shrank while it was read); `Err` when it cannot be read.
+pub fn md5_hex_in(source: &dyn MediaSource) -> std::io::Result<Result<String, MediaError>> {
+    if let Some(bytes) = source.as_slice() {
+        return Ok(Ok(md5_hex(bytes)));
+    }
+    thread_local! {
+        /// The chunk buffer, kept for the thread's next file (a new one, zeroed, per file
+        /// cost 7 % more CPU on 12,000 files of 0.88 MB).
+        static BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    BUF.with(|buf| match buf.try_borrow_mut() {
+        Ok(mut buf) => md5_chunked(source, &mut buf),
+        Err(_) => md5_chunked(source, &mut Vec::new()),
+    })
+}
+
+/// [`md5_hex_in`] of a source not in memory, through `buf` (grown to 1 MiB at most).
+fn md5_chunked(
+    source: &dyn MediaSource,
+    buf: &mut Vec<u8>,
+) -> std::io::Result<Result<String, MediaError>> {
+    use md5::Digest as _;
+    let len = source.len();
+    let size = usize::try_from(len).unwrap_or(usize::MAX).min(HASH_CHUNK);
+    if buf.len() < size {
+        buf.resize(size, 0);
+    }
+    let mut md5 = md5::Md5::new();
+    let mut at = 0u64;
+    while at < len {
+        let want = usize::try_from(len - at)
+            .unwrap_or(usize::MAX)
+            .min(buf.len());
+        let Some(chunk) = buf.get_mut(..want) else {
+            break;
+        };
+        let n = match source.read_at(at, chunk) {
+            Ok(0) => return Ok(Err(shrank(len))),
+            Ok(n) => n.min(want),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        md5.update(chunk.get(..n).unwrap_or_default());
+        at += n as u64;
+    }
+    Ok(Ok(hex_digest(&md5.finalize())))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -380,8 +746,17 @@ pub fn md5_hex(bytes: &[u8]) -> String {
 /// Reads the technical details of a FLAC or WAV file, deciding the codec from the content (not
 /// the file name), and checks that the file is whole.
 pub fn probe_audio(bytes: &[u8]) -> Result<AudioInfo, MediaError> {
-    let b = bytes;
-    if b.is_empty() {
+    audio(&mut Bytes::memory(bytes))
+}
+
+/// [`probe_audio`] of a source, read by ranges. `Err` when the source cannot be read; a
+/// [`MediaError::Truncated`] when the file ends early while it is read (it shrank).
+pub fn probe_audio_in(source: &dyn MediaSource) -> std::io::Result<Result<AudioInfo, MediaError>> {
+    Bytes::new(source).run(audio)
+}
+
+fn audio(b: &mut Bytes) -> Result<AudioInfo, MediaError> {
+    if b.len() == 0 {
         return Err(MediaError::Empty);
     }
     let start = match id3v2_len(b) {
@@ -395,27 +770,27 @@ pub fn probe_audio(bytes: &[u8]) -> Result<AudioInfo, MediaError> {
             )));
         }
     };
-    if has_at(b, start, b"fLaC") {
+    if b.has_at(start, b"fLaC") {
         return probe_flac(b, start);
     }
-    if start == 0 && has_at(b, 0, b"RIFF") {
+    if start == 0 && b.has_at(0, b"RIFF") {
         if b.len() < 12 {
             return Err(Truncated(format!(
                 "the file ends after {} bytes, inside the RIFF header (truncated)",
                 b.len()
             )));
         }
-        if has_at(b, 8, b"WAVE") {
+        if b.has_at(8, b"WAVE") {
             return probe_wav(b);
         }
     }
-    if start == 0 && has_at(b, 0, b"RF64") && has_at(b, 8, b"WAVE") {
+    if start == 0 && b.has_at(0, b"RF64") && b.has_at(8, b"WAVE") {
         return Err(Unsupported(
             "the file is an RF64 (64-bit) WAV, which is not supported: deliver FLAC or a WAV under 4 GB"
                 .to_owned(),
         ));
     }
-    if start == 0 && has_at(b, 0, b"RIFX") && has_at(b, 8, b"WAVE") {
+    if start == 0 && b.has_at(0, b"RIFX") && b.has_at(8, b"WAVE") {
         return Err(Unsupported(
             "the file is a big-endian (RIFX) WAV, which is not supported".to_owned(),
         ));
@@ -446,13 +821,13 @@ fn flac_block_name(kind: u8) -> String {
     }
 }
 
-fn probe_flac(b: &[u8], start: usize) -> Result<AudioInfo, MediaError> {
+fn probe_flac(b: &mut Bytes, start: usize) -> Result<AudioInfo, MediaError> {
     let len = b.len();
     let mut pos = start + 4;
     let mut number = 1usize;
     let mut info: Option<StreamInfo> = None;
     loop {
-        let Some(header) = array_at::<4>(b, pos) else {
+        let Some(header) = b.array_at::<4>(pos) else {
             return Err(Truncated(format!(
                 "the file ends after {} bytes, inside the header of FLAC metadata block {number} (truncated)",
                 thousands(len as u64)
@@ -510,14 +885,14 @@ fn probe_flac(b: &[u8], start: usize) -> Result<AudioInfo, MediaError> {
     let audio = pos;
 
     // The first audio frame must follow the metadata directly.
-    let first = match array_at::<2>(b, audio) {
+    let first = match b.array_at::<2>(audio) {
         None => {
             return Err(Truncated(format!(
                 "the file ends after {} bytes, right after the FLAC metadata, with no audio frames (truncated)",
                 thousands(len as u64)
             )));
         }
-        Some([0xFF, s]) if s & 0xFE == 0xF8 => match parse_frame_header(b, audio, &si) {
+        Some([0xFF, s]) if s & 0xFE == 0xF8 => match frame_header_at(b, audio, &si) {
             Header::Ok(h) => h,
             Header::Incomplete => {
                 return Err(Truncated(format!(
@@ -583,8 +958,9 @@ fn probe_flac(b: &[u8], start: usize) -> Result<AudioInfo, MediaError> {
     })
 }
 
-fn parse_streaminfo(b: &[u8], body: usize) -> Result<StreamInfo, MediaError> {
-    let packed = be64(b, body + 10)
+fn parse_streaminfo(b: &mut Bytes, body: usize) -> Result<StreamInfo, MediaError> {
+    let packed = b
+        .be64(body + 10)
         .ok_or_else(|| Malformed("the FLAC STREAMINFO block is too short".to_owned()))?;
     let rate = u32::try_from(packed >> 44).unwrap_or(0);
     let channels = u16::try_from((packed >> 41) & 0x7).unwrap_or(0) + 1;
@@ -656,6 +1032,20 @@ pub(crate) fn crc16_step(mut crc: u16, byte: u8) -> u16 {
     crc
 }
 
+/// The longest FLAC frame header: sync and codes (4 bytes), a 7-byte sample number, 16-bit
+/// block size and sample rate, CRC-8.
+const FRAME_HEADER_MAX: usize = 16;
+
+/// The frame header at `pos` of the file.
+fn frame_header_at(b: &mut Bytes, pos: usize, si: &StreamInfo) -> Header {
+    match parse_frame_header(&b.head_at(pos, FRAME_HEADER_MAX), 0, si) {
+        Header::Ok(h) => Header::Ok(FrameHeader { pos, ..h }),
+        other => other,
+    }
+}
+
+/// The frame header at `pos` of `b`, which holds at least [`FRAME_HEADER_MAX`] bytes from
+/// `pos` or all of the file from there.
 fn parse_frame_header(b: &[u8], pos: usize, si: &StreamInfo) -> Header {
     macro_rules! byte {
         ($i:expr) => {
@@ -786,7 +1176,12 @@ fn follows(prev: &FrameHeader, next: &FrameHeader) -> bool {
 /// a header counts only when a header just before it numbers it as its successor (audio data
 /// can contain a sync code and a matching CRC-8 by chance, two chained ones practically never),
 /// or when it is the first frame. `None` when no trustworthy last frame was found.
-fn last_frame(b: &[u8], audio: usize, first: &FrameHeader, si: &StreamInfo) -> Option<FrameHeader> {
+fn last_frame(
+    b: &mut Bytes,
+    audio: usize,
+    first: &FrameHeader,
+    si: &StreamInfo,
+) -> Option<FrameHeader> {
     /// How many unconfirmed later candidates to remember.
     const WINDOW: usize = 8;
     let mut later: Vec<FrameHeader> = Vec::new();
@@ -797,11 +1192,14 @@ fn last_frame(b: &[u8], audio: usize, first: &FrameHeader, si: &StreamInfo) -> O
             .max_by_key(|l| l.pos)
             .cloned()
     };
-    let mut p = b.len().saturating_sub(2);
-    while p > audio {
-        let sync = u8_at(b, p) == Some(0xFF) && u8_at(b, p + 1).is_some_and(|x| x & 0xFE == 0xF8);
+    // Candidates from the last byte but one down to the byte after the first frame's start:
+    // each 0xFF (found a block at a time), then a sync code.
+    let mut below = b.len().saturating_sub(2) + 1;
+    while let Some(p) = b.rfind(audio + 1, below, 0xFF) {
+        below = p;
+        let sync = b.u8_at(p + 1).is_some_and(|x| x & 0xFE == 0xF8);
         if sync {
-            if let Header::Ok(h) = parse_frame_header(b, p, si) {
+            if let Header::Ok(h) = frame_header_at(b, p, si) {
                 if h.variable == first.variable {
                     if let Some(found) = confirm(&h, &later) {
                         return Some(found);
@@ -813,7 +1211,6 @@ fn last_frame(b: &[u8], audio: usize, first: &FrameHeader, si: &StreamInfo) -> O
                 }
             }
         }
-        p -= 1;
     }
     if later.is_empty() {
         return Some(first.clone());
@@ -823,17 +1220,19 @@ fn last_frame(b: &[u8], audio: usize, first: &FrameHeader, si: &StreamInfo) -> O
 
 /// Whether the frame ends inside the file: somewhere after its header the running CRC-16 over
 /// the frame (its own CRC-16 footer included) comes to 0.
-fn frame_is_complete(b: &[u8], frame: &FrameHeader, channels: u16) -> bool {
-    let Some(rest) = b.get(frame.pos..) else {
-        return false;
-    };
+fn frame_is_complete(b: &mut Bytes, frame: &FrameHeader, channels: u16) -> bool {
     // Header, at least one byte per subframe, then the 2-byte CRC-16.
     let min_len = frame.len + usize::from(channels) + 2;
     let mut crc = 0u16;
-    for (i, &byte) in rest.iter().enumerate() {
-        crc = crc16_step(crc, byte);
-        if crc == 0 && i + 1 >= min_len {
-            return true;
+    // Bytes of the frame read so far.
+    let mut read = 0usize;
+    while let Some(chunk) = frame.pos.checked_add(read).and_then(|at| b.chunk(at)) {
+        for &byte in chunk {
+            crc = crc16_step(crc, byte);
+            read += 1;
+            if crc == 0 && read >= min_len {
+                return true;
+            }
         }
     }
     false
@@ -882,14 +1281,13 @@ fn not_pcm(tag: u32, extensible: bool) -> MediaError {
     })
 }
 
-/// `fmt ` chunk body → format; `Err` for non-PCM or inconsistent fields.
-fn parse_wav_fmt(body: &[u8]) -> Result<WavFormat, MediaError> {
-    let short = || {
-        Malformed(format!(
-            "the WAV fmt chunk is {} bytes long, too short",
-            body.len()
-        ))
-    };
+/// Bytes of a `fmt ` chunk that are read (a WAVE_FORMAT_EXTENSIBLE one's fields end there).
+const WAV_FMT_READ: usize = 40;
+
+/// `fmt ` chunk body (its first [`WAV_FMT_READ`] bytes; all of it when shorter) and length →
+/// format; `Err` for non-PCM or inconsistent fields.
+fn parse_wav_fmt(body: &[u8], size: usize) -> Result<WavFormat, MediaError> {
+    let short = || Malformed(format!("the WAV fmt chunk is {size} bytes long, too short"));
     let tag = le16(body, 0).ok_or_else(short)?;
     let channels = le16(body, 2).ok_or_else(short)?;
     let rate = le32(body, 4).ok_or_else(short)?;
@@ -901,8 +1299,7 @@ fn parse_wav_fmt(body: &[u8]) -> Result<WavFormat, MediaError> {
         0xFFFE => {
             let too_short = || {
                 Malformed(format!(
-                    "the WAV fmt chunk is WAVE_FORMAT_EXTENSIBLE but only {} bytes long (needs 40)",
-                    body.len()
+                    "the WAV fmt chunk is WAVE_FORMAT_EXTENSIBLE but only {size} bytes long (needs 40)"
                 ))
             };
             let valid_bits = le16(body, 18).ok_or_else(too_short)?;
@@ -956,7 +1353,7 @@ fn parse_wav_fmt(body: &[u8]) -> Result<WavFormat, MediaError> {
     })
 }
 
-fn probe_wav(b: &[u8]) -> Result<AudioInfo, MediaError> {
+fn probe_wav(b: &mut Bytes) -> Result<AudioInfo, MediaError> {
     let len = b.len();
     let mut pos = 12usize;
     let mut format: Option<WavFormat> = None;
@@ -965,7 +1362,7 @@ fn probe_wav(b: &[u8]) -> Result<AudioInfo, MediaError> {
         if pos >= len {
             break;
         }
-        let Some(header) = array_at::<8>(b, pos) else {
+        let Some(header) = b.array_at::<8>(pos) else {
             return Err(Truncated(format!(
                 "the file ends after {} bytes, inside a WAV chunk header (truncated)",
                 thousands(len as u64)
@@ -1007,8 +1404,9 @@ fn probe_wav(b: &[u8]) -> Result<AudioInfo, MediaError> {
                 )));
             }
             b"fmt " => {
-                let fmt = slice_at(b, body, to_usize(size)).unwrap_or_default();
-                format = Some(parse_wav_fmt(fmt)?);
+                let size = to_usize(size);
+                let fmt = b.head_at(body, size.min(WAV_FMT_READ));
+                format = Some(parse_wav_fmt(&fmt, size)?);
             }
             _ => {}
         }
@@ -1018,7 +1416,7 @@ fn probe_wav(b: &[u8]) -> Result<AudioInfo, MediaError> {
             .saturating_add(to_usize(size & 1));
     }
     // Ran out of chunks: if the RIFF header promised more, the file was cut at a chunk boundary.
-    let declared = le32(b, 4).map_or(0, |n| to_usize(n).saturating_add(8));
+    let declared = b.le32(4).map_or(0, |n| to_usize(n).saturating_add(8));
     if declared > len && (format.is_none() || data.is_none()) {
         return Err(Truncated(format!(
             "the file ends after {} of the {} bytes its RIFF header declares, before any audio data (truncated)",
@@ -1051,17 +1449,26 @@ fn probe_wav(b: &[u8]) -> Result<AudioInfo, MediaError> {
 /// Reads the technical details of a JPEG or PNG file, deciding the codec from the content, and
 /// checks that the file is whole.
 pub fn probe_image(bytes: &[u8]) -> Result<ImageInfo, MediaError> {
-    let b = bytes;
-    if b.is_empty() {
+    image(&mut Bytes::memory(bytes))
+}
+
+/// [`probe_image`] of a source, read by ranges. `Err` when the source cannot be read; a
+/// [`MediaError::Truncated`] when the file ends early while it is read (it shrank).
+pub fn probe_image_in(source: &dyn MediaSource) -> std::io::Result<Result<ImageInfo, MediaError>> {
+    Bytes::new(source).run(image)
+}
+
+fn image(b: &mut Bytes) -> Result<ImageInfo, MediaError> {
+    if b.len() == 0 {
         return Err(MediaError::Empty);
     }
-    if has_at(b, 0, b"\xFF\xD8") {
+    if b.has_at(0, b"\xFF\xD8") {
         return probe_jpeg(b);
     }
-    if has_at(b, 0, PNG_SIGNATURE) {
+    if b.has_at(0, PNG_SIGNATURE) {
         return probe_png(b);
     }
-    if b.len() >= 4 && PNG_SIGNATURE.starts_with(b) {
+    if b.len() >= 4 && b.len() < PNG_SIGNATURE.len() && PNG_SIGNATURE.starts_with(&b.head(8)) {
         return Err(Truncated(format!(
             "the file ends after {} bytes, inside the PNG signature (truncated)",
             b.len()
@@ -1087,13 +1494,13 @@ fn jpeg_truncated(len: usize, where_: &str) -> MediaError {
     ))
 }
 
-fn probe_jpeg(b: &[u8]) -> Result<ImageInfo, MediaError> {
+fn probe_jpeg(b: &mut Bytes) -> Result<ImageInfo, MediaError> {
     let len = b.len();
     let mut pos = 2usize;
     let mut frame: Option<JpegFrame> = None;
     let mut scans = 0u32;
     loop {
-        match u8_at(b, pos) {
+        match b.u8_at(pos) {
             None => {
                 return Err(jpeg_truncated(
                     len,
@@ -1109,10 +1516,10 @@ fn probe_jpeg(b: &[u8]) -> Result<ImageInfo, MediaError> {
             }
         }
         // Any number of 0xFF fill bytes may precede a marker.
-        while u8_at(b, pos) == Some(0xFF) {
+        while b.u8_at(pos) == Some(0xFF) {
             pos += 1;
         }
-        let Some(marker) = u8_at(b, pos) else {
+        let Some(marker) = b.u8_at(pos) else {
             return Err(jpeg_truncated(len, "headers"));
         };
         pos += 1;
@@ -1133,7 +1540,7 @@ fn probe_jpeg(b: &[u8]) -> Result<ImageInfo, MediaError> {
             }
             _ => {}
         }
-        let Some(seg_len) = be16(b, pos) else {
+        let Some(seg_len) = b.be16(pos) else {
             return Err(jpeg_truncated(len, "headers"));
         };
         if seg_len < 2 {
@@ -1156,10 +1563,10 @@ fn probe_jpeg(b: &[u8]) -> Result<ImageInfo, MediaError> {
                     )));
                 }
                 let (Some(precision), Some(height), Some(width), Some(components)) = (
-                    u8_at(b, body),
-                    be16(b, body + 1),
-                    be16(b, body + 3),
-                    u8_at(b, body + 5),
+                    b.u8_at(body),
+                    b.be16(body + 1),
+                    b.be16(body + 3),
+                    b.u8_at(body + 5),
                 ) else {
                     return Err(jpeg_truncated(len, "headers"));
                 };
@@ -1182,14 +1589,10 @@ fn probe_jpeg(b: &[u8]) -> Result<ImageInfo, MediaError> {
                 // restart marker.
                 let mut i = end;
                 loop {
-                    let Some(ff) = b
-                        .get(i..)
-                        .and_then(|rest| rest.iter().position(|&x| x == 0xFF))
-                    else {
+                    let Some(at) = b.find(i, 0xFF) else {
                         return Err(jpeg_truncated(len, "image data"));
                     };
-                    let at = i + ff;
-                    match u8_at(b, at + 1) {
+                    match b.u8_at(at + 1) {
                         None => return Err(jpeg_truncated(len, "image data")),
                         Some(0x00 | 0xD0..=0xD7) => i = at + 2,
                         Some(0xFF) => i = at + 1,
@@ -1246,13 +1649,13 @@ fn probe_jpeg(b: &[u8]) -> Result<ImageInfo, MediaError> {
 
 // --- PNG --------------------------------------------------------------------------------------
 
-fn probe_png(b: &[u8]) -> Result<ImageInfo, MediaError> {
+fn probe_png(b: &mut Bytes) -> Result<ImageInfo, MediaError> {
     let len = b.len();
     let mut pos = PNG_SIGNATURE.len();
     let mut header: Option<(u32, u32, u8, u8, u8)> = None;
     let (mut trns, mut plte, mut idat) = (false, false, false);
     loop {
-        let Some(chunk) = array_at::<8>(b, pos) else {
+        let Some(chunk) = b.array_at::<8>(pos) else {
             return Err(Truncated(format!(
                 "the file ends after {} bytes, before the PNG's IEND chunk (truncated)",
                 thousands(len as u64)
@@ -1306,12 +1709,12 @@ fn probe_png(b: &[u8]) -> Result<ImageInfo, MediaError> {
                     )));
                 }
                 let fields = (
-                    be32(b, body),
-                    be32(b, body + 4),
-                    u8_at(b, body + 8),
-                    u8_at(b, body + 9),
-                    [u8_at(b, body + 10), u8_at(b, body + 11)],
-                    u8_at(b, body + 12),
+                    b.be32(body),
+                    b.be32(body + 4),
+                    b.u8_at(body + 8),
+                    b.u8_at(body + 9),
+                    [b.u8_at(body + 10), b.u8_at(body + 11)],
+                    b.u8_at(body + 12),
                 );
                 let (Some(w), Some(h), Some(depth), Some(color), [Some(0), Some(0)], Some(il)) =
                     fields
@@ -1382,9 +1785,66 @@ fn probe_png(b: &[u8]) -> Result<ImageInfo, MediaError> {
     })
 }
 
+/// Sources for tests: files as a disk serves them, whole, shrunk or failing.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::MediaSource;
+    use std::cell::Cell;
+
+    /// A file as a disk serves it: no slice to borrow, at most `step` bytes per read, and the
+    /// bytes read counted. `now`: the bytes left (fewer than its length when it shrank after
+    /// it was opened); `fail_at`: reads from there fail.
+    pub struct Disk<'a> {
+        pub bytes: &'a [u8],
+        pub now: usize,
+        pub step: usize,
+        pub fail_at: usize,
+        pub read: Cell<u64>,
+    }
+
+    impl<'a> Disk<'a> {
+        pub fn new(bytes: &'a [u8], step: usize) -> Self {
+            Disk {
+                bytes,
+                now: bytes.len(),
+                step,
+                fail_at: usize::MAX,
+                read: Cell::new(0),
+            }
+        }
+
+        /// Opened with all of `bytes`, then cut to `now` bytes.
+        pub fn shrunk(bytes: &'a [u8], now: usize) -> Self {
+            Disk {
+                now,
+                ..Disk::new(bytes, usize::MAX)
+            }
+        }
+    }
+
+    impl MediaSource for Disk<'_> {
+        fn len(&self) -> u64 {
+            self.bytes.len() as u64
+        }
+
+        fn read_at(&self, at: u64, buf: &mut [u8]) -> std::io::Result<usize> {
+            let at = usize::try_from(at).unwrap_or(usize::MAX);
+            if at.saturating_add(buf.len()) > self.fail_at {
+                return Err(std::io::Error::other("disk on fire"));
+            }
+            let rest = self.bytes.get(at..self.now).unwrap_or_default();
+            let n = rest.len().min(buf.len()).min(self.step);
+            buf[..n].copy_from_slice(&rest[..n]);
+            self.read.set(self.read.get() + n as u64);
+            Ok(n)
+        }
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
+    use super::testing::Disk;
     use super::*;
 
     const TONE_16: &[u8] = include_bytes!("../tests/media/tone-44k-16-stereo.flac");
@@ -1402,6 +1862,45 @@ mod tests {
 
     /// An MPEG-1 Layer III frame header (128 kbit/s, 44.1 kHz) and some body.
     const MP3: &[u8] = b"\xFF\xFB\x90\x64\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00";
+
+    /// How the probes are run by ranges besides in memory: (block size, most bytes per read).
+    /// Blocks of 7 bytes put block boundaries inside every header.
+    const RANGES: [(usize, usize); 3] = [(7, 3), (4096, 1000), (BLOCK, usize::MAX)];
+
+    /// [`super::probe_audio`], checked against the same probe by ranges: every input of these
+    /// tests (fixtures, built files, every cut, the fuzz inputs) is probed both ways and must
+    /// give the same result.
+    fn probe_audio(bytes: &[u8]) -> Result<AudioInfo, MediaError> {
+        let want = super::probe_audio(bytes);
+        for (block, step) in RANGES {
+            let disk = Disk::new(bytes, step);
+            let got = Bytes::with_block(&disk, block).run(audio).unwrap();
+            assert_eq!(got, want, "by ranges of {block}, {} bytes", bytes.len());
+        }
+        assert_eq!(probe_audio_in(&bytes.to_vec()).unwrap(), want);
+        want
+    }
+
+    /// [`super::probe_image`], checked against the same probe by ranges.
+    fn probe_image(bytes: &[u8]) -> Result<ImageInfo, MediaError> {
+        let want = super::probe_image(bytes);
+        for (block, step) in RANGES {
+            let disk = Disk::new(bytes, step);
+            let got = Bytes::with_block(&disk, block).run(image).unwrap();
+            assert_eq!(got, want, "by ranges of {block}, {} bytes", bytes.len());
+        }
+        assert_eq!(probe_image_in(&bytes.to_vec()).unwrap(), want);
+        want
+    }
+
+    /// [`super::md5_hex`], checked against the MD5 streamed from a source.
+    fn md5_hex(bytes: &[u8]) -> String {
+        let want = super::md5_hex(bytes);
+        for step in [7, usize::MAX] {
+            assert_eq!(md5_hex_in(&Disk::new(bytes, step)).unwrap().unwrap(), want);
+        }
+        want
+    }
 
     fn msg(r: Result<impl std::fmt::Debug, MediaError>) -> String {
         r.unwrap_err().to_string()
@@ -1718,7 +2217,7 @@ mod tests {
             match parse_frame_header(&frame, 0, &si) {
                 Header::Ok(h) => {
                     assert_eq!((h.number, h.block_size, h.variable), (n, 4096, true));
-                    assert!(frame_is_complete(&frame, &h, 2));
+                    assert!(frame_is_complete(&mut Bytes::memory(&frame), &h, 2));
                 }
                 _ => panic!("header for {n} did not parse"),
             }
@@ -2793,5 +3292,255 @@ mod tests {
             checked += 1;
         }
         assert!(checked >= 10);
+    }
+
+    // --- reading by ranges ---------------------------------------------------------------------
+
+    /// A large file made up on the fly: `head`, then `fill` bytes, then `tail`; the bytes read
+    /// counted.
+    struct Virtual {
+        head: Vec<u8>,
+        fill: u8,
+        tail: Vec<u8>,
+        len: u64,
+        read: std::cell::Cell<u64>,
+    }
+
+    impl Virtual {
+        fn new(head: Vec<u8>, fill: u8, tail: Vec<u8>, len: u64) -> Self {
+            let read = std::cell::Cell::new(0);
+            Virtual {
+                head,
+                fill,
+                tail,
+                len,
+                read,
+            }
+        }
+    }
+
+    impl MediaSource for Virtual {
+        fn len(&self) -> u64 {
+            self.len
+        }
+
+        fn read_at(&self, at: u64, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = buf.len().min(self.len.saturating_sub(at) as usize);
+            let tail_at = self.len - self.tail.len() as u64;
+            for (i, x) in buf[..n].iter_mut().enumerate() {
+                let p = at + i as u64;
+                *x = if p < self.head.len() as u64 {
+                    self.head[p as usize]
+                } else if p >= tail_at {
+                    self.tail[(p - tail_at) as usize]
+                } else {
+                    self.fill
+                };
+            }
+            self.read.set(self.read.get() + n as u64);
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn probes_read_only_what_they_need() {
+        // A 4 GB WAV: its header only.
+        let data = 0xF000_0000u32;
+        let mut head = b"RIFF".to_vec();
+        head.extend((data + 36).to_le_bytes());
+        head.extend(b"WAVE");
+        head.extend(chunk(b"fmt ", &wav_fmt(1, 2, 96_000, 24)));
+        head.extend(b"data");
+        head.extend(data.to_le_bytes());
+        let wav = Virtual::new(head, 0, Vec::new(), 44 + u64::from(data));
+        let info = probe_audio_in(&wav).unwrap().unwrap();
+        assert_eq!((info.codec, info.duration_ms), (AudioCodec::Wav, 6_990_506));
+        assert!(
+            wav.read.get() <= BLOCK as u64,
+            "{} bytes read",
+            wav.read.get()
+        );
+
+        // A FLAC of 10 hours: its metadata and first frame, then its last two frames.
+        let frames = 10 * 3600 * 44_100 / 4096;
+        let total = frames * 4096;
+        let mut head = b"fLaC".to_vec();
+        head.extend(metadata_block(
+            true,
+            0,
+            &streaminfo(44_100, 2, 16, total, 4096),
+        ));
+        head.extend(flac_frame(false, 0, 4096, 2, 16));
+        let mut tail = flac_frame(false, frames - 3, 4096, 2, 16);
+        tail.extend(flac_frame(false, frames - 2, 4096, 2, 16));
+        let whole = [tail.clone(), flac_frame(false, frames - 1, 4096, 2, 16)].concat();
+        let flac = Virtual::new(head, 0, whole, 3_000_000_000);
+        let info = probe_audio_in(&flac).unwrap().unwrap();
+        assert_eq!(info.total_samples, total);
+        assert!(
+            flac.read.get() <= 2 * BLOCK as u64,
+            "{} bytes read",
+            flac.read.get()
+        );
+        // Cut inside its last frame's header: found by reading the end only.
+        tail.extend(&flac_frame(false, frames - 1, 4096, 2, 16)[..10]);
+        let flac = Virtual::new(flac.head, 0, tail, 3_000_000_000);
+        assert!(matches!(probe_audio_in(&flac).unwrap(), Err(Truncated(_))));
+        assert!(
+            flac.read.get() <= 2 * BLOCK as u64,
+            "{} bytes read",
+            flac.read.get()
+        );
+
+        // A PNG with 1 GB of image data: its chunk headers.
+        let mut head = PNG_SIGNATURE.to_vec();
+        head.extend(ihdr(3000, 3000, 8, 2, 0));
+        head.extend(1_000_000_000u32.to_be_bytes());
+        head.extend(b"IDAT");
+        let tail = png_chunk(b"IEND", &[]);
+        let len = head.len() as u64 + 1_000_000_004 + tail.len() as u64;
+        let png = Virtual::new(head, 0, tail, len);
+        assert_eq!(probe_image_in(&png).unwrap().unwrap().width, 3000);
+        assert!(
+            png.read.get() <= 2 * BLOCK as u64,
+            "{} bytes read",
+            png.read.get()
+        );
+    }
+
+    #[test]
+    fn md5_streams_in_chunks() {
+        let mut rng = Rng(7);
+        let bytes: Vec<u8> = (0..HASH_CHUNK * 2 + 12_345)
+            .map(|_| rng.next() as u8)
+            .collect();
+        let want = super::md5_hex(&bytes);
+        for step in [4096, 300_000, usize::MAX] {
+            let disk = Disk::new(&bytes, step);
+            assert_eq!(md5_hex_in(&disk).unwrap().unwrap(), want);
+            assert_eq!(disk.read.get(), bytes.len() as u64);
+        }
+        assert_eq!(
+            md5_hex_in(&Vec::<u8>::new()).unwrap().unwrap(),
+            super::md5_hex(b"")
+        );
+        assert_eq!(
+            md5_hex_in(&Disk::new(b"", 1)).unwrap().unwrap(),
+            super::md5_hex(b"")
+        );
+    }
+
+    #[test]
+    fn a_file_that_shrinks_while_it_is_read_is_truncated() {
+        let wav = build_wav(2, 44_100, 16, 300);
+        let flac = build_flac(44_100, 2, 16, 5000, 1152, true);
+        let files: [&[u8]; 8] = [
+            TONE_16,
+            TONE_24,
+            EXT_WAV,
+            &wav,
+            &flac,
+            JPEG_PROGRESSIVE,
+            PNG_RGB,
+            PNG_INTERLACED,
+        ];
+        for file in files {
+            let (audio, image) = (super::probe_audio(file), super::probe_image(file));
+            for now in 0..file.len() {
+                let shrank = Truncated(format!(
+                    "the file shrank below its {} bytes while it was read (truncated)",
+                    thousands(file.len() as u64)
+                ));
+                // A probe that needs bytes past the new end says the file shrank; one that does
+                // not (the end of a WAV's audio data) gives what it gave; the MD5 always tells.
+                for block in [7, BLOCK] {
+                    let disk = Disk::shrunk(file, now);
+                    let got = Bytes::with_block(&disk, block).run(super::audio).unwrap();
+                    assert!(
+                        got == audio || got.as_ref() == Err(&shrank),
+                        "{now}: {got:?}"
+                    );
+                    let got = Bytes::with_block(&disk, block).run(super::image).unwrap();
+                    assert!(
+                        got == image || got.as_ref() == Err(&shrank),
+                        "{now}: {got:?}"
+                    );
+                }
+                let got = md5_hex_in(&Disk::shrunk(file, now)).unwrap();
+                assert_eq!(got, Err(shrank), "{now}");
+            }
+        }
+        // Cut inside the audio data: the WAV probe reads its header only (in blocks of 16
+        // bytes), the MD5 tells.
+        let disk = Disk::shrunk(&wav, 100);
+        assert_eq!(
+            Bytes::with_block(&disk, 16).run(super::audio).unwrap(),
+            super::probe_audio(&wav)
+        );
+        assert_eq!(
+            md5_hex_in(&disk).unwrap(),
+            Err(Truncated(
+                "the file shrank below its 1,244 bytes while it was read (truncated)".to_owned()
+            ))
+        );
+        let disk = Disk::shrunk(TONE_16, 7000);
+        let m = truncated(probe_audio_in(&disk).unwrap());
+        assert_eq!(
+            m,
+            "the file shrank below its 7,566 bytes while it was read (truncated)"
+        );
+        assert_style(&m);
+    }
+
+    #[test]
+    fn a_source_that_cannot_be_read_is_an_io_error() {
+        for fail_at in [0, 100, 1000, TONE_16.len() - 1] {
+            let disk = Disk {
+                fail_at,
+                ..Disk::new(TONE_16, usize::MAX)
+            };
+            for block in [7, BLOCK] {
+                let r = Bytes::with_block(&disk, block).run(super::audio);
+                assert_eq!(r.unwrap_err().to_string(), "disk on fire", "{fail_at}");
+            }
+            assert!(md5_hex_in(&disk).is_err());
+        }
+        // What the probe never reads does not matter.
+        let wav = build_wav(2, 44_100, 16, 300);
+        let disk = Disk {
+            fail_at: 200,
+            ..Disk::new(&wav, usize::MAX)
+        };
+        assert_eq!(
+            Bytes::with_block(&disk, 16).run(super::audio).unwrap(),
+            super::probe_audio(&wav)
+        );
+    }
+
+    #[test]
+    fn the_block_cache_keeps_a_few_blocks() {
+        let bytes: Vec<u8> = (0..100u8).collect();
+        let disk = Disk::new(&bytes, usize::MAX);
+        let mut b = Bytes::with_block(&disk, 10);
+        // Five blocks, then the first again: it was the least recently used, so it is read
+        // again; the last four are still there.
+        for at in [5, 15, 25, 35, 45, 5] {
+            assert_eq!(b.u8_at(at), Some(at as u8));
+        }
+        assert_eq!(disk.read.get(), 60);
+        for at in [25, 35, 45, 5] {
+            assert_eq!(b.u8_at(at), Some(at as u8));
+        }
+        assert_eq!(disk.read.get(), 60);
+        assert_eq!(b.be32(8), Some(u32::from_be_bytes([8, 9, 10, 11])));
+        assert_eq!(b.find(12, 57), Some(57));
+        assert_eq!(b.find(58, 57), None);
+        assert_eq!(b.rfind(3, 95, 42), Some(42));
+        assert_eq!(b.rfind(43, 95, 42), None);
+        assert_eq!(b.rfind(0, 1000, 99), Some(99));
+        assert_eq!(b.head_at(95, 10), vec![95, 96, 97, 98, 99]);
+        assert!(b.has_at(97, &[97, 98, 99]) && !b.has_at(98, &[98, 99, 100]));
+        assert_eq!(b.u8_at(100), None);
+        assert!(b.failure.is_none());
     }
 }
