@@ -2,6 +2,7 @@
 //! the CLI passes a [`SystemWorld`](crate::cli::system_world::SystemWorld), tests pass a
 //! [`MemoryWorld`].
 
+use crate::media::MediaSource;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -39,6 +40,12 @@ pub trait World: Sync {
     fn catalogue_entries(&self) -> Result<Vec<Entry>, WorldError>;
     /// The bytes of a file.
     fn read(&self, path: &str) -> Result<Vec<u8>, WorldError>;
+    /// A media file opened for ranged reads: the probes read its headers and a few blocks, and
+    /// its MD5 is streamed, so memory stays bounded whatever its size. The default reads the
+    /// file whole, which suits worlds that hold their files in memory.
+    fn open_media(&self, path: &str) -> Result<Box<dyn MediaSource>, WorldError> {
+        Ok(Box::new(self.read(path)?))
+    }
     /// What is at a path, or `None` when nothing is.
     fn kind(&self, path: &str) -> Option<EntryKind>;
     /// Seconds since the Unix epoch, from `SOURCE_DATE_EPOCH` when set.

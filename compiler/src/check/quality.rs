@@ -9,7 +9,7 @@
 use super::{Links, Scope};
 use crate::diag::{Code, Diagnostic, Diagnostics, Severity, codes};
 use crate::lower::{MediaFacts, MediaTable};
-use crate::media::{self, ColorModel};
+use crate::media::{self, ColorModel, MediaSource};
 use crate::model::{Asset, Catalogue, Owner, Release};
 use crate::source::Span;
 use crate::world::World;
@@ -448,12 +448,26 @@ pub fn check(
     }
 }
 
-fn facts<T>(info: T, bytes: &[u8]) -> MediaFacts<T> {
-    MediaFacts {
-        md5: media::md5_hex(bytes),
-        size: bytes.len() as u64,
+/// What `build` needs of a file a probe could read: the probe's result, the file's size and
+/// its MD5 (streamed once, into `md5`, for the first probe that succeeded).
+fn facts<T>(
+    probed: Result<T, media::MediaError>,
+    file: &dyn MediaSource,
+    md5: &mut Option<Result<String, media::MediaError>>,
+) -> std::io::Result<Result<MediaFacts<T>, media::MediaError>> {
+    let info = match probed {
+        Ok(info) => info,
+        Err(e) => return Ok(Err(e)),
+    };
+    let md5 = match md5 {
+        Some(known) => known.clone(),
+        unknown => unknown.insert(media::md5_hex_in(file)?).clone(),
+    };
+    Ok(md5.map(|md5| MediaFacts {
+        md5,
+        size: file.len(),
         info,
-    }
+    }))
 }
 
 fn unreadable(a: &Asset, what: &str, e: &media::MediaError) -> Diagnostic {
@@ -473,8 +487,9 @@ struct Probed {
 }
 
 /// Probe one media file: what an earlier run learnt when the file's stamp is unchanged
-/// ([`World::recall_media`]), else its bytes, read whole (the MD5 covers every byte) and
-/// dropped before the next file, so memory holds one file per core, whatever the
+/// ([`World::recall_media`]), else the file itself, opened for ranged reads
+/// ([`World::open_media`]): the probes read the parts they need and the MD5 streams over every
+/// byte, so memory per file stays bounded (about 1.3 MiB), whatever the file's or the
 /// catalogue's size. `None`: the file cannot be read (the asset rule reports it).
 fn probe(world: &dyn World, path: &str, as_audio: bool, as_image: bool) -> Option<Probed> {
     let stamp = world.stamp(path);
@@ -487,12 +502,9 @@ fn probe(world: &dyn World, path: &str, as_audio: bool, as_image: bool) -> Optio
             image: known.image.filter(|_| as_image).map(Ok),
         });
     }
-    let bytes = world.read(path).ok()?;
-    let probed = Probed {
-        audio: as_audio.then(|| media::probe_audio(&bytes).map(|i| facts(i, &bytes))),
-        image: as_image.then(|| media::probe_image(&bytes).map(|i| facts(i, &bytes))),
-    };
-    drop(bytes);
+    let file = world.open_media(path).ok()?;
+    let probed = read_media(&*file, as_audio, as_image).ok()?;
+    drop(file);
     // Facts are kept for later runs, if the file did not change while it was read; errors
     // are not (they are read again, and reported).
     if let Some(s) = stamp
@@ -508,6 +520,23 @@ fn probe(world: &dyn World, path: &str, as_audio: bool, as_image: bool) -> Optio
         }
     }
     Some(probed)
+}
+
+/// Probe an open media file as audio and/or as an image, and hash it when a probe succeeded.
+/// A file that shrank while it was read is truncated; `Err`: it could not be read.
+fn read_media(file: &dyn MediaSource, as_audio: bool, as_image: bool) -> std::io::Result<Probed> {
+    let mut md5 = None;
+    let audio = if as_audio {
+        Some(facts(media::probe_audio_in(file)?, file, &mut md5)?)
+    } else {
+        None
+    };
+    let image = if as_image {
+        Some(facts(media::probe_image_in(file)?, file, &mut md5)?)
+    } else {
+        None
+    };
+    Ok(Probed { audio, image })
 }
 
 #[cfg(test)]
@@ -531,5 +560,49 @@ mod tests {
         assert_eq!(media::thousands(44_100u32), "44,100");
         assert_eq!(media::clock(221_000), "3:41");
         assert_eq!(media::clock(300), "0:00.300");
+    }
+
+    #[test]
+    #[allow(clippy::unwrap_used)]
+    fn media_read_by_ranges_give_the_facts_of_the_whole_file() {
+        use media::testing::Disk;
+        let flac = include_bytes!("../../tests/media/tone-44k-16-stereo.flac");
+        let png = include_bytes!("../../tests/media/rgb-8x8.png");
+        for bytes in [&flac[..], &png[..]] {
+            let audio = media::probe_audio(bytes);
+            let image = media::probe_image(bytes);
+            let md5 = media::md5_hex(bytes);
+            for step in [5, usize::MAX] {
+                let got = read_media(&Disk::new(bytes, step), true, true).unwrap();
+                let whole = read_media(&bytes.to_vec(), true, true).unwrap();
+                for p in [got, whole] {
+                    let a = p.audio.unwrap();
+                    let i = p.image.unwrap();
+                    assert_eq!(a.as_ref().map(|f| &f.info), audio.as_ref());
+                    assert_eq!(i.as_ref().map(|f| &f.info), image.as_ref());
+                    let f = (a.as_ref().map(|f| (&f.md5, f.size)))
+                        .or(i.as_ref().map(|f| (&f.md5, f.size)))
+                        .unwrap();
+                    assert_eq!(f, (&md5, bytes.len() as u64));
+                }
+            }
+            let p = read_media(&Disk::new(bytes, 5), false, true).unwrap();
+            assert!(p.audio.is_none() && p.image.is_some());
+        }
+        // Cut after it was opened, anywhere: truncated (the probe sees it, or else the MD5).
+        for now in 0..flac.len() {
+            let p = read_media(&Disk::shrunk(flac, now), true, false).unwrap();
+            let e = p.audio.unwrap().unwrap_err();
+            assert_eq!(
+                e.to_string(),
+                "the file shrank below its 7,566 bytes while it was read (truncated)"
+            );
+        }
+        // Unreadable: no facts (the asset rule speaks for missing files).
+        let failing = Disk {
+            fail_at: 100,
+            ..Disk::new(flac, usize::MAX)
+        };
+        assert!(read_media(&failing, true, true).is_err());
     }
 }

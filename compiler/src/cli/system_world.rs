@@ -1,6 +1,7 @@
 //! The real world: files on disk and the system clock.
 #![allow(clippy::disallowed_methods, reason = "IO edge")]
 
+use crate::media::MediaSource;
 use crate::world::{Entry, EntryKind, World, WorldError};
 use std::path::{Path, PathBuf};
 
@@ -114,6 +115,38 @@ impl SystemWorld {
     }
 }
 
+/// A media file on disk, read by ranges with positioned reads (no memory map: a file cut
+/// under a map kills the process with SIGBUS; a read just comes back short).
+struct MediaFile {
+    file: std::fs::File,
+    /// The length when it was opened.
+    len: u64,
+}
+
+impl MediaSource for MediaFile {
+    fn len(&self) -> u64 {
+        self.len
+    }
+
+    #[cfg(unix)]
+    fn read_at(&self, at: u64, buf: &mut [u8]) -> std::io::Result<usize> {
+        std::os::unix::fs::FileExt::read_at(&self.file, buf, at)
+    }
+
+    #[cfg(windows)]
+    fn read_at(&self, at: u64, buf: &mut [u8]) -> std::io::Result<usize> {
+        std::os::windows::fs::FileExt::seek_read(&self.file, buf, at)
+    }
+
+    #[cfg(not(any(unix, windows)))]
+    fn read_at(&self, at: u64, buf: &mut [u8]) -> std::io::Result<usize> {
+        use std::io::{Read as _, Seek as _};
+        let mut file = &self.file;
+        file.seek(std::io::SeekFrom::Start(at))?;
+        file.read(buf)
+    }
+}
+
 fn system_now() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -137,6 +170,22 @@ impl World for SystemWorld {
             path: path.to_string(),
             message: e.to_string(),
         })
+    }
+
+    fn open_media(&self, path: &str) -> Result<Box<dyn MediaSource>, WorldError> {
+        let error = |e: std::io::Error| WorldError {
+            path: path.to_string(),
+            message: e.to_string(),
+        };
+        let file = std::fs::File::open(self.root.join(path)).map_err(error)?;
+        let meta = file.metadata().map_err(error)?;
+        if meta.is_dir() {
+            return Err(error(std::io::ErrorKind::IsADirectory.into()));
+        }
+        Ok(Box::new(MediaFile {
+            file,
+            len: meta.len(),
+        }))
     }
 
     fn kind(&self, path: &str) -> Option<EntryKind> {
@@ -164,5 +213,47 @@ impl World for SystemWorld {
 
     fn remember_media(&self, path: &str, stamp: &str, known: &crate::lower::KnownMedia) {
         self.media.remember(path, stamp, known);
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::media::{self, MediaError};
+
+    /// A real file is read by ranges; cut after it was opened (a copy over it, a save in
+    /// place), the probe and the MD5 say it shrank. Nothing maps the file, so nothing crashes.
+    #[test]
+    fn media_files_are_read_by_ranges_and_may_shrink_meanwhile() {
+        let root = std::env::temp_dir().join(format!("sleeve-media-file-{}", std::process::id()));
+        std::fs::create_dir_all(&root).unwrap();
+        let flac = include_bytes!("../../tests/media/tone-48k-24-mono.flac");
+        std::fs::write(root.join("a.flac"), flac).unwrap();
+        let world = SystemWorld::new(root.clone());
+        let file = world.open_media("a.flac").unwrap();
+        assert_eq!(file.len(), flac.len() as u64);
+        assert_eq!(
+            media::probe_audio_in(&*file).unwrap(),
+            media::probe_audio(flac)
+        );
+        assert_eq!(
+            media::md5_hex_in(&*file).unwrap().unwrap(),
+            media::md5_hex(flac)
+        );
+        let cut = std::fs::OpenOptions::new()
+            .write(true)
+            .open(root.join("a.flac"))
+            .unwrap();
+        cut.set_len(1000).unwrap();
+        let shrank = MediaError::Truncated(
+            "the file shrank below its 14,327 bytes while it was read (truncated)".to_owned(),
+        );
+        assert_eq!(media::probe_audio_in(&*file).unwrap(), Err(shrank.clone()));
+        assert_eq!(media::md5_hex_in(&*file).unwrap(), Err(shrank));
+        assert!(world.open_media("missing.flac").is_err());
+        assert!(world.open_media("").is_err(), "the root is a folder");
+        drop((file, world));
+        std::fs::remove_dir_all(&root).unwrap();
     }
 }

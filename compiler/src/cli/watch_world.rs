@@ -2,9 +2,11 @@
 //! listing are kept between checks and dropped when a file-system event names them, so a
 //! check after one save reads one file instead of every file of the catalogue.
 //!
-//! Media files are not kept (they can be large): they are read again, as `check` reads them.
+//! Media files are not kept (they can be large): they are opened from the disk, as `check`
+//! opens them, and read by ranges.
 
 use super::system_world::SystemWorld;
+use crate::media::MediaSource;
 use crate::world::{Entry, EntryKind, World, WorldError};
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
@@ -95,6 +97,10 @@ impl World for WatchWorld {
             .unwrap_or_else(|e| e.into_inner())
             .insert(path.to_string(), bytes.clone());
         Ok(bytes)
+    }
+
+    fn open_media(&self, path: &str) -> Result<Box<dyn MediaSource>, WorldError> {
+        self.disk.open_media(path)
     }
 
     fn kind(&self, path: &str) -> Option<EntryKind> {
