@@ -14,6 +14,7 @@ mod fuzz;
 mod golden;
 mod import;
 mod init;
+mod media;
 mod report;
 mod royalties;
 mod schema;
