@@ -124,6 +124,24 @@ impl Drop for Watch {
     }
 }
 
+/// catalog-example copied into a fresh folder, without its build output: the folder, the
+/// catalogue and an output folder beside it.
+fn example(tag: &str) -> (Dir, std::path::PathBuf, std::path::PathBuf) {
+    let dir = Dir::new(tag);
+    let cat = dir.path().join("cat");
+    crate::deliver::copy_dir(&crate::support::repo_root().join("catalog-example"), &cat);
+    let _ = std::fs::remove_dir_all(cat.join("out"));
+    let out = dir.path().join("out");
+    (dir, cat, out)
+}
+
+/// Save `file` with `from` replaced by `to` (which must be there).
+fn edit(file: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(file).expect("read");
+    assert!(text.contains(from), "{} has no `{from}`", file.display());
+    std::fs::write(file, text.replace(from, to)).expect("write");
+}
+
 fn clean(block: &str) -> bool {
     block.contains("checked 4 files: no problems (") && !block.contains('×')
 }
@@ -288,11 +306,7 @@ fn watch_checks_recording_edits_incrementally_and_party_edits_in_full() {
 /// packages, and the output equals a fresh build of the edited catalogue.
 #[test]
 fn watch_build_rebuilds_what_an_edit_changes() {
-    let dir = Dir::new("watch-build");
-    let cat = dir.path().join("cat");
-    crate::deliver::copy_dir(&crate::support::repo_root().join("catalog-example"), &cat);
-    let _ = std::fs::remove_dir_all(cat.join("out"));
-    let out = dir.path().join("out");
+    let (dir, cat, out) = example("watch-build");
     let out_arg = out.to_string_lossy().into_owned();
     let w = Watch::start(&cat, &["--build", "--out", &out_arg]);
     let first = w.expect("first build", |b| {
@@ -303,12 +317,11 @@ fn watch_build_rebuilds_what_an_edit_changes() {
     assert!(built.starts_with("built 52 of 52 packages"), "{built}");
 
     let single = cat.join("releases/night-bus.toml");
-    let text = std::fs::read_to_string(&single).expect("read");
-    std::fs::write(
+    edit(
         &single,
-        text.replace("title = \"Night Bus\"", "title = \"Night Bus (Remaster)\""),
-    )
-    .expect("write");
+        "title = \"Night Bus\"",
+        "title = \"Night Bus (Remaster)\"",
+    );
     w.expect("edit", |b| b.contains("1 parsed, 76 unchanged"));
     let built = w.next_build();
     assert!(built.starts_with("built 3 of 52 packages"), "{built}");
@@ -322,8 +335,7 @@ fn watch_build_rebuilds_what_an_edit_changes() {
         w.next_build()
             .starts_with("not built: the catalogue has errors")
     );
-    let text = std::fs::read_to_string(&single).expect("read");
-    std::fs::write(&single, text.replace("(Remaster)", "(2025 Remaster)")).expect("write");
+    edit(&single, "(Remaster)", "(2025 Remaster)");
     w.expect("edit with errors", |b| b.contains("E0302"));
     assert!(w.next_build().starts_with("not built"));
     std::fs::write(&brackish, good).expect("write");
@@ -358,11 +370,7 @@ fn watch_build_rebuilds_what_an_edit_changes() {
 
 #[test]
 fn one_shot_check_and_build_ask_a_running_watch() {
-    let dir = Dir::new("watch-serve");
-    let cat = dir.path().join("cat");
-    crate::deliver::copy_dir(&crate::support::repo_root().join("catalog-example"), &cat);
-    let _ = std::fs::remove_dir_all(cat.join("out"));
-    let out = dir.path().join("out");
+    let (dir, cat, out) = example("watch-serve");
     let (cat_arg, out_arg) = (cat.to_string_lossy(), out.to_string_lossy());
     // The watch waits 5 s of quiet before it checks on its own: what the answers below
     // show, they show because the question made it catch up at once.
@@ -388,12 +396,7 @@ fn one_shot_check_and_build_ask_a_running_watch() {
 
     // An edit saved just before asking is in the answer.
     let single = cat.join("releases/night-bus.toml");
-    let text = std::fs::read_to_string(&single).expect("read");
-    std::fs::write(
-        &single,
-        text.replace("title = \"Night Bus\"", "title = \"NIGHT BUS\""),
-    )
-    .expect("write");
+    edit(&single, "title = \"Night Bus\"", "title = \"NIGHT BUS\"");
     let asked = run(&["check", &cat_arg]);
     w.expect("check after the edit", |b| {
         b.contains("1 parsed, 76 unchanged")
@@ -498,11 +501,7 @@ fn alone_check(
 /// does the same.
 #[test]
 fn watch_build_keeps_a_batch_whole_on_the_real_clock() {
-    let dir = Dir::new("watch-batch");
-    let cat = dir.path().join("cat");
-    crate::deliver::copy_dir(&crate::support::repo_root().join("catalog-example"), &cat);
-    let _ = std::fs::remove_dir_all(cat.join("out"));
-    let out = dir.path().join("out");
+    let (_dir, cat, out) = example("watch-batch");
     let out_arg = out.to_string_lossy();
     let w = Watch::start_at(&cat, &["--build", "--out", &out_arg], None);
     w.expect("first check", |b| b.contains("checked 77 files"));
@@ -510,12 +509,11 @@ fn watch_build_keeps_a_batch_whole_on_the_real_clock() {
     // The next second is another batch.
     std::thread::sleep(Duration::from_millis(1100));
     let single = cat.join("releases/night-bus.toml");
-    let text = std::fs::read_to_string(&single).expect("read");
-    std::fs::write(
+    edit(
         &single,
-        text.replace("title = \"Night Bus\"", "title = \"Night Bus (Live)\""),
-    )
-    .expect("write");
+        "title = \"Night Bus\"",
+        "title = \"Night Bus (Live)\"",
+    );
     w.expect("edit", |b| b.contains("checked 77 files"));
     let built = w.next_build();
     assert!(built.starts_with("built "), "{built}");
