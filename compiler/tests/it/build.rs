@@ -330,7 +330,7 @@ fn rebuild_rewrites_only_what_changed_and_equals_a_fresh_build() {
     let compiled_from = || -> String {
         let text = std::fs::read_to_string(out.join(".sleeve-build.json")).expect("manifest");
         let m: serde_json::Value = serde_json::from_str(&text).expect("JSON");
-        m["sources"].as_str().expect("sources").to_string()
+        m["tables_from"].as_str().expect("tables_from").to_string()
     };
     let from = compiled_from();
     let text = std::fs::read_to_string(&single).expect("read");
