@@ -1867,30 +1867,33 @@ mod tests {
     /// Blocks of 7 bytes put block boundaries inside every header.
     const RANGES: [(usize, usize); 3] = [(7, 3), (4096, 1000), (BLOCK, usize::MAX)];
 
-    /// [`super::probe_audio`], checked against the same probe by ranges: every input of these
-    /// tests (fixtures, built files, every cut, the fuzz inputs) is probed both ways and must
-    /// give the same result.
-    fn probe_audio(bytes: &[u8]) -> Result<AudioInfo, MediaError> {
-        let want = super::probe_audio(bytes);
+    /// `whole` of `bytes`, checked against `parse` by ranges and `opened` (the probe of an
+    /// opened source): every input of these tests (fixtures, built files, every cut, the fuzz
+    /// inputs) is probed all ways and must give the same result.
+    fn all_ways<T: PartialEq + std::fmt::Debug>(
+        bytes: &[u8],
+        whole: fn(&[u8]) -> Result<T, MediaError>,
+        parse: fn(&mut Bytes) -> Result<T, MediaError>,
+        opened: fn(&dyn MediaSource) -> std::io::Result<Result<T, MediaError>>,
+    ) -> Result<T, MediaError> {
+        let want = whole(bytes);
         for (block, step) in RANGES {
             let disk = Disk::new(bytes, step);
-            let got = Bytes::with_block(&disk, block).run(audio).unwrap();
+            let got = Bytes::with_block(&disk, block).run(parse).unwrap();
             assert_eq!(got, want, "by ranges of {block}, {} bytes", bytes.len());
         }
-        assert_eq!(probe_audio_in(&bytes.to_vec()).unwrap(), want);
+        assert_eq!(opened(&bytes.to_vec()).unwrap(), want);
         want
+    }
+
+    /// [`super::probe_audio`], checked against the same probe by ranges.
+    fn probe_audio(bytes: &[u8]) -> Result<AudioInfo, MediaError> {
+        all_ways(bytes, super::probe_audio, audio, probe_audio_in)
     }
 
     /// [`super::probe_image`], checked against the same probe by ranges.
     fn probe_image(bytes: &[u8]) -> Result<ImageInfo, MediaError> {
-        let want = super::probe_image(bytes);
-        for (block, step) in RANGES {
-            let disk = Disk::new(bytes, step);
-            let got = Bytes::with_block(&disk, block).run(image).unwrap();
-            assert_eq!(got, want, "by ranges of {block}, {} bytes", bytes.len());
-        }
-        assert_eq!(probe_image_in(&bytes.to_vec()).unwrap(), want);
-        want
+        all_ways(bytes, super::probe_image, image, probe_image_in)
     }
 
     /// [`super::md5_hex`], checked against the MD5 streamed from a source.
