@@ -258,7 +258,7 @@ pub fn reply(printer: &Printer, exit: Exit) -> Reply {
 /// why this watch cannot answer (said once; it then watches without answering).
 pub fn listen(
     root: &Path,
-    deliver: impl Fn(Question) -> bool + Send + Sync + 'static,
+    deliver: impl Fn(Question) + Send + Sync + 'static,
 ) -> Result<PathBuf, String> {
     let path = socket(root);
     let dir = root.join(super::media_store::FOLDER);
@@ -282,12 +282,10 @@ pub fn listen(
 }
 
 /// Bind the socket at `path` (only its owner may connect) and read each question on a
-/// thread of its own, passing it to `deliver` until that says stop.
+/// thread of its own, passing it to `deliver` (a question the watch no longer takes is
+/// dropped, closing its connection: the command then runs by itself).
 #[cfg(unix)]
-fn accept(
-    path: &Path,
-    deliver: impl Fn(Question) -> bool + Send + Sync + 'static,
-) -> Result<(), String> {
+fn accept(path: &Path, deliver: impl Fn(Question) + Send + Sync + 'static) -> Result<(), String> {
     use std::os::unix::fs::PermissionsExt as _;
     let listener = UnixListener::bind(short(path))
         .map_err(|e| format!("cannot listen on `{}`: {e}", path.display()))?;
@@ -311,16 +309,13 @@ fn accept(
 }
 
 #[cfg(not(unix))]
-fn accept(
-    _path: &Path,
-    _deliver: impl Fn(Question) -> bool + Send + Sync + 'static,
-) -> Result<(), String> {
+fn accept(_path: &Path, _deliver: impl Fn(Question) + Send + Sync + 'static) -> Result<(), String> {
     Err("this system has no Unix sockets".into())
 }
 
 /// Read one question (at most [`QUESTION_MAX`] bytes, within 5 s), acknowledge it, and
 /// deliver it; a ping is answered here.
-fn read_question(mut stream: Stream, deliver: &dyn Fn(Question) -> bool) {
+fn read_question(mut stream: Stream, deliver: &dyn Fn(Question)) {
     let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
     let Ok(read) = stream.try_clone() else {
         return;

@@ -107,7 +107,7 @@ pub fn run(args: Args, printer: &Printer) -> Exit {
     // Media facts learnt are written now: `watch` ends when it is killed.
     world.save_media();
     // One-shot `check` and `build` ask this watch from now on.
-    let listening = super::serve::listen(&root, move |q| tx.send(Msg::Question(q)).is_ok());
+    let listening = super::serve::listen(&root, move |q| drop(tx.send(Msg::Question(q))));
     if listening.is_ok() {
         // The sync cookies' folder (made by `listen`), watched by itself.
         let _ = watcher.watch(
