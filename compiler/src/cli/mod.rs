@@ -67,7 +67,10 @@ enum Command {
     #[command(after_help = "Examples:
   sleeve check                            check the catalogue in the current folder
   sleeve check catalog-example --deny warnings
-  sleeve check . --format github          GitHub Actions annotations")]
+  sleeve check . --format github          GitHub Actions annotations
+
+While `sleeve watch` runs for the catalogue, it answers in milliseconds with what this
+command would print; `--no-watch` (or SLEEVE_NO_WATCH=1) checks here.")]
     Check(check::Args),
     /// Check again on every save: the diagnostics of the files as they are now.
     #[command(after_help = "Examples:
@@ -95,7 +98,10 @@ is already inside a git repository. Refuses a folder holding a catalogue or othe
     #[command(after_help = "Examples:
   sleeve build catalog-example            packages in catalog-example/out/
   sleeve build . --out /tmp/out --copy    copy resources instead of hard-linking
-  SOURCE_DATE_EPOCH=1735689600 sleeve build .   a fixed clock: byte-identical output")]
+  SOURCE_DATE_EPOCH=1735689600 sleeve build .   a fixed clock: byte-identical output
+
+While `sleeve watch --build` runs for the catalogue into the same folder, it answers with
+the output brought up to date; `--no-watch` (or SLEEVE_NO_WATCH=1) builds here.")]
     Build(build::Args),
     /// Compare what would be delivered now with the delivered state.
     #[command(after_help = "Examples:
