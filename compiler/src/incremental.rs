@@ -54,9 +54,10 @@ pub struct Session {
     unused: Vec<Diagnostic>,
     /// Parsed files, for full checks.
     cache: ParseCache,
-    /// Media files read that no file-system event can name ([`reported`]): forgotten at the
-    /// next update, so that they are read again whenever their users are judged.
-    unreported: Vec<String>,
+    /// Media files in use that no file-system event can name ([`reported`]), with their
+    /// stamps when read: read again whenever their users are judged, and named as changed
+    /// by `watch` before it answers a question when their stamp changed.
+    unreported: BTreeMap<String, Option<String>>,
 }
 
 /// The ids of the entities resolved from one file.
@@ -188,9 +189,9 @@ impl Session {
             rules: rules.sorted(),
             unused: Vec::new(),
             cache,
-            unreported: Vec::new(),
+            unreported: BTreeMap::new(),
         };
-        session.note_unreported();
+        session.note_unreported(world);
         session.judge_unused();
         stage("rules");
         session
@@ -229,18 +230,28 @@ impl Session {
     /// Bring the check up to date after `changed` (root-relative paths that file-system
     /// events named; `""` for the root, or for events that were lost). `world` must read
     /// those paths afresh. Media files events never name ([`reported`]: outside the root,
-    /// hidden, backups, build output) are read again whenever their users are judged.
+    /// hidden, backups, build output) are read again whenever their users are judged (and
+    /// `watch` names those whose stamp changed before it answers a question).
     pub fn update(
         &mut self,
         world: &dyn World,
         changed: &BTreeSet<String>,
         stage: &mut dyn FnMut(&str),
     ) -> Update {
-        for path in std::mem::take(&mut self.unreported) {
-            self.media.remove(&path);
-        }
+        // Files no event names are read again if their users are judged; the others keep
+        // what was read of them.
+        let held: Vec<_> = self
+            .unreported
+            .keys()
+            .map(|path| (path.clone(), self.media.take(path)))
+            .collect();
         match self.try_incremental(world, changed, stage) {
-            Ok(u) => u,
+            Ok(u) => {
+                for (path, h) in held {
+                    self.media.restore(&path, h);
+                }
+                u
+            }
             Err(reason) => {
                 // Media files that did not change are not read again.
                 let mut media = std::mem::take(&mut self.media);
@@ -249,7 +260,13 @@ impl Session {
                     media.forget(path);
                 }
                 let cache = std::mem::take(&mut self.cache);
+                let unreported = std::mem::take(&mut self.unreported);
                 let old = std::mem::replace(self, Session::full(world, cache, media, stage));
+                // What was not read again keeps the stamp it was read with.
+                for (path, stamp) in unreported {
+                    self.unreported.entry(path).or_insert(stamp);
+                }
+                self.prune_unreported();
                 // Freeing a large catalogue takes a while: not while the user waits.
                 std::thread::spawn(move || drop(old));
                 Update::Full(reason)
@@ -257,15 +274,31 @@ impl Session {
         }
     }
 
-    /// Media files read that no file-system event can name ([`reported`]).
-    pub fn unreported(&self) -> &[String] {
-        &self.unreported
+    /// Media files in use that no file-system event can name ([`reported`]) and whose stamp
+    /// changed since they were read: what a one-shot command would read again.
+    pub fn stale_unreported(&self, world: &dyn World) -> Vec<String> {
+        self.unreported
+            .iter()
+            .filter(|(path, stamp)| world.stamp(path) != **stamp)
+            .map(|(path, _)| path.clone())
+            .collect()
     }
 
-    fn note_unreported(&mut self) {
-        let added = self.media.take_added();
+    fn note_unreported(&mut self, world: &dyn World) {
+        for path in self.media.take_added() {
+            if !reported(&path) {
+                let stamp = world.stamp(&path);
+                self.unreported.insert(path, stamp);
+            }
+        }
+        self.prune_unreported();
+    }
+
+    /// Forget the unreported media no entity uses any more.
+    fn prune_unreported(&mut self) {
+        let users = &self.by_file.media_users;
         self.unreported
-            .extend(added.into_iter().filter(|p| !reported(p)));
+            .retain(|path, _| users.get(path).is_some_and(|u| !u.is_empty()));
     }
 
     fn judge_unused(&mut self) {
@@ -487,7 +520,7 @@ impl Session {
             &mut rules,
         );
         self.rules.extend(rules.sorted());
-        self.note_unreported();
+        self.note_unreported(world);
         self.judge_unused();
         stage("rules");
         Ok(Update::Incremental {

@@ -32,6 +32,15 @@ pub struct MediaCache {
     added: Vec<String>,
 }
 
+/// What [`MediaCache::take`] took of one file.
+#[derive(Debug)]
+pub struct Held {
+    audio: Option<crate::lower::MediaFacts<media::AudioInfo>>,
+    image: Option<crate::lower::MediaFacts<media::ImageInfo>>,
+    audio_error: Option<media::MediaError>,
+    image_error: Option<media::MediaError>,
+}
+
 impl MediaCache {
     /// Forget `path` (root-relative) and everything under it; `""` is the root: everything.
     pub fn forget(&mut self, path: &str) {
@@ -49,6 +58,41 @@ impl MediaCache {
         self.table.images.remove(path);
         self.audio_errors.remove(path);
         self.image_errors.remove(path);
+    }
+
+    /// Take out what is known of `path`, so that it is read again if its users are judged
+    /// ([`MediaCache::restore`] puts it back otherwise).
+    pub fn take(&mut self, path: &str) -> Held {
+        Held {
+            audio: self.table.audio.remove(path),
+            image: self.table.images.remove(path),
+            audio_error: self.audio_errors.remove(path),
+            image_error: self.image_errors.remove(path),
+        }
+    }
+
+    /// Put back what [`MediaCache::take`] took, unless `path` was read again meanwhile.
+    pub fn restore(&mut self, path: &str, held: Held) {
+        let read_again = self.table.audio.contains_key(path)
+            || self.table.images.contains_key(path)
+            || self.audio_errors.contains_key(path)
+            || self.image_errors.contains_key(path);
+        if read_again {
+            return;
+        }
+        let path = path.to_string();
+        if let Some(a) = held.audio {
+            self.table.audio.insert(path.clone(), a);
+        }
+        if let Some(i) = held.image {
+            self.table.images.insert(path.clone(), i);
+        }
+        if let Some(e) = held.audio_error {
+            self.audio_errors.insert(path.clone(), e);
+        }
+        if let Some(e) = held.image_error {
+            self.image_errors.insert(path, e);
+        }
     }
 
     /// The files read since the last call.

@@ -581,7 +581,7 @@ fn decide<'c>(inputs: &Inputs<'c>, out: &Path, manifest: &mut Manifest) -> Decis
 /// written). Source files that changed in nothing the tables read (a title, a deal, artwork)
 /// keep them, which the manifest then records.
 fn stale_tables(inputs: &Inputs<'_>, out: &Path, manifest: &mut Manifest) -> bool {
-    if !(out.join("rates").is_dir() && out.join("statements").is_dir()) {
+    if !(out.join("rates/rates.csv").is_file() && out.join("statements").is_dir()) {
         manifest.tables.clear();
     }
     if manifest.tables.is_empty() {
@@ -634,6 +634,9 @@ fn update(
         stage: &stage,
         trash: &trash,
     };
+    // Until the new manifest is written, none: an update killed half-way leaves no manifest
+    // describing files it replaced, and the next build starts afresh.
+    let _ = std::fs::remove_file(out.join(MANIFEST));
     let result = update_into(inputs, root, copy, manifest, decision, places, printer);
     let _ = std::fs::remove_dir_all(&stage);
     let _ = std::fs::remove_dir_all(&trash);
@@ -1192,14 +1195,21 @@ impl Live {
                 );
                 let (mut manifest, _) = self.manifest.take().ok_or("no manifest")?;
                 let mut decision = decide_edited(&inputs, &mut manifest, judged);
-                let sources = manifest.sources.clone();
+                let recorded = manifest.sources.clone();
+                let mut markers_missing = false;
                 if purpose == Purpose::Command {
                     missing_on_disk(&mut decision, cat, &self.out);
                     decision.tables = stale_tables(&inputs, &self.out, &mut manifest);
+                    markers_missing = crate::build::markers(cat, now)
+                        .iter()
+                        .any(|(path, _)| !self.out.join(path).is_file());
                 }
                 // The tables stand for the edited files too: the manifest says so.
-                let carried = manifest.sources != sources;
-                let idle = decision.todo.is_empty() && decision.dropped.is_empty() && !carried;
+                let carried = manifest.sources != recorded;
+                let idle = decision.todo.is_empty()
+                    && decision.dropped.is_empty()
+                    && !carried
+                    && !markers_missing;
                 let result = if idle && !decision.tables {
                     // Nothing to write: the output and its manifest are as they were.
                     manifest.packages = decision.kept;

@@ -226,6 +226,18 @@ impl Question {
         send(&mut self.stream, reply);
     }
 
+    /// Whether the client stopped waiting (it gave up on a watch that was stopped or slow,
+    /// and runs the command itself): nothing must be done for it then. A waiting client has
+    /// nothing more to send, so a read would block; a client that left gives end of file.
+    pub fn abandoned(&self) -> bool {
+        if self.stream.set_nonblocking(true).is_err() {
+            return false;
+        }
+        let gone = matches!((&self.stream).read(&mut [0u8; 1]), Ok(0));
+        let _ = self.stream.set_nonblocking(false);
+        gone
+    }
+
     pub fn refuse(self, why: String) {
         self.answer(&Reply {
             refused: Some(why),
@@ -235,12 +247,14 @@ impl Question {
 }
 
 /// Write one line of JSON; a client that does not read it within 5 s is given up on.
-fn send(stream: &mut Stream, value: &impl serde::Serialize) {
-    if let Ok(mut line) = serde_json::to_vec(value) {
-        line.push(b'\n');
-        let _ = stream.set_write_timeout(Some(Duration::from_secs(5)));
-        let _ = stream.write_all(&line);
-    }
+/// `false`: it could not be written (the client is gone).
+fn send(stream: &mut Stream, value: &impl serde::Serialize) -> bool {
+    let Ok(mut line) = serde_json::to_vec(value) else {
+        return false;
+    };
+    line.push(b'\n');
+    let _ = stream.set_write_timeout(Some(Duration::from_secs(5)));
+    stream.write_all(&line).is_ok()
 }
 
 /// What a captured printer wrote, and the exit status, as a reply.
@@ -332,18 +346,21 @@ fn read_question(mut stream: Stream, deliver: &dyn Fn(Question)) {
         Err(e) => {
             send(&mut stream, &Ack { ack: true });
             let refused = Some(format!("unreadable question: {e}"));
-            return send(
-                &mut stream,
-                &Reply {
-                    refused,
-                    ..Reply::default()
-                },
-            );
+            let reply = Reply {
+                refused,
+                ..Reply::default()
+            };
+            send(&mut stream, &reply);
+            return;
         }
     };
-    send(&mut stream, &Ack { ack: true });
+    // A client that gave up before the acknowledgement is not answered.
+    if !send(&mut stream, &Ack { ack: true }) {
+        return;
+    }
     if request.command == Command::Ping {
-        return send(&mut stream, &Reply::default());
+        send(&mut stream, &Reply::default());
+        return;
     }
     deliver(Question { request, stream });
 }

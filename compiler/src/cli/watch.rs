@@ -106,15 +106,17 @@ pub fn run(args: Args, printer: &Printer) -> Exit {
     }
     // Media facts learnt are written now: `watch` ends when it is killed.
     world.save_media();
-    // One-shot `check` and `build` ask this watch from now on.
-    let listening = super::serve::listen(&root, move |q| drop(tx.send(Msg::Question(q))));
-    if listening.is_ok() {
-        // The sync cookies' folder (made by `listen`), watched by itself.
-        let _ = watcher.watch(
-            &abs.join(super::media_store::FOLDER),
-            RecursiveMode::NonRecursive,
-        );
-    }
+    // One-shot `check` and `build` ask this watch from now on. The sync cookies' folder is
+    // watched by itself: without it no question can be answered.
+    let cache_dir = abs.join(super::media_store::FOLDER);
+    let listening = super::media_store::ensure_folder(&cache_dir)
+        .map_err(|e| format!("cannot create `{}`: {e}", cache_dir.display()))
+        .and_then(|()| {
+            watcher
+                .watch(&cache_dir, RecursiveMode::NonRecursive)
+                .map_err(|e| format!("cannot watch `{}`: {e}", cache_dir.display()))
+        })
+        .and_then(|()| super::serve::listen(&root, move |q| drop(tx.send(Msg::Question(q)))));
     match listening {
         Ok(socket) => printer.out(&format!(
             "answering `sleeve check`{} on `{}`\n",
@@ -142,7 +144,7 @@ pub fn run(args: Args, printer: &Printer) -> Exit {
         if !asked.is_empty() {
             // Media no event can name (outside the root, hidden) are looked at again, as a
             // one-shot command would.
-            change.paths.extend(session.unreported().iter().cloned());
+            change.paths.extend(session.stale_unreported(&world));
         }
         let mut built = 0;
         if !change.paths.is_empty() {
@@ -263,6 +265,14 @@ fn answer(
     let start = Instant::now();
     if let Some(why) = q.request.refusal() {
         return q.refuse(why);
+    }
+    // A command that stopped waiting runs by itself: building for it too would write the
+    // same output twice at once.
+    if q.abandoned() {
+        screen
+            .printer
+            .out("not answered: the command stopped waiting and ran by itself\n");
+        return;
     }
     if !synced {
         return q.refuse("the watch could not make sure it saw every change".into());

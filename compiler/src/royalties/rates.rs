@@ -522,7 +522,8 @@ pub fn compile(cat: &Catalogue) -> RateTable {
 /// recording's id, ISRC and split rules. An edit that leaves its file's hash the same (a
 /// title, a deal, artwork, credits) cannot change what is written. What contracts, parties,
 /// clients and the label say is not covered: an edit of those is a full check, which
-/// compiles the tables again. The hashes are for one process (`watch`), not for keeping.
+/// compiles the tables again. The hashes (SipHash with fixed keys) are the same for one build
+/// of Sleeve; another toolchain may give others, which only compiles the tables once more.
 pub fn table_inputs(
     cat: &Catalogue,
     only: Option<&BTreeSet<crate::source::FileId>>,

@@ -593,4 +593,54 @@ fn a_stopped_watch_is_passed_over() {
         "{line}"
     );
     signal("-CONT", first.child.id());
+    // Resumed, it does not run the question whose command gave up on it.
+    std::thread::sleep(Duration::from_millis(1000));
+    while let Ok(line) = first.lines.try_recv() {
+        assert!(!line.starts_with("answered"), "{line}");
+    }
+}
+
+/// Media no file-system event can name (here in a hidden folder) keep what was read of them
+/// across unrelated edits, and are looked at again before a question is answered.
+#[test]
+fn unwatched_media_are_looked_at_before_an_answer() {
+    let (dir, cat, out) = example("watch-hidden-media");
+    std::fs::create_dir_all(cat.join(".masters")).expect("mkdir");
+    let hidden = cat.join(".masters/vinterljus.flac");
+    std::fs::rename(cat.join("assets/audio/vinterljus.flac"), &hidden).expect("move");
+    edit(
+        &cat.join("recordings/vinterljus.toml"),
+        "../assets/audio/vinterljus.flac",
+        "../.masters/vinterljus.flac",
+    );
+    let (cat_arg, out_arg) = (cat.to_string_lossy(), out.to_string_lossy());
+    let w = Watch::start(&cat, &["--build", "--out", &out_arg]);
+    w.expect("first check", |b| {
+        b.contains("checked 77 files: no problems")
+    });
+    assert!(w.next_build().starts_with("built 52 of 52 packages"));
+    let run = |args: &[&str]| crate::support::sleeve_at(dir.path(), args, "1735689600");
+    // An unrelated edit, checked and built.
+    edit(
+        &cat.join("releases/night-bus.toml"),
+        "title = \"Night Bus\"",
+        "title = \"Night Bus (Live)\"",
+    );
+    w.expect("edit", |b| b.contains("1 parsed, 76 unchanged"));
+    assert!(w.next_build().starts_with("built 3 of 52 packages"));
+    // The answered build still knows the hidden file: a package of its release deleted by
+    // hand is built again whole.
+    std::fs::remove_dir_all(out.join("spotify/5060987600094")).expect("rm");
+    let asked = run(&["build", &cat_arg, "--out", &out_arg]);
+    assert_eq!(asked.code, 0, "{}", asked.stderr);
+    let fresh = dir.path().join("fresh");
+    let o = crate::build::build_at(dir.path(), &cat, &fresh, "1735689600");
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert_eq!(crate::build::tree(&out), crate::build::tree(&fresh));
+    // The hidden file broken: the answer says so, as the command by itself does.
+    std::fs::write(&hidden, b"not a flac at all").expect("write");
+    let asked = run(&["check", &cat_arg]);
+    let alone = run(&["check", &cat_arg, "--no-watch"]);
+    assert_eq!(asked.code, 1, "{}", asked.stderr);
+    assert_eq!((asked.code, &asked.stderr), (alone.code, &alone.stderr));
 }
