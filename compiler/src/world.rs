@@ -65,6 +65,10 @@ pub trait World: Sync {
     }
     /// Keep what was learnt from a media file at `stamp`, for later runs.
     fn remember_media(&self, _path: &str, _stamp: &str, _known: &crate::lower::KnownMedia) {}
+
+    /// After a check of the whole catalogue: every media file it names (root-relative). A
+    /// store of media facts may forget the others.
+    fn media_in_use(&self, _paths: &std::collections::BTreeSet<&str>) {}
 }
 
 /// Join a root-relative directory and a relative path written in a file, lexically

@@ -337,6 +337,11 @@ pub fn check(
             art.entry(a.path.as_str()).or_default().push((rel, a));
         }
     }
+    // A complete catalogue names every media file in use: what is kept of others can go.
+    if matches!(scope, Scope::All) && !cat.incomplete {
+        let all: BTreeSet<&str> = audio.keys().chain(art.keys()).copied().collect();
+        world.media_in_use(&all);
+    }
     let new_audio = audio
         .keys()
         .filter(|p| !cache.table.audio.contains_key(**p) && !cache.audio_errors.contains_key(**p));

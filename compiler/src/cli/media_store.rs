@@ -130,6 +130,15 @@ impl MediaStore {
         });
     }
 
+    /// Forget the files not in `paths` (every media file a complete catalogue names).
+    pub fn keep_only(&self, paths: &std::collections::BTreeSet<&str>) {
+        self.with(|s| {
+            let before = s.files.len();
+            s.files.retain(|p, _| paths.contains(p.as_str()));
+            s.changed |= s.files.len() != before;
+        });
+    }
+
     /// After `build` hard-linked these files (root-relative paths under `root`): a file
     /// whose stamp differs from the recorded one only in its change time (the link's doing)
     /// is recorded with its new stamp.

@@ -214,6 +214,10 @@ impl World for SystemWorld {
     fn remember_media(&self, path: &str, stamp: &str, known: &crate::lower::KnownMedia) {
         self.media.remember(path, stamp, known);
     }
+
+    fn media_in_use(&self, paths: &std::collections::BTreeSet<&str>) {
+        self.media.keep_only(paths);
+    }
 }
 
 #[cfg(test)]

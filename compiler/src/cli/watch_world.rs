@@ -123,4 +123,8 @@ impl World for WatchWorld {
     fn remember_media(&self, path: &str, stamp: &str, known: &crate::lower::KnownMedia) {
         self.disk.remember_media(path, stamp, known);
     }
+
+    fn media_in_use(&self, paths: &std::collections::BTreeSet<&str>) {
+        self.disk.media_in_use(paths);
+    }
 }

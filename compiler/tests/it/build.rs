@@ -579,3 +579,37 @@ fn media_facts_are_kept_between_runs_until_a_file_changes() {
         .expect("message");
     assert!(xml.contains(real) && !xml.contains(fake));
 }
+
+/// The media store keeps only files the catalogue names: after a check of the whole
+/// catalogue, what is kept of files no longer named is forgotten.
+#[test]
+fn media_store_forgets_files_the_catalogue_no_longer_names() {
+    let dir = Dir::new("media-prune");
+    let cat = dir.path().join("cat");
+    crate::deliver::copy_dir(&repo_root().join("catalog-example"), &cat);
+    let _ = std::fs::remove_dir_all(cat.join(".sleeve-cache"));
+    let check = || {
+        let o = crate::support::sleeve_at(
+            dir.path(),
+            &[std::ffi::OsStr::new("check"), cat.as_os_str()],
+            EPOCH,
+        );
+        assert_eq!(o.code, 0, "{}", o.stderr);
+    };
+    check();
+    let store = cat.join(".sleeve-cache/media.json");
+    let read = || -> serde_json::Value {
+        serde_json::from_str(&std::fs::read_to_string(&store).expect("store")).expect("JSON")
+    };
+    let mut json = read();
+    let kept = json["files"].as_object().expect("files").len();
+    let real = json["files"]["assets/audio/harbour-lights.flac"].clone();
+    assert!(real.is_object(), "{json}");
+    json["files"]["assets/audio/gone.flac"] = real;
+    std::fs::write(&store, serde_json::to_vec(&json).expect("json")).expect("write");
+    check();
+    let json = read();
+    let files = json["files"].as_object().expect("files");
+    assert!(!files.contains_key("assets/audio/gone.flac"), "{json}");
+    assert_eq!(files.len(), kept);
+}
