@@ -776,15 +776,13 @@ fn update_into(
             trash.put(&out.join(name))?;
         }
     }
-    let from = if compiled {
+    let (sources, tables_from) = if compiled {
         (inputs.sources(), inputs.tables_from().to_string())
     } else {
         (manifest.sources.clone(), manifest.tables_from.clone())
     };
-    Ok((
-        finish(out, copy, (tables, from.0, from.1), markers, all)?,
-        rebuilt,
-    ))
+    let from = (tables, sources, tables_from);
+    Ok((finish(out, copy, from, markers, all)?, rebuilt))
 }
 
 /// Whether process `pid` (a decimal string) is running, as far as this system tells.
@@ -1167,8 +1165,7 @@ impl Live {
         let batch = cat
             .dsps
             .values()
-            .any(|d| d.delivery == crate::syntax::dsp::DeliveryMode::Batch)
-            .then(|| crate::build::batch_id(now));
+            .find_map(|d| crate::build::batch_of(d, now));
         let same_batch = self.batch == batch;
         let incremental = judged
             .filter(|_| ours && same_day && same_batch && self.file_hashes.len() == sources.len());

@@ -152,7 +152,7 @@ pub fn ask(root: &Path, request: &Request, printer: &Printer) -> Option<Exit> {
     if !path.exists() {
         return None;
     }
-    let reply = exchange(&path, request).ok()?;
+    let reply = connect(&path).and_then(|s| exchange(s, request)).ok()?;
     if reply.refused.is_some() {
         return None;
     }
@@ -198,13 +198,10 @@ fn connect(path: &Path) -> std::io::Result<Stream> {
     ))
 }
 
-/// Send `request`; wait for the acknowledgement, then the answer.
-fn exchange(path: &Path, request: &Request) -> std::io::Result<Reply> {
-    let mut stream = connect(path)?;
+/// Send `request` on `stream`; wait for the acknowledgement, then the answer.
+fn exchange(mut stream: Stream, request: &Request) -> std::io::Result<Reply> {
     stream.set_read_timeout(Some(ACKNOWLEDGE_WITHIN))?;
-    let mut line = serde_json::to_vec(request).map_err(std::io::Error::other)?;
-    line.push(b'\n');
-    stream.write_all(&line)?;
+    write_line(&mut stream, request)?;
     let mut reader = BufReader::new(stream);
     let mut ack = String::new();
     reader.read_line(&mut ack)?;
@@ -246,15 +243,18 @@ impl Question {
     }
 }
 
+/// Write `value` as one line of JSON.
+fn write_line(stream: &mut Stream, value: &impl serde::Serialize) -> std::io::Result<()> {
+    let mut line = serde_json::to_vec(value).map_err(std::io::Error::other)?;
+    line.push(b'\n');
+    stream.write_all(&line)
+}
+
 /// Write one line of JSON; a client that does not read it within 5 s is given up on.
 /// `false`: it could not be written (the client is gone).
 fn send(stream: &mut Stream, value: &impl serde::Serialize) -> bool {
-    let Ok(mut line) = serde_json::to_vec(value) else {
-        return false;
-    };
-    line.push(b'\n');
     let _ = stream.set_write_timeout(Some(Duration::from_secs(5)));
-    stream.write_all(&line).is_ok()
+    write_line(stream, value).is_ok()
 }
 
 /// What a captured printer wrote, and the exit status, as a reply.
@@ -268,24 +268,24 @@ pub fn reply(printer: &Printer, exit: Exit) -> Reply {
     }
 }
 
-/// Listen for questions about the catalogue at `root`, passing each to `deliver`. `Err`:
-/// why this watch cannot answer (said once; it then watches without answering).
+/// Listen for questions about the catalogue at `root` (its cache folder exists), passing
+/// each to `deliver`. `Err`: why this watch cannot answer (said once; it then watches
+/// without answering).
 pub fn listen(
     root: &Path,
     deliver: impl Fn(Question) + Send + Sync + 'static,
 ) -> Result<PathBuf, String> {
     let path = socket(root);
-    let dir = root.join(super::media_store::FOLDER);
-    super::media_store::ensure_folder(&dir)
-        .map_err(|e| format!("cannot create `{}`: {e}", dir.display()))?;
     if path.exists() {
         let ping = Request::new(Command::Ping, root, Format::Human, false);
         match connect(&path) {
-            Ok(_) if exchange(&path, &ping).is_ok() => {
-                return Err("another `sleeve watch` answers for this catalogue".into());
+            Ok(stream) => {
+                if exchange(stream, &ping).is_ok() {
+                    return Err("another `sleeve watch` answers for this catalogue".into());
+                }
+                // Not acknowledged: the watch holding it is stopped.
             }
-            // A watch that was killed left its socket, or one that is stopped holds it.
-            Ok(_) => {}
+            // A watch that was killed left its socket.
             Err(e) if e.kind() == std::io::ErrorKind::ConnectionRefused => {}
             Err(e) => return Err(format!("cannot use `{}`: {e}", path.display())),
         }

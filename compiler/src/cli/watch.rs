@@ -157,15 +157,7 @@ pub fn run(args: Args, printer: &Printer) -> Exit {
             rechecks += 1;
         }
         for q in asked {
-            answer(
-                &screen,
-                &world,
-                q,
-                synced,
-                (&session, ok),
-                live.as_mut(),
-                built,
-            );
+            answer(&screen, &world, q, synced, &session, live.as_mut(), built);
             world.media_linked(&live.as_mut().map(|l| l.take_linked()).unwrap_or_default());
             // A question may have built (the rate table): it is counted once.
             built = 0;
@@ -257,7 +249,7 @@ fn answer(
     world: &WatchWorld,
     q: super::serve::Question,
     synced: bool,
-    (session, ok): (&Session, bool),
+    session: &Session,
     live: Option<&mut super::build::Live>,
     built: usize,
 ) {
@@ -296,7 +288,7 @@ fn answer(
                 return q.refuse("this watch does not build into that folder".into());
             };
             super::check::show(diagnostics, sources, &root, format, &printer, false);
-            let exit = if errors > 0 || !ok {
+            let exit = if errors > 0 {
                 super::build::nothing_built(&printer)
             } else {
                 let none = BTreeSet::new();

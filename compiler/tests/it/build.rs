@@ -497,11 +497,7 @@ fn tree_of_fresh_build() -> String {
 /// modification time set back, or rewriting it, brings the real MD5 back.
 #[test]
 fn media_facts_are_kept_between_runs_until_a_file_changes() {
-    let dir = Dir::new("media-cache");
-    let cat = dir.path().join("cat");
-    crate::deliver::copy_dir(&repo_root().join("catalog-example"), &cat);
-    let _ = std::fs::remove_dir_all(cat.join(".sleeve-cache"));
-    let out = dir.path().join("out");
+    let (dir, cat, out) = crate::support::example("media-cache");
     let o = build_at(dir.path(), &cat, &out, EPOCH);
     assert_eq!(o.code, 0, "{}", o.stderr);
     let store = cat.join(".sleeve-cache/media.json");
@@ -584,10 +580,7 @@ fn media_facts_are_kept_between_runs_until_a_file_changes() {
 /// catalogue, what is kept of files no longer named is forgotten.
 #[test]
 fn media_store_forgets_files_the_catalogue_no_longer_names() {
-    let dir = Dir::new("media-prune");
-    let cat = dir.path().join("cat");
-    crate::deliver::copy_dir(&repo_root().join("catalog-example"), &cat);
-    let _ = std::fs::remove_dir_all(cat.join(".sleeve-cache"));
+    let (dir, cat, _out) = crate::support::example("media-prune");
     let check = || {
         let o = crate::support::sleeve_at(
             dir.path(),

@@ -10,6 +10,16 @@ pub fn repo_root() -> PathBuf {
         .to_path_buf()
 }
 
+/// catalog-example copied into a fresh folder (without its build output and media store,
+/// which `copy_dir` leaves out): the folder, the catalogue and an output folder beside it.
+pub fn example(tag: &str) -> (crate::cli::tempdir::Dir, PathBuf, PathBuf) {
+    let dir = crate::cli::tempdir::Dir::new(tag);
+    let cat = dir.path().join("cat");
+    crate::deliver::copy_dir(&repo_root().join("catalog-example"), &cat);
+    let out = dir.path().join("out");
+    (dir, cat, out)
+}
+
 pub struct Output {
     pub code: i32,
     pub stdout: String,

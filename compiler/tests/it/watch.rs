@@ -124,17 +124,6 @@ impl Drop for Watch {
     }
 }
 
-/// catalog-example copied into a fresh folder, without its build output: the folder, the
-/// catalogue and an output folder beside it.
-fn example(tag: &str) -> (Dir, std::path::PathBuf, std::path::PathBuf) {
-    let dir = Dir::new(tag);
-    let cat = dir.path().join("cat");
-    crate::deliver::copy_dir(&crate::support::repo_root().join("catalog-example"), &cat);
-    let _ = std::fs::remove_dir_all(cat.join("out"));
-    let out = dir.path().join("out");
-    (dir, cat, out)
-}
-
 /// Save `file` with `from` replaced by `to` (which must be there).
 fn edit(file: &Path, from: &str, to: &str) {
     let text = std::fs::read_to_string(file).expect("read");
@@ -306,7 +295,7 @@ fn watch_checks_recording_edits_incrementally_and_party_edits_in_full() {
 /// packages, and the output equals a fresh build of the edited catalogue.
 #[test]
 fn watch_build_rebuilds_what_an_edit_changes() {
-    let (dir, cat, out) = example("watch-build");
+    let (dir, cat, out) = crate::support::example("watch-build");
     let out_arg = out.to_string_lossy().into_owned();
     let w = Watch::start(&cat, &["--build", "--out", &out_arg]);
     let first = w.expect("first build", |b| {
@@ -370,7 +359,7 @@ fn watch_build_rebuilds_what_an_edit_changes() {
 
 #[test]
 fn one_shot_check_and_build_ask_a_running_watch() {
-    let (dir, cat, out) = example("watch-serve");
+    let (dir, cat, out) = crate::support::example("watch-serve");
     let (cat_arg, out_arg) = (cat.to_string_lossy(), out.to_string_lossy());
     // The watch waits 5 s of quiet before it checks on its own: what the answers below
     // show, they show because the question made it catch up at once.
@@ -501,7 +490,7 @@ fn alone_check(
 /// does the same.
 #[test]
 fn watch_build_keeps_a_batch_whole_on_the_real_clock() {
-    let (_dir, cat, out) = example("watch-batch");
+    let (_dir, cat, out) = crate::support::example("watch-batch");
     let out_arg = out.to_string_lossy();
     let w = Watch::start_at(&cat, &["--build", "--out", &out_arg], None);
     w.expect("first check", |b| b.contains("checked 77 files"));
@@ -604,7 +593,7 @@ fn a_stopped_watch_is_passed_over() {
 /// across unrelated edits, and are looked at again before a question is answered.
 #[test]
 fn unwatched_media_are_looked_at_before_an_answer() {
-    let (dir, cat, out) = example("watch-hidden-media");
+    let (dir, cat, out) = crate::support::example("watch-hidden-media");
     std::fs::create_dir_all(cat.join(".masters")).expect("mkdir");
     let hidden = cat.join(".masters/vinterljus.flac");
     std::fs::rename(cat.join("assets/audio/vinterljus.flac"), &hidden).expect("move");
