@@ -87,10 +87,90 @@ pub fn package_for(
     dsp: &Dsp,
     rel: &crate::model::Release,
 ) -> Option<Package> {
-    let msg = lowering.message(rel, dsp)?;
-    let batch = batch_of(dsp, lowering.now);
+    packages_of(lowering, rel, &[dsp]).pop()
+}
+
+/// [`units`] gathered by release, in order of each release's first unit: what
+/// [`packages_of`] takes.
+pub fn by_release<'c>(
+    units: &[(&'c Dsp, &'c crate::model::Release)],
+) -> Vec<(&'c crate::model::Release, Vec<&'c Dsp>)> {
+    let mut at: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    let mut out: Vec<(&crate::model::Release, Vec<&Dsp>)> = Vec::new();
+    for (dsp, rel) in units {
+        let i = *at.entry(rel.id.value.as_str()).or_insert_with(|| {
+            out.push((rel, Vec::new()));
+            out.len() - 1
+        });
+        if let Some((_, dsps)) = out.get_mut(i) {
+            dsps.push(dsp);
+        }
+    }
+    out
+}
+
+/// The packages of `rel` for those of `dsps` a deal names, in that order: what
+/// [`package_for`] gives for each, with the release lowered once and its lists written once
+/// per ERN version (a release's messages differ by DSP only in header and deals).
+pub fn packages_of(
+    lowering: &Lowering<'_>,
+    rel: &crate::model::Release,
+    dsps: &[&Dsp],
+) -> Vec<Package> {
     let today = crate::model::date::Date::from_unix(lowering.now);
-    Some(package(dsp, rel, &msg, batch.as_deref(), today))
+    let mut shared: Option<(crate::lower::Shared, Vec<(String, String)>)> = None;
+    let mut lists = crate::ddex::Lists::default();
+    let mut out = Vec::new();
+    for dsp in dsps {
+        let deals = crate::lower::lowered_deals(rel, &dsp.id.value);
+        if deals.is_empty() {
+            continue;
+        }
+        let (shared, resources) = shared.get_or_insert_with(|| {
+            let shared = lowering.shared(rel);
+            let resources = resources(&shared.body);
+            (shared, resources)
+        });
+        let hash = shared.content_hash(dsp.party_id.as_str(), &deals);
+        let header = lowering.header(rel, dsp, &hash);
+        // 4.3 or 4.3.2, as the profile asks, or 3.8.2 (docs/ddex.md).
+        let xml = crate::ddex::write_parts(&header, &shared.body, &deals, dsp.ern, &mut lists);
+        let upc = rel.upc.value.as_str().to_string();
+        out.push(Package {
+            dsp: dsp.id.value.clone(),
+            release: rel.id.value.clone(),
+            folder: folder(dsp, rel, batch_of(dsp, lowering.now).as_deref()),
+            xml_name: format!("{upc}.xml"),
+            upc,
+            xml,
+            resources: resources.clone(),
+            message_id: header.message_id,
+            content_hash: hash,
+            takedown: crate::message::deals_ended(&deals, today),
+        });
+    }
+    out
+}
+
+/// The files a message's technical details name: (path relative to the package folder,
+/// root-relative source), sorted.
+fn resources(body: &crate::message::Body) -> Vec<(String, String)> {
+    let mut resources: Vec<(String, String)> = body
+        .sound_recordings
+        .iter()
+        .filter_map(|r| {
+            r.technical
+                .as_ref()
+                .map(|t| (t.file.uri.clone(), t.file.source.clone()))
+        })
+        .chain(body.images.iter().filter_map(|i| {
+            i.technical
+                .as_ref()
+                .map(|t| (t.file.uri.clone(), t.file.source.clone()))
+        }))
+        .collect();
+    resources.sort();
+    resources
 }
 
 /// SHA-256 of each source file's text, by [`FileId`](crate::source::FileId) (on all cores).
@@ -191,45 +271,86 @@ fn folder(dsp: &Dsp, rel: &crate::model::Release, batch: Option<&str>) -> String
     }
 }
 
-fn package(
-    dsp: &Dsp,
-    rel: &crate::model::Release,
-    msg: &crate::message::Message,
-    batch: Option<&str>,
-    today: crate::model::date::Date,
-) -> Package {
-    let upc = rel.upc.value.as_str().to_string();
-    let folder = folder(dsp, rel, batch);
-    // 4.3 or 4.3.2, as the profile asks; 3.8.2 is not written yet and gets 4.3
-    // (see docs/ddex.md).
-    let xml = crate::ddex::write(msg, dsp.ern);
-    let mut resources: Vec<(String, String)> = msg
-        .body
-        .sound_recordings
-        .iter()
-        .filter_map(|r| {
-            r.technical
-                .as_ref()
-                .map(|t| (t.file.uri.clone(), t.file.source.clone()))
-        })
-        .chain(msg.body.images.iter().filter_map(|i| {
-            i.technical
-                .as_ref()
-                .map(|t| (t.file.uri.clone(), t.file.source.clone()))
-        }))
-        .collect();
-    resources.sort();
-    let takedown = msg.body.all_deals_ended(today);
-    Package {
-        dsp: dsp.id.value.clone(),
-        release: rel.id.value.clone(),
-        folder,
-        xml_name: format!("{upc}.xml"),
-        upc,
-        xml,
-        resources,
-        message_id: msg.header.message_id.clone(),
-        content_hash: msg.content_hash.clone(),
-        takedown,
+#[cfg(test)]
+mod tests {
+    use crate::world::MemoryWorld;
+
+    /// A release lowered once for all its DSPs gives, for each, the package it gets alone:
+    /// the same bytes, ids, hashes and resources (the golden files pin the latter).
+    #[test]
+    fn shared_lowering_gives_each_dsps_package() {
+        let world = MemoryWorld::example().with_now(1_767_225_600); // 2026-01-01
+        same_packages(&world);
+        // DSPs taking other ERN versions: each version's lists are written apart.
+        let mut mixed = world.clone();
+        for (file, version) in [("dsps/joox.toml", "4.3.2"), ("dsps/deezer.toml", "3.8.2")] {
+            let text = String::from_utf8(crate::world::World::read(&world, file).expect("read"))
+                .expect("UTF-8");
+            assert!(text.contains("ern = \"4.3\""));
+            mixed.insert(
+                file,
+                text.replace("ern = \"4.3\"", &format!("ern = \"{version}\"")),
+            );
+        }
+        same_packages(&mixed);
+    }
+
+    fn same_packages(world: &MemoryWorld) {
+        let checked = crate::check_catalogue(world);
+        assert!(!checked.diagnostics.has_errors());
+        let cat = &checked.catalogue;
+        let label = cat.label.as_ref().expect("label");
+        let lowering = super::Lowering {
+            cat,
+            label,
+            media: &checked.media,
+            now: 1_767_225_600,
+            sequence: 0,
+        };
+        let units = super::units(cat);
+        let groups = super::by_release(&units);
+        assert!(groups.iter().any(|(_, dsps)| dsps.len() > 1));
+        let mut n = 0;
+        for (rel, dsps) in &groups {
+            let together = super::packages_of(&lowering, rel, dsps);
+            let alone: Vec<_> = dsps
+                .iter()
+                .filter_map(|d| super::package_for(&lowering, d, rel))
+                .collect();
+            assert_eq!(together.len(), alone.len());
+            for (t, a) in together.iter().zip(&alone) {
+                assert_eq!(t.xml, a.xml, "{} for {}", t.release, t.dsp);
+                assert_eq!(
+                    (
+                        &t.folder,
+                        &t.message_id,
+                        &t.content_hash,
+                        &t.resources,
+                        t.takedown
+                    ),
+                    (
+                        &a.folder,
+                        &a.message_id,
+                        &a.content_hash,
+                        &a.resources,
+                        a.takedown
+                    )
+                );
+                // And the message `plan` and `apply` lower gives the same hash and id.
+                let dsp = cat.dsps.get(&t.dsp).expect("dsp");
+                let m = lowering.message(rel, dsp).expect("a deal");
+                assert_eq!(
+                    (&m.content_hash, &m.header.message_id),
+                    (&t.content_hash, &t.message_id)
+                );
+                assert_eq!(
+                    m.content_hash,
+                    crate::lower::content_hash(&(&dsp.party_id.as_str(), &m.body))
+                );
+                assert_eq!(crate::ddex::write(&m, dsp.ern), t.xml);
+                n += 1;
+            }
+        }
+        assert_eq!(n, units.len());
     }
 }

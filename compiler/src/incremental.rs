@@ -607,29 +607,8 @@ mod tests {
     use crate::world::MemoryWorld;
 
     /// `catalog-example`, with one release file declaring its recordings inline, in memory.
-    #[allow(
-        clippy::disallowed_methods,
-        reason = "the test reads the example catalogue"
-    )]
     fn example() -> MemoryWorld {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../catalog-example");
-        let mut world = MemoryWorld::new();
-        let mut stack = vec![root.clone()];
-        while let Some(dir) = stack.pop() {
-            for e in std::fs::read_dir(&dir).expect("read catalog-example") {
-                let path = e.expect("entry").path();
-                let rel = path.strip_prefix(&root).expect("under root");
-                let rel = rel.to_string_lossy().replace('\\', "/");
-                if rel.starts_with("out") || rel.starts_with('.') {
-                    continue;
-                }
-                if path.is_dir() {
-                    stack.push(path);
-                } else {
-                    world.insert(&rel, std::fs::read(&path).expect("read"));
-                }
-            }
-        }
+        let mut world = MemoryWorld::example();
         world.insert(
             "releases/inline/tide-tables.toml",
             r#"upc = "5060987600995"

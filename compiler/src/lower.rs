@@ -52,6 +52,14 @@ pub fn deals_for<'a>(rel: &'a Release, dsp: &str) -> Vec<&'a Deal> {
         .collect()
 }
 
+/// The DDEX deals of `rel` for `dsp` (empty when no deal names it).
+pub fn lowered_deals(rel: &Release, dsp: &str) -> Vec<MsgDeal> {
+    deals_for(rel, dsp)
+        .into_iter()
+        .flat_map(lower_deal)
+        .collect()
+}
+
 /// `YYYY-MM-DDThh:mm:ssZ` of a Unix time.
 pub fn timestamp(secs: i64) -> String {
     let d = Date::from_unix(secs);
@@ -61,17 +69,6 @@ pub fn timestamp(secs: i64) -> String {
 
 /// Hex SHA-256 of anything serialisable (its JSON form).
 pub fn content_hash<T: serde::Serialize>(value: &T) -> String {
-    /// The JSON goes straight into the hash, never into memory: a message body is tens of KB.
-    struct Hashing(Sha256);
-    impl std::io::Write for Hashing {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            sha2::Digest::update(&mut self.0, buf);
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
     let mut h = Hashing(Sha256::new());
     // Serializing these plain data types cannot fail; a failure would hash what was written.
     let mut w = std::io::BufWriter::with_capacity(8192, &mut h);
@@ -79,6 +76,19 @@ pub fn content_hash<T: serde::Serialize>(value: &T) -> String {
     let _ = std::io::Write::flush(&mut w);
     drop(w);
     hex(&h.0.finalize())
+}
+
+/// The JSON goes straight into the hash, never into memory: a message body is tens of KB.
+struct Hashing(Sha256);
+
+impl std::io::Write for Hashing {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        sha2::Digest::update(&mut self.0, buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 pub fn hex(bytes: &[u8]) -> String {
@@ -191,22 +201,73 @@ pub struct Lowering<'a> {
     pub sequence: u64,
 }
 
+/// What every DSP's message about one release says alike: the body without deals, and the
+/// JSON the content hash reads it as up to its deals (`…,"deals":`). Lowered once per release
+/// however many DSPs get it; [`Lowering::header`] and the DSP's deals complete a message.
+#[derive(Debug, Clone)]
+pub struct Shared {
+    /// `deals` empty.
+    pub body: Body,
+    json: Vec<u8>,
+}
+
+impl Shared {
+    /// The content hash of the message with `deals` to the DSP of DPID `recipient`: the same
+    /// as [`content_hash`] of `(recipient, body)` with the deals in the body (the hash that
+    /// `plan` compares with what was delivered), without serialising the shared part again.
+    pub fn content_hash(&self, recipient: &str, deals: &[MsgDeal]) -> String {
+        let mut h = Hashing(Sha256::new());
+        let mut w = std::io::BufWriter::with_capacity(8192, &mut h);
+        // As `content_hash(&(recipient, &body))`: `["<recipient>",{<body>}]`.
+        let _ = std::io::Write::write_all(&mut w, b"[");
+        let _ = serde_json::to_writer(&mut w, recipient);
+        let _ = std::io::Write::write_all(&mut w, b",");
+        let _ = std::io::Write::write_all(&mut w, &self.json);
+        let _ = serde_json::to_writer(&mut w, deals);
+        let _ = std::io::Write::write_all(&mut w, b"}]");
+        let _ = std::io::Write::flush(&mut w);
+        drop(w);
+        hex(&h.0.finalize())
+    }
+}
+
 impl Lowering<'_> {
     /// The message for `rel` to `dsp`, or `None` when no deal of the release names the DSP.
     pub fn message(&self, rel: &Release, dsp: &Dsp) -> Option<Message> {
-        let deals = deals_for(rel, &dsp.id.value);
+        let deals = lowered_deals(rel, &dsp.id.value);
         if deals.is_empty() {
             return None;
         }
-        let body = self.body(rel, &deals);
-        Some(self.wrap(Kind::NewRelease, rel, dsp, body))
+        Some(self.assemble(self.shared(rel), rel, dsp, deals))
     }
 
     /// The same release restated with no deals: a takedown for a DSP that no deal names any
     /// more (used by `plan` when the DSP received the release before).
     pub fn takedown(&self, rel: &Release, dsp: &Dsp) -> Message {
-        let body = self.body(rel, &[]);
-        self.wrap(Kind::NewRelease, rel, dsp, body)
+        self.assemble(self.shared(rel), rel, dsp, Vec::new())
+    }
+
+    fn assemble(&self, shared: Shared, rel: &Release, dsp: &Dsp, deals: Vec<MsgDeal>) -> Message {
+        let hash = shared.content_hash(dsp.party_id.as_str(), &deals);
+        let header = self.header(rel, dsp, &hash);
+        let mut body = shared.body;
+        body.deals = deals;
+        Message {
+            kind: Kind::NewRelease,
+            header,
+            body,
+            content_hash: hash,
+        }
+    }
+
+    /// What `rel`'s messages say alike for every DSP.
+    pub fn shared(&self, rel: &Release) -> Shared {
+        let body = self.body(rel);
+        // Serialising these plain data types cannot fail.
+        let mut json = serde_json::to_vec(&body).unwrap_or_default();
+        // `…,"deals":[]}` without its empty deals and the closing brace.
+        json.truncate(json.len().saturating_sub(3));
+        Shared { body, json }
     }
 
     /// A `PurgeReleaseMessage` for a release that left the catalogue, from what the DSP was
@@ -242,11 +303,11 @@ impl Lowering<'_> {
         crate::ddex::purge(&header, &self.label.language, &purge, dsp.ern)
     }
 
-    fn wrap(&self, kind: Kind, rel: &Release, dsp: &Dsp, body: Body) -> Message {
-        let hash = content_hash(&(&dsp.party_id.as_str(), &body));
+    /// The header of `rel`'s message to `dsp` whose content hashes to `hash`.
+    pub fn header(&self, rel: &Release, dsp: &Dsp, hash: &str) -> Header {
         // The id also covers the clock, so content that returns to an earlier state is
         // still a new message; `content_hash` alone is what `plan` compares.
-        let id = content_hash(&(&hash, self.now, self.sequence));
+        let id = content_hash(&(hash, self.now, self.sequence));
         let sent_on_behalf_of = match &rel.owner {
             Owner::Client(c) => self.cat.clients.get(c).and_then(|c| {
                 c.party_id.as_ref().map(|p| MessageParty {
@@ -256,30 +317,26 @@ impl Lowering<'_> {
             }),
             _ => None,
         };
-        Message {
-            kind,
-            header: Header {
-                thread_id: rel.upc.value.as_str().to_string(),
-                message_id: format!("SLV-{}", id.get(..24).unwrap_or(&id)),
-                sender: MessageParty {
-                    dpid: self.label.party_id.as_str().to_string(),
-                    name: self.label.name.clone(),
-                },
-                sent_on_behalf_of,
-                recipient: MessageParty {
-                    dpid: dsp.party_id.as_str().to_string(),
-                    name: dsp.name.clone(),
-                },
-                created: timestamp(self.now),
-                test: dsp.test,
-                update: false,
+        Header {
+            thread_id: rel.upc.value.as_str().to_string(),
+            message_id: format!("SLV-{}", id.get(..24).unwrap_or(&id)),
+            sender: MessageParty {
+                dpid: self.label.party_id.as_str().to_string(),
+                name: self.label.name.clone(),
             },
-            body,
-            content_hash: hash,
+            sent_on_behalf_of,
+            recipient: MessageParty {
+                dpid: dsp.party_id.as_str().to_string(),
+                name: dsp.name.clone(),
+            },
+            created: timestamp(self.now),
+            test: dsp.test,
+            update: false,
         }
     }
 
-    fn body(&self, rel: &Release, deals: &[&Deal]) -> Body {
+    /// The body of `rel`'s messages without deals.
+    fn body(&self, rel: &Release) -> Body {
         let cat = self.cat;
         let label = self.label;
         let (label_name, owner) = brand(cat, label, rel);
@@ -496,8 +553,6 @@ impl Lowering<'_> {
             ipi: None,
         });
 
-        let msg_deals = deals.iter().flat_map(|d| lower_deal(d)).collect();
-
         let single = rel.kind.value == ReleaseKind::Single && recordings.len() == 1;
         Body {
             language: label.language.clone(),
@@ -539,7 +594,7 @@ impl Lowering<'_> {
                 cover,
             },
             track_releases,
-            deals: msg_deals,
+            deals: Vec::new(),
         }
     }
 }

@@ -225,13 +225,18 @@ impl Body {
     /// Every deal has ended before `today` (none is live or to come): the message takes the
     /// release down.
     pub fn all_deals_ended(&self, today: crate::model::date::Date) -> bool {
-        self.deals.iter().all(|d| {
-            d.end
-                .as_deref()
-                .and_then(crate::model::date::Date::parse)
-                .is_some_and(|e| e < today)
-        })
+        deals_ended(&self.deals, today)
     }
+}
+
+/// Every one of `deals` has ended before `today` ([`Body::all_deals_ended`]).
+pub fn deals_ended(deals: &[Deal], today: crate::model::date::Date) -> bool {
+    deals.iter().all(|d| {
+        d.end
+            .as_deref()
+            .and_then(crate::model::date::Date::parse)
+            .is_some_and(|e| e < today)
+    })
 }
 
 /// A purge: remove the release and its files.

@@ -141,6 +141,35 @@ impl MemoryWorld {
         self.dirs.push(path.to_string());
         self
     }
+
+    /// `catalog-example` in memory (without its `out/` and hidden folders), for unit tests.
+    #[cfg(test)]
+    #[allow(
+        clippy::disallowed_methods,
+        clippy::unwrap_used,
+        reason = "the test reads the example catalogue"
+    )]
+    pub fn example() -> MemoryWorld {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../catalog-example");
+        let mut world = MemoryWorld::new();
+        let mut stack = vec![root.clone()];
+        while let Some(dir) = stack.pop() {
+            for e in std::fs::read_dir(&dir).expect("read catalog-example") {
+                let path = e.expect("entry").path();
+                let rel = path.strip_prefix(&root).expect("under root");
+                let rel = rel.to_string_lossy().replace('\\', "/");
+                if rel.starts_with("out") || rel.starts_with('.') {
+                    continue;
+                }
+                if path.is_dir() {
+                    stack.push(path);
+                } else {
+                    world.insert(&rel, std::fs::read(&path).expect("read"));
+                }
+            }
+        }
+        world
+    }
 }
 
 impl World for MemoryWorld {

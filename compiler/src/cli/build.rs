@@ -841,45 +841,47 @@ fn write_into(
         .map_or(1, |n| n.get())
         .clamp(1, 8);
     let total = units.len();
+    // A worker takes a release with all its DSPs: lowered once, its lists written once.
+    let groups = crate::build::by_release(units);
     std::thread::scope(|s| {
         for _ in 0..threads {
             s.spawn(|| {
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some((dsp, rel)) = units.get(i) else {
+                    let Some((rel, dsps)) = groups.get(i) else {
                         break;
                     };
                     if failure.lock().is_ok_and(|f| f.is_some()) {
                         break;
                     }
-                    let Some(p) = crate::build::package_for(lowering, dsp, rel) else {
-                        continue;
-                    };
-                    match write_package(&p, root, dir, copy, &placed) {
-                        Ok(()) => {
-                            if let Ok(mut r) = results.lock() {
-                                r.push(Written {
-                                    dsp: p.dsp.clone(),
-                                    release: p.release.clone(),
-                                    upc: p.upc.clone(),
-                                    folder: p.folder.clone(),
-                                    message_id: p.message_id.clone(),
-                                    content_hash: p.content_hash.clone(),
-                                    takedown: p.takedown,
-                                    resources: p.resources.len(),
-                                    input: inputs.input(dsp, rel),
-                                });
-                            }
-                        }
-                        Err(e) => {
+                    for p in crate::build::packages_of(lowering, rel, dsps) {
+                        if let Err(e) = write_package(&p, root, dir, copy, &placed) {
                             if let Ok(mut f) = failure.lock() {
                                 f.get_or_insert(e);
                             }
+                            break;
                         }
-                    }
-                    let n = done.fetch_add(1, Ordering::Relaxed) + 1;
-                    if printer.stderr_is_tty && (n % 500 == 0 || n == total) {
-                        printer.err(&format!("\r  building {n}/{total} packages"));
+                        let Some(dsp) = dsps.iter().find(|d| d.id.value == p.dsp) else {
+                            continue;
+                        };
+                        let written = Written {
+                            input: inputs.input(dsp, rel),
+                            resources: p.resources.len(),
+                            dsp: p.dsp,
+                            release: p.release,
+                            upc: p.upc,
+                            folder: p.folder,
+                            message_id: p.message_id,
+                            content_hash: p.content_hash,
+                            takedown: p.takedown,
+                        };
+                        if let Ok(mut r) = results.lock() {
+                            r.push(written);
+                        }
+                        let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+                        if printer.stderr_is_tty && (n % 500 == 0 || n == total) {
+                            printer.err(&format!("\r  building {n}/{total} packages"));
+                        }
                     }
                 }
             });
@@ -913,16 +915,22 @@ impl Placed {
     /// limit of links to one file, 65,000 on ext4: one cover or audio file shared by many
     /// releases reaches it), `src` is copied once and later resources are linked to that
     /// copy, so a build copies each source file at most once per limit reached.
-    /// `key`: the source's root-relative path.
+    /// `key`: the source's root-relative path. A `dest` already there (placed by the build this
+    /// one updates) is kept.
     fn link(&self, src: &Path, key: &str, dest: &Path) -> Result<(), String> {
         let base = self.bases.lock().ok().and_then(|b| b.get(src).cloned());
-        if std::fs::hard_link(base.as_deref().unwrap_or(src), dest).is_ok() {
-            if base.is_none()
-                && let Ok(mut l) = self.linked.lock()
-            {
-                l.push(key.to_string());
+        match std::fs::hard_link(base.as_deref().unwrap_or(src), dest) {
+            Ok(()) => {
+                if base.is_none()
+                    && let Ok(mut l) = self.linked.lock()
+                {
+                    l.push(key.to_string());
+                }
+                return Ok(());
             }
-            return Ok(());
+            // Placed by an earlier build this one updates: kept, as the folder is.
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Ok(()),
+            Err(_) => {}
         }
         // One thread at a time from here: another may have made the copy meanwhile.
         let mut bases = self
@@ -967,10 +975,7 @@ fn write_package(
                 std::fs::create_dir_all(&store).map_err(|e| io_err(&store, e))?;
                 for (rel, source) in &p.resources {
                     let name = rel.trim_start_matches("resources/");
-                    let dest = store.join(name);
-                    if !dest.exists() {
-                        placed.link(&root.join(source), source, &dest)?;
-                    }
+                    placed.link(&root.join(source), source, &store.join(name))?;
                 }
             }
             // A link to a folder another thread may still be filling: the build only

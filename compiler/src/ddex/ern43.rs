@@ -249,16 +249,56 @@ pub fn write_as(m: &Message, d: Dialect) -> Vec<u8> {
 }
 
 fn new_release(m: &Message, d: Dialect) -> Vec<u8> {
-    let b = &m.body;
-    let sender = m.header.sender.dpid.as_str();
-    let recipient = m.header.recipient.dpid.as_str();
+    new_release_with(&m.header, &m.body, &m.body.deals, d, &mut None)
+}
+
+/// A `NewReleaseMessage` of `header`, `b` and `deals` (`b.deals` is not read). `lists`: the
+/// party, resource and release lists as another DSP's message about the same release wrote
+/// them (same sender, same dialect: [`super::Lists`] keys them), spliced in; or `None`, and
+/// they are written and kept there.
+pub(super) fn new_release_with(
+    h: &Header,
+    b: &crate::message::Body,
+    deals: &[Deal],
+    d: Dialect,
+    lists: &mut Option<Vec<u8>>,
+) -> Vec<u8> {
     let mut x = Xml::new();
     x.open(
         "ern:NewReleaseMessage",
         &root_attrs(d, Some(b.profile), &b.language),
     );
-    header(&mut x, &m.header);
+    header(&mut x, h);
+    // After `</MessageHeader>` as after `</ReleaseList>`: a closing tag one level deep.
+    match lists {
+        Some(bytes) => x.splice(bytes),
+        None => {
+            let start = x.len();
+            release_lists(&mut x, b, &h.sender.dpid, d);
+            *lists = Some(x.written_since(start));
+        }
+    }
+    // No deals: a takedown, which the standard writes as no DealList at all.
+    if !deals.is_empty() {
+        x.open("DealList", &[]);
+        x.open("ReleaseDeal", &[]);
+        x.text("DealReleaseReference", &b.release.reference);
+        for t in &b.track_releases {
+            x.text("DealReleaseReference", &t.reference);
+        }
+        for deal_ in deals {
+            deal(&mut x, deal_, &h.recipient.dpid);
+        }
+        x.close("ReleaseDeal");
+        x.close("DealList");
+    }
+    x.close("ern:NewReleaseMessage");
+    x.finish()
+}
 
+/// `PartyList`, `ResourceList` and `ReleaseList`: everything a release's messages say alike
+/// for every DSP.
+fn release_lists(x: &mut Xml, b: &crate::message::Body, sender: &str, d: Dialect) {
     x.open("PartyList", &[]);
     for p in &b.parties {
         x.open("Party", &[]);
@@ -287,7 +327,7 @@ fn new_release(m: &Message, d: Dialect) -> Vec<u8> {
         x.open("ResourceId", &[]);
         x.text("ISRC", &r.isrc);
         x.close("ResourceId");
-        copyright(&mut x, "PLine", "PLineText", &r.p_line);
+        copyright(x, "PLine", "PLineText", &r.p_line);
         if let Some(t) = &r.technical {
             x.open("TechnicalDetails", &[]);
             x.text("TechnicalResourceDetailsReference", &t.reference);
@@ -302,7 +342,7 @@ fn new_release(m: &Message, d: Dialect) -> Vec<u8> {
             );
             x.text("BitsPerSample", &t.bits_per_sample.to_string());
             x.text("Duration", &iso_duration(t.duration_ms));
-            hash_file(&mut x, &t.file);
+            hash_file(x, &t.file);
             x.close("DeliveryFile");
             x.close("TechnicalDetails");
         }
@@ -312,14 +352,14 @@ fn new_release(m: &Message, d: Dialect) -> Vec<u8> {
             x.text("ISWC", iswc);
             x.close("WorkId");
         }
-        display_title(&mut x, &r.title, r.version.as_deref());
-        display_artists(&mut x, &r.display_artist_name, &r.display_artists);
+        display_title(x, &r.title, r.version.as_deref());
+        display_artists(x, &r.display_artist_name, &r.display_artists);
         for (i, c) in r.contributors.iter().enumerate() {
             let seq = (i + 1).to_string();
             x.open("Contributor", &[("SequenceNumber", &seq)]);
             x.text("ContributorPartyReference", &c.party);
             for role in &c.roles {
-                d.role(&mut x, role);
+                d.role(x, role);
             }
             x.close("Contributor");
         }
@@ -345,8 +385,8 @@ fn new_release(m: &Message, d: Dialect) -> Vec<u8> {
         if let Some(t) = &img.technical {
             x.open("TechnicalDetails", &[]);
             x.text("TechnicalResourceDetailsReference", &t.reference);
-            image_format(&mut x, t);
-            hash_file(&mut x, &t.file);
+            image_format(x, t);
+            hash_file(x, &t.file);
             x.close("TechnicalDetails");
         }
         x.close("Image");
@@ -358,16 +398,16 @@ fn new_release(m: &Message, d: Dialect) -> Vec<u8> {
     x.open("Release", &[]);
     x.text("ReleaseReference", &rel.reference);
     x.text("ReleaseType", rel.release_type);
-    release_id(&mut x, &rel.id, sender);
-    display_title(&mut x, &rel.title, rel.version.as_deref());
-    display_artists(&mut x, &rel.display_artist_name, &rel.display_artists);
+    release_id(x, &rel.id, sender);
+    display_title(x, &rel.title, rel.version.as_deref());
+    display_artists(x, &rel.display_artist_name, &rel.display_artists);
     x.text_with(
         "ReleaseLabelReference",
         &[("ApplicableTerritoryCode", "Worldwide")],
         &rel.label_party,
     );
-    copyright(&mut x, "PLine", "PLineText", &rel.p_line);
-    copyright(&mut x, "CLine", "CLineText", &rel.c_line);
+    copyright(x, "PLine", "PLineText", &rel.p_line);
+    copyright(x, "CLine", "CLineText", &rel.c_line);
     x.text("Duration", &iso_duration(rel.duration_ms));
     x.open(d.genre(), &[("ApplicableTerritoryCode", "Worldwide")]);
     x.text("GenreText", &rel.genre);
@@ -404,7 +444,7 @@ fn new_release(m: &Message, d: Dialect) -> Vec<u8> {
     if rel.discs.len() == 1 {
         x.text("SequenceNumber", "1");
         for (i, r) in rel.discs.iter().flatten().enumerate() {
-            item(&mut x, i + 1, r);
+            item(x, i + 1, r);
         }
     } else {
         for (d, disc) in rel.discs.iter().enumerate() {
@@ -412,7 +452,7 @@ fn new_release(m: &Message, d: Dialect) -> Vec<u8> {
             x.open("ResourceGroup", &[("ResourceGroupType", "Component")]);
             x.text("SequenceNumber", &(d + 1).to_string());
             for (i, r) in disc.iter().enumerate() {
-                item(&mut x, i + 1, r);
+                item(x, i + 1, r);
             }
             x.close("ResourceGroup");
         }
@@ -441,23 +481,6 @@ fn new_release(m: &Message, d: Dialect) -> Vec<u8> {
         x.close("TrackRelease");
     }
     x.close("ReleaseList");
-
-    // No deals: a takedown, which the standard writes as no DealList at all.
-    if !b.deals.is_empty() {
-        x.open("DealList", &[]);
-        x.open("ReleaseDeal", &[]);
-        x.text("DealReleaseReference", &rel.reference);
-        for t in &b.track_releases {
-            x.text("DealReleaseReference", &t.reference);
-        }
-        for d in &b.deals {
-            deal(&mut x, d, recipient);
-        }
-        x.close("ReleaseDeal");
-        x.close("DealList");
-    }
-    x.close("ern:NewReleaseMessage");
-    x.finish()
 }
 
 /// A `PurgeReleaseMessage`: remove the release and its files.

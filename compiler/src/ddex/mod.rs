@@ -6,7 +6,7 @@ pub mod ern382;
 pub mod ern43;
 mod xml;
 
-use crate::message::{Header, Message, Purge};
+use crate::message::{Body, Deal, Header, Kind, Message, Purge};
 use crate::syntax::dsp::ErnVersion;
 
 /// The bytes of `m` in the ERN version a DSP profile asks for.
@@ -16,6 +16,48 @@ pub fn write(m: &Message, v: ErnVersion) -> Vec<u8> {
         ErnVersion::Ern432 => ern43::write_as(m, ern43::ERN432),
         ErnVersion::Ern382 => ern382::write(m),
     }
+}
+
+/// A release's party, resource and release lists as written for one DSP, by ERN version and
+/// sender: the same for every DSP taking that version, so `build` writes them once per release
+/// and splices them into each DSP's message.
+#[derive(Debug, Default)]
+pub struct Lists(Vec<(ErnVersion, String, Option<Vec<u8>>)>);
+
+/// The `NewReleaseMessage` of `h`, `body` and `deals` (`body.deals` is not read): the same
+/// bytes as [`write`] of that message, with the lists taken from `lists` when written before.
+pub fn write_parts(
+    h: &Header,
+    body: &Body,
+    deals: &[Deal],
+    v: ErnVersion,
+    lists: &mut Lists,
+) -> Vec<u8> {
+    let dialect = match v {
+        ErnVersion::Ern43 => ern43::ERN43,
+        ErnVersion::Ern432 => ern43::ERN432,
+        ErnVersion::Ern382 => {
+            let m = Message {
+                kind: Kind::NewRelease,
+                header: h.clone(),
+                body: Body {
+                    deals: deals.to_vec(),
+                    ..body.clone()
+                },
+                content_hash: String::new(),
+            };
+            return ern382::write(&m);
+        }
+    };
+    let sender = h.sender.dpid.as_str();
+    let i = match lists.0.iter().position(|(w, s, _)| *w == v && s == sender) {
+        Some(i) => i,
+        None => {
+            lists.0.push((v, sender.to_string(), None));
+            lists.0.len() - 1
+        }
+    };
+    ern43::new_release_with(h, body, deals, dialect, &mut lists.0[i].2)
 }
 
 /// A `PurgeReleaseMessage` in the ERN version a DSP profile asks for, from a header alone

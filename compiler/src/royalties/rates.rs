@@ -608,13 +608,14 @@ pub fn to_csv(t: &RateTable, out: &mut impl std::io::Write) -> std::io::Result<(
         b"isrc,recording,territory,channel,payee,contract,start,end,split,rate,share,fee\n",
     )?;
     let mut result = Ok(());
+    let mut line: Vec<u8> = Vec::with_capacity(256);
     for_each_row(t, |row| {
         if result.is_err() {
             return;
         }
-        result = writeln!(
-            out,
-            "{},{},{},{},{},{},{},{},{},{},{},{}",
+        line.clear();
+        // Identifiers, codes, dates and numbers: nothing to quote.
+        for (i, field) in [
             row.isrc,
             row.recording,
             row.territory,
@@ -626,8 +627,18 @@ pub fn to_csv(t: &RateTable, out: &mut impl std::io::Write) -> std::io::Result<(
             row.split,
             row.rate,
             row.share,
-            row.fee
-        );
+            row.fee,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            if i > 0 {
+                line.push(b',');
+            }
+            line.extend_from_slice(field.as_bytes());
+        }
+        line.push(b'\n');
+        result = out.write_all(&line);
     });
     result
 }
@@ -641,16 +652,90 @@ pub struct Row<'a> {
     pub channel: &'static str,
     pub payee: &'a str,
     pub contract: &'a str,
-    pub start: String,
-    pub end: String,
-    pub split: String,
-    pub rate: String,
-    pub share: String,
-    pub fee: String,
+    pub start: &'a str,
+    pub end: &'a str,
+    pub split: &'a str,
+    pub rate: &'a str,
+    pub share: &'a str,
+    pub fee: &'a str,
 }
 
-/// Every row, in recording, territory (`*` last), channel, split order.
+/// What a rule set's rows say whatever the recording: from the channel on, fee aside.
+struct Tail<'a> {
+    channel: &'static str,
+    payee: &'a str,
+    contract: &'a str,
+    start: String,
+    end: String,
+    split: String,
+    rate: String,
+    share: String,
+}
+
+/// The rows of rule set `rs`, by channel (those any contract of the rule names), term and
+/// contract (a term without contracts gives one row without rate).
+fn tails<'a>(t: &'a RateTable, rs: &RuleSet) -> Vec<Tail<'a>> {
+    let mut out = Vec::new();
+    for (k, ch) in Channel::ALL.iter().enumerate() {
+        let named = rs.terms.iter().any(|term| {
+            term.contracts.iter().any(|(_, ri)| {
+                t.rates
+                    .get(*ri as usize)
+                    .is_some_and(|rates| rates[k].is_some())
+            })
+        });
+        if !named {
+            continue;
+        }
+        for term in &rs.terms {
+            let payee = t.payees.get(term.payee as usize).map_or("", |p| &p.id);
+            let split = term.split.exact_string();
+            if term.contracts.is_empty() {
+                out.push(Tail {
+                    channel: ch.as_str(),
+                    payee,
+                    contract: "",
+                    start: String::new(),
+                    end: String::new(),
+                    split: split.clone(),
+                    rate: String::new(),
+                    share: String::new(),
+                });
+            }
+            for (ci, ri) in &term.contracts {
+                let Some(c) = t.contracts.get(*ci as usize) else {
+                    continue;
+                };
+                let rate = t
+                    .rates
+                    .get(*ri as usize)
+                    .and_then(|rates| rates[k])
+                    .unwrap_or(Ratio::ZERO);
+                out.push(Tail {
+                    channel: ch.as_str(),
+                    payee,
+                    contract: &c.id,
+                    start: c.start.to_string(),
+                    end: c.end.map(|e| e.to_string()).unwrap_or_default(),
+                    split: split.clone(),
+                    rate: rate.exact_string(),
+                    share: term
+                        .split
+                        .checked_mul(rate)
+                        .unwrap_or(Ratio::ZERO)
+                        .exact_string(),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Every row, in recording, territory (`*` last), channel, split order. Recordings share
+/// rule sets, so each rule set's rows are worked out once.
 pub fn for_each_row(t: &RateTable, mut f: impl FnMut(&Row<'_>)) {
+    let mut memo: Vec<Option<Vec<Tail<'_>>>> = Vec::new();
+    memo.resize_with(t.rulesets.len(), || None);
     for r in &t.recordings {
         let fee = r.fee.exact_string();
         // The compact form, as sales reports carry it (`GBNJR2500001`).
@@ -664,69 +749,26 @@ pub fn for_each_row(t: &RateTable, mut f: impl FnMut(&Row<'_>)) {
             sets.push(("*", rest));
         }
         for (territory, rs) in sets {
-            let Some(rs) = t.rulesets.get(rs as usize) else {
+            let (Some(ruleset), Some(slot)) =
+                (t.rulesets.get(rs as usize), memo.get_mut(rs as usize))
+            else {
                 continue;
             };
-            // Channels any contract of the rule names.
-            for (k, ch) in Channel::ALL.iter().enumerate() {
-                let named = rs.terms.iter().any(|term| {
-                    term.contracts.iter().any(|(_, ri)| {
-                        t.rates
-                            .get(*ri as usize)
-                            .is_some_and(|rates| rates[k].is_some())
-                    })
+            for tail in slot.get_or_insert_with(|| tails(t, ruleset)).iter() {
+                f(&Row {
+                    isrc: &isrc,
+                    recording: &r.id,
+                    territory,
+                    channel: tail.channel,
+                    payee: tail.payee,
+                    contract: tail.contract,
+                    start: &tail.start,
+                    end: &tail.end,
+                    split: &tail.split,
+                    rate: &tail.rate,
+                    share: &tail.share,
+                    fee: &fee,
                 });
-                if !named {
-                    continue;
-                }
-                for term in &rs.terms {
-                    let payee = t.payees.get(term.payee as usize).map_or("", |p| &p.id);
-                    let split = term.split.exact_string();
-                    if term.contracts.is_empty() {
-                        f(&Row {
-                            isrc: &isrc,
-                            recording: &r.id,
-                            territory,
-                            channel: ch.as_str(),
-                            payee,
-                            contract: "",
-                            start: String::new(),
-                            end: String::new(),
-                            split: split.clone(),
-                            rate: String::new(),
-                            share: String::new(),
-                            fee: fee.clone(),
-                        });
-                    }
-                    for (ci, ri) in &term.contracts {
-                        let Some(c) = t.contracts.get(*ci as usize) else {
-                            continue;
-                        };
-                        let rate = t
-                            .rates
-                            .get(*ri as usize)
-                            .and_then(|rates| rates[k])
-                            .unwrap_or(Ratio::ZERO);
-                        f(&Row {
-                            isrc: &isrc,
-                            recording: &r.id,
-                            territory,
-                            channel: ch.as_str(),
-                            payee,
-                            contract: &c.id,
-                            start: c.start.to_string(),
-                            end: c.end.map(|e| e.to_string()).unwrap_or_default(),
-                            split: split.clone(),
-                            rate: rate.exact_string(),
-                            share: term
-                                .split
-                                .checked_mul(rate)
-                                .unwrap_or(Ratio::ZERO)
-                                .exact_string(),
-                            fee: fee.clone(),
-                        });
-                    }
-                }
             }
         }
     }
