@@ -197,6 +197,19 @@ pub fn input_hash(
     rel: &crate::model::Release,
     today: crate::model::date::Date,
 ) -> String {
+    input_hashes(lowering, file_hashes, rel, &[dsp], today)
+        .pop()
+        .unwrap_or_default()
+}
+
+/// [`input_hash`] of `rel` for each of `dsps`, in that order: what they share is gathered once.
+pub fn input_hashes(
+    lowering: &Lowering<'_>,
+    file_hashes: &[String],
+    rel: &crate::model::Release,
+    dsps: &[&Dsp],
+    today: crate::model::date::Date,
+) -> Vec<String> {
     let cat = lowering.cat;
     let file =
         |id: crate::source::FileId| file_hashes.get(id.0 as usize).map_or("", String::as_str);
@@ -204,7 +217,9 @@ pub fn input_hash(
     if let Some(label) = &cat.label {
         parts.push(file(label.file));
     }
-    parts.push(file(dsp.file));
+    // The DSP profile's file, filled in for each DSP below.
+    let dsp_at = parts.len();
+    parts.push("");
     parts.push(file(rel.file));
     let mut parties: Vec<&str> = rel.artists.iter().map(|a| a.value.as_str()).collect();
     let mut media: Vec<&str> = Vec::new();
@@ -235,7 +250,15 @@ pub fn input_hash(
             parts.push(file(party.file));
         }
     }
-    crate::lower::content_hash(&(parts, media, today.to_string()))
+    let today = today.to_string();
+    dsps.iter()
+        .map(|dsp| {
+            if let Some(slot) = parts.get_mut(dsp_at) {
+                *slot = file(dsp.file);
+            }
+            crate::lower::content_hash(&(&parts, &media, &today))
+        })
+        .collect()
 }
 
 /// Build every package in memory (tests and small catalogues; the CLI streams instead).
@@ -310,9 +333,17 @@ mod tests {
         let units = super::units(cat);
         let groups = super::by_release(&units);
         assert!(groups.iter().any(|(_, dsps)| dsps.len() > 1));
+        let today = crate::model::date::Date::from_unix(lowering.now);
+        let hashes = super::file_hashes(&checked.sources);
         let mut n = 0;
         for (rel, dsps) in &groups {
             let together = super::packages_of(&lowering, rel, dsps);
+            let inputs = super::input_hashes(&lowering, &hashes, rel, dsps, today);
+            for (d, input) in dsps.iter().zip(&inputs) {
+                assert_eq!(*input, super::input_hash(&lowering, &hashes, d, rel, today));
+            }
+            assert_eq!(inputs.len(), dsps.len());
+            assert!(inputs.windows(2).all(|w| w[0] != w[1]), "each DSP's own");
             let alone: Vec<_> = dsps
                 .iter()
                 .filter_map(|d| super::package_for(&lowering, d, rel))

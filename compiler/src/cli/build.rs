@@ -128,6 +128,11 @@ impl<'a> Inputs<'a> {
         crate::build::input_hash(self.lowering, self.file_hashes, dsp, rel, self.today)
     }
 
+    /// [`Inputs::input`] for each of `dsps`.
+    fn inputs(&self, rel: &crate::model::Release, dsps: &[&crate::model::Dsp]) -> Vec<String> {
+        crate::build::input_hashes(self.lowering, self.file_hashes, rel, dsps, self.today)
+    }
+
     /// A hash of every source file, in load order.
     fn sources(&self) -> String {
         crate::lower::content_hash(&self.file_hashes)
@@ -547,18 +552,26 @@ fn decide<'c>(inputs: &Inputs<'c>, out: &Path, manifest: &mut Manifest) -> Decis
             .map(|p| (p.folder.clone(), p))
             .collect();
     let units = crate::build::units(lowering.cat);
-    // Each package's folder, input hash and whether its message is on disk, on all cores.
-    let facts = crate::par_map(&units, 8, |(dsp, rel)| {
-        let folder = crate::build::folder_of(dsp, rel, lowering.now);
+    // Each package's folder, input hash and whether its message is on disk, on all cores,
+    // by release (what its DSPs' input hashes share is gathered once).
+    let groups = crate::build::by_release(&units);
+    let facts = crate::par_map(&groups, 8, |(rel, dsps)| {
         let upc = rel.upc.value.as_str();
-        let input = old
-            .get(&folder)
-            .map(|_| inputs.input(dsp, rel))
-            .filter(|_| out.join(&folder).join(format!("{upc}.xml")).is_file());
-        (folder, input)
+        let mut input = inputs.inputs(rel, dsps);
+        dsps.iter()
+            .enumerate()
+            .map(|(i, dsp)| {
+                let folder = crate::build::folder_of(dsp, rel, lowering.now);
+                let input = old
+                    .get(&folder)
+                    .and_then(|_| input.get_mut(i).map(std::mem::take))
+                    .filter(|_| out.join(&folder).join(format!("{upc}.xml")).is_file());
+                ((*dsp, *rel), (folder, input))
+            })
+            .collect::<Vec<_>>()
     });
     let (mut kept, mut todo, mut dropped) = (Vec::new(), Vec::new(), Vec::new());
-    for (unit, (folder, input)) in units.into_iter().zip(facts) {
+    for (unit, (folder, input)) in facts.into_iter().flatten() {
         match old.remove(&folder) {
             Some(w) if Some(&w.input) == input.as_ref() => kept.push(w),
             other => {
@@ -854,6 +867,7 @@ fn write_into(
                     if failure.lock().is_ok_and(|f| f.is_some()) {
                         break;
                     }
+                    let mut input = inputs.inputs(rel, dsps);
                     for p in crate::build::packages_of(lowering, rel, dsps) {
                         if let Err(e) = write_package(&p, root, dir, copy, &placed) {
                             if let Ok(mut f) = failure.lock() {
@@ -861,11 +875,11 @@ fn write_into(
                             }
                             break;
                         }
-                        let Some(dsp) = dsps.iter().find(|d| d.id.value == p.dsp) else {
+                        let Some(i) = dsps.iter().position(|d| d.id.value == p.dsp) else {
                             continue;
                         };
                         let written = Written {
-                            input: inputs.input(dsp, rel),
+                            input: input.get_mut(i).map(std::mem::take).unwrap_or_default(),
                             resources: p.resources.len(),
                             dsp: p.dsp,
                             release: p.release,
