@@ -122,10 +122,10 @@ pub fn packages_of(
     let mut lists = crate::ddex::Lists::default();
     let mut out = Vec::new();
     for dsp in dsps {
-        let deals = crate::lower::lowered_deals(rel, &dsp.id.value);
-        if deals.is_empty() {
+        if crate::lower::deals_for(rel, &dsp.id.value).is_empty() {
             continue;
         }
+        let deals = crate::lower::lowered_deals(rel, &dsp.id.value);
         let (shared, resources) = shared.get_or_insert_with(|| {
             let shared = lowering.shared(rel);
             let resources = resources(&shared.body);
@@ -298,8 +298,9 @@ fn folder(dsp: &Dsp, rel: &crate::model::Release, batch: Option<&str>) -> String
 mod tests {
     use crate::world::MemoryWorld;
 
-    /// A release lowered once for all its DSPs gives, for each, the package it gets alone:
-    /// the same bytes, ids, hashes and resources (the golden files pin the latter).
+    /// A release lowered once for all its DSPs gives, for each, the package it gets alone and
+    /// the message `plan` lowers: the same bytes, ids, hashes and resources. (The golden files
+    /// pin the bytes, message ids and the manifest's input hashes of catalog-example.)
     #[test]
     fn shared_lowering_gives_each_dsps_package() {
         let world = MemoryWorld::example().with_now(1_767_225_600); // 2026-01-01
@@ -379,6 +380,13 @@ mod tests {
                     crate::lower::content_hash(&(&dsp.party_id.as_str(), &m.body))
                 );
                 assert_eq!(crate::ddex::write(&m, dsp.ern), t.xml);
+                // A takedown (no deals) hashes the same way.
+                let down = lowering.takedown(rel, dsp);
+                assert!(down.body.deals.is_empty());
+                assert_eq!(
+                    down.content_hash,
+                    crate::lower::content_hash(&(&dsp.party_id.as_str(), &down.body))
+                );
                 n += 1;
             }
         }

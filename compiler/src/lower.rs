@@ -208,7 +208,8 @@ pub struct Lowering<'a> {
 pub struct Shared {
     /// `deals` empty.
     pub body: Body,
-    json: Vec<u8>,
+    /// The body's JSON up to its deals.
+    json: Option<Vec<u8>>,
 }
 
 impl Shared {
@@ -216,13 +217,20 @@ impl Shared {
     /// as [`content_hash`] of `(recipient, body)` with the deals in the body (the hash that
     /// `plan` compares with what was delivered), without serialising the shared part again.
     pub fn content_hash(&self, recipient: &str, deals: &[MsgDeal]) -> String {
+        let Some(json) = &self.json else {
+            let body = Body {
+                deals: deals.to_vec(),
+                ..self.body.clone()
+            };
+            return content_hash(&(recipient, &body));
+        };
         let mut h = Hashing(Sha256::new());
         let mut w = std::io::BufWriter::with_capacity(8192, &mut h);
         // As `content_hash(&(recipient, &body))`: `["<recipient>",{<body>}]`.
         let _ = std::io::Write::write_all(&mut w, b"[");
         let _ = serde_json::to_writer(&mut w, recipient);
         let _ = std::io::Write::write_all(&mut w, b",");
-        let _ = std::io::Write::write_all(&mut w, &self.json);
+        let _ = std::io::Write::write_all(&mut w, json);
         let _ = serde_json::to_writer(&mut w, deals);
         let _ = std::io::Write::write_all(&mut w, b"}]");
         let _ = std::io::Write::flush(&mut w);
@@ -234,10 +242,10 @@ impl Shared {
 impl Lowering<'_> {
     /// The message for `rel` to `dsp`, or `None` when no deal of the release names the DSP.
     pub fn message(&self, rel: &Release, dsp: &Dsp) -> Option<Message> {
-        let deals = lowered_deals(rel, &dsp.id.value);
-        if deals.is_empty() {
+        if deals_for(rel, &dsp.id.value).is_empty() {
             return None;
         }
+        let deals = lowered_deals(rel, &dsp.id.value);
         Some(self.assemble(self.shared(rel), rel, dsp, deals))
     }
 
@@ -263,10 +271,12 @@ impl Lowering<'_> {
     /// What `rel`'s messages say alike for every DSP.
     pub fn shared(&self, rel: &Release) -> Shared {
         let body = self.body(rel);
-        // Serialising these plain data types cannot fail.
-        let mut json = serde_json::to_vec(&body).unwrap_or_default();
-        // `…,"deals":[]}` without its empty deals and the closing brace.
-        json.truncate(json.len().saturating_sub(3));
+        // `…,"deals":[]}` without its empty deals and the closing brace: `deals` is the body's
+        // last field. Were it not, the hash is worked out from the whole body instead.
+        let json = serde_json::to_vec(&body)
+            .ok()
+            .and_then(|j| j.strip_suffix(b"[]}").map(<[u8]>::to_vec))
+            .filter(|j| j.ends_with(b"\"deals\":"));
         Shared { body, json }
     }
 

@@ -61,7 +61,8 @@ pub struct Body {
     pub images: Vec<Image>,
     pub release: Release,
     pub track_releases: Vec<TrackRelease>,
-    /// Empty: a takedown (no `DealList`).
+    /// Empty: a takedown (no `DealList`). Last: `lower::Shared` hashes the rest once per
+    /// release (it falls back to the whole body otherwise, at a cost).
     pub deals: Vec<Deal>,
 }
 

@@ -50,14 +50,15 @@ pub fn write_parts(
         }
     };
     let sender = h.sender.dpid.as_str();
-    let i = match lists.0.iter().position(|(w, s, _)| *w == v && s == sender) {
-        Some(i) => i,
-        None => {
-            lists.0.push((v, sender.to_string(), None));
-            lists.0.len() - 1
-        }
+    if !lists.0.iter().any(|(w, s, _)| *w == v && s == sender) {
+        lists.0.push((v, sender.to_string(), None));
+    }
+    let mut none = None;
+    let kept = match lists.0.iter_mut().find(|(w, s, _)| *w == v && s == sender) {
+        Some((_, _, kept)) => kept,
+        None => &mut none,
     };
-    ern43::new_release_with(h, body, deals, dialect, &mut lists.0[i].2)
+    ern43::new_release_with(h, body, deals, dialect, kept)
 }
 
 /// A `PurgeReleaseMessage` in the ERN version a DSP profile asks for, from a header alone
