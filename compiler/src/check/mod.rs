@@ -91,9 +91,22 @@ fn select<'c, T>(
 /// Run every rule. `world` is asked whether asset files exist and for their bytes (media
 /// rules); what the media rules learnt is returned for `build`.
 pub fn check(cat: &Catalogue, world: &dyn World, diags: &mut Diagnostics) -> MediaTable {
-    let links = Links::build(cat);
+    // The rules that need no links run while the links are built (a quarter of a second on
+    // 10,000 releases), beside them; then as `check_scoped` does.
+    let scope = Scope::All;
+    let ((links, a), b) = std::thread::scope(|s| {
+        let a = s.spawn(|| {
+            let links = Links::build(cat);
+            let a = linked_rules(cat, &links, scope);
+            (links, a)
+        });
+        let b = other_rules(cat, world, scope);
+        (join(a), b)
+    });
+    diags.extend(a);
+    diags.extend(b);
     let mut media = MediaCache::default();
-    check_scoped(cat, &links, world, Scope::All, &mut media, diags);
+    quality::check(cat, &links, world, scope, &mut media, diags);
     // Last: it only runs when nothing else is wrong.
     unused_parties(cat, &links, diags.has_errors(), diags);
     media.table
@@ -111,25 +124,36 @@ pub fn check_scoped(
 ) {
     // Rule families are independent: two groups run side by side, each into its own sink.
     let (a, b) = std::thread::scope(|s| {
-        let a = s.spawn(|| {
-            let mut d = Diagnostics::default();
-            splits::check(cat, links, scope, &mut d);
-            contracts::check(cat, links, scope, &mut d);
-            d
-        });
-        let mut b = Diagnostics::default();
-        dates::check(cat, scope, &mut b);
-        tracklist::check(cat, scope, &mut b);
-        deals::check(cat, scope, &mut b);
-        assets::check(cat, world, scope, &mut b);
-        (a.join(), b)
+        let a = s.spawn(|| linked_rules(cat, links, scope));
+        (join(a), other_rules(cat, world, scope))
     });
-    match a {
-        Ok(a) => diags.extend(a),
-        Err(panic) => std::panic::resume_unwind(panic),
-    }
+    diags.extend(a);
     diags.extend(b);
     quality::check(cat, links, world, scope, media, diags);
+}
+
+/// The rule families that read the links: splits and contracts.
+fn linked_rules(cat: &Catalogue, links: &Links, scope: Scope) -> Diagnostics {
+    let mut d = Diagnostics::default();
+    splits::check(cat, links, scope, &mut d);
+    contracts::check(cat, links, scope, &mut d);
+    d
+}
+
+/// The other rule families, but quality: dates, track lists, deals, asset files.
+fn other_rules(cat: &Catalogue, world: &dyn World, scope: Scope) -> Diagnostics {
+    let mut d = Diagnostics::default();
+    dates::check(cat, scope, &mut d);
+    tracklist::check(cat, scope, &mut d);
+    deals::check(cat, scope, &mut d);
+    assets::check(cat, world, scope, &mut d);
+    d
+}
+
+/// A rule thread's result; its panic goes on in the caller.
+fn join<T>(h: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    h.join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
 /// `GB`, `IE` and 3 more — a short list of territory codes for messages.
