@@ -23,6 +23,7 @@ use crate::syntax::release::TomlDeal;
 use crate::syntax::{Item, SyntaxCatalogue, is_valid_id};
 use crate::world;
 use rust_decimal::Decimal;
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::{BTreeMap, HashMap};
 use std::str::FromStr;
 use std::sync::Arc;
@@ -118,10 +119,12 @@ pub struct Index {
     /// payee party id → its currency
     payee_currency: HashMap<String, String>,
     /// party id → has a `[payee]` table (true when the file is broken, to avoid cascades).
-    parties: BTreeMap<String, bool>,
-    recordings: BTreeMap<String, ()>,
+    /// Hashed: looked up for every artist, credit and split of every recording. Suggestions
+    /// sort the keys first.
+    parties: FxHashMap<String, bool>,
+    recordings: FxHashSet<String>,
     /// compact ISRC → recording id
-    isrcs: HashMap<String, String>,
+    isrcs: FxHashMap<String, String>,
     releases: BTreeMap<String, ()>,
     contracts: BTreeMap<String, ()>,
     dsps: BTreeMap<String, ()>,
@@ -232,7 +235,7 @@ impl<'a> Resolver<'a> {
             label_broken: syn.label.as_ref().is_none_or(|l| l.value.is_none()),
             ..Index::default()
         };
-        let mut parties = BTreeMap::new();
+        let mut parties = FxHashMap::default();
         for p in &syn.parties {
             if self.declare(&mut parties, p, "party") {
                 let payee = p.value.as_ref().is_none_or(|v| v.payee.is_some());
@@ -243,25 +246,25 @@ impl<'a> Resolver<'a> {
                 }
             }
         }
-        let mut recs = BTreeMap::new();
+        let mut recs = FxHashMap::default();
         for r in &syn.recordings {
             if self.declare(&mut recs, r, "recording") {
-                ix.recordings.insert(r.id.value.clone(), ());
+                ix.recordings.insert(r.id.value.clone());
             }
         }
-        let mut rels = BTreeMap::new();
+        let mut rels = FxHashMap::default();
         for r in &syn.releases {
             if self.declare(&mut rels, r, "release") {
                 ix.releases.insert(r.id.value.clone(), ());
             }
         }
-        let mut cons = BTreeMap::new();
+        let mut cons = FxHashMap::default();
         for c in &syn.contracts {
             if self.declare(&mut cons, c, "contract") {
                 ix.contracts.insert(c.id.value.clone(), ());
             }
         }
-        let mut dsps = BTreeMap::new();
+        let mut dsps = FxHashMap::default();
         for d in &syn.dsps {
             if self.declare(&mut dsps, d, "DSP profile") {
                 ix.dsps.insert(d.id.value.clone(), ());
@@ -311,13 +314,13 @@ impl<'a> Resolver<'a> {
         self.idx = Arc::new(ix);
     }
 
-    fn declare<T>(
+    fn declare<'s, T>(
         &mut self,
-        seen: &mut BTreeMap<String, FileId>,
-        item: &Item<T>,
+        seen: &mut FxHashMap<&'s str, FileId>,
+        item: &'s Item<T>,
         kind: &str,
     ) -> bool {
-        if let Some(first) = seen.get(&item.id.value) {
+        if let Some(first) = seen.get(item.id.value.as_str()) {
             let first_path = self.path(*first);
             self.push(
                 Diagnostic::new(
@@ -333,7 +336,7 @@ impl<'a> Resolver<'a> {
             );
             return false;
         }
-        seen.insert(item.id.value.clone(), item.file);
+        seen.insert(&item.id.value, item.file);
         true
     }
 
@@ -761,7 +764,8 @@ impl<'a> Resolver<'a> {
                 true
             }
             None => {
-                let known: Vec<&str> = self.idx.parties.keys().map(String::as_str).collect();
+                let mut known: Vec<&str> = self.idx.parties.keys().map(String::as_str).collect();
+                known.sort_unstable();
                 let help = suggest::did_you_mean(&v.value, known).unwrap_or_else(|| {
                     format!("correct the party id, or add `parties/{}.toml`", v.value)
                 });
@@ -788,7 +792,7 @@ impl<'a> Resolver<'a> {
 
     /// A tracklist entry: a recording id or an ISRC → the recording id.
     fn recording_ref(&mut self, v: &S<String>) -> Option<S<String>> {
-        if self.idx.recordings.contains_key(&v.value) {
+        if self.idx.recordings.contains(&v.value) {
             return Some(v.clone());
         }
         if let Ok(isrc) = Isrc::parse(&v.value)
@@ -796,7 +800,8 @@ impl<'a> Resolver<'a> {
         {
             return Some(S::new(id.clone(), v.span));
         }
-        let known: Vec<&str> = self.idx.recordings.keys().map(String::as_str).collect();
+        let mut known: Vec<&str> = self.idx.recordings.iter().map(String::as_str).collect();
+        known.sort_unstable();
         let help = suggest::did_you_mean(&v.value, known).unwrap_or_else(|| {
             format!(
                 "correct the recording id or ISRC, or add `recordings/{}.toml`",
@@ -960,7 +965,7 @@ impl<'a> Resolver<'a> {
         let items = std::mem::take(&mut self.syn.recordings);
         let out = self.parallel(items, |r, item| r.recording(item));
         // Duplicates in declaration order, after the parallel part.
-        let mut seen_isrc: HashMap<&str, (FileId, Span)> = HashMap::new();
+        let mut seen_isrc: FxHashMap<&str, (FileId, Span)> = FxHashMap::default();
         let mut dups = Vec::new();
         for (_, rec) in &out {
             match seen_isrc.get(rec.isrc.value.as_str()) {
