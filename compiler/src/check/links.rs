@@ -4,7 +4,8 @@
 //! to date as releases and recordings are replaced.
 
 use crate::model::{Catalogue, Recording, Release};
-use std::collections::{BTreeSet, HashMap};
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::BTreeSet;
 
 #[derive(Debug, Clone, Default)]
 pub struct Links {
