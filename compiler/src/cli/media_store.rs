@@ -13,7 +13,8 @@
 //! sees the folder (as ruff does with `.ruff_cache`). Written atomically, once per run and
 //! only when something new was learnt; a store written by another version of Sleeve, or one
 //! that cannot be read, is ignored, and one that cannot be written is not an error (the
-//! files are read again next time). Deleting the folder is always safe.
+//! files are read again next time). A temporary file a killed run left while saving is
+//! removed by a later run once it is an hour old. Deleting the folder is always safe.
 #![allow(clippy::disallowed_methods, reason = "IO edge")]
 
 use crate::lower::KnownMedia;
@@ -98,6 +99,7 @@ impl MediaStore {
         let mut s = self.state.lock().unwrap_or_else(|e| e.into_inner());
         if !s.loaded {
             s.loaded = true;
+            remove_leftovers(&self.dir);
             s.files = std::fs::read(self.dir.join(FILE))
                 .ok()
                 .and_then(|b| {
@@ -177,6 +179,30 @@ impl MediaStore {
         std::fs::rename(&tmp, self.dir.join(FILE))?;
         s.changed = false;
         Ok(())
+    }
+}
+
+/// Remove what saves that never finished left in `dir` (a run killed while writing the
+/// store): a save takes milliseconds, so a temporary file older than an hour is left over,
+/// whatever process wrote it.
+fn remove_leftovers(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let prefix = format!(".{FILE}.tmp-");
+    for e in entries.flatten() {
+        let left = e
+            .file_name()
+            .to_str()
+            .is_some_and(|n| n.starts_with(&prefix))
+            && e.metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age > std::time::Duration::from_secs(3600));
+        if left {
+            let _ = std::fs::remove_file(e.path());
+        }
     }
 }
 

@@ -590,6 +590,18 @@ fn media_store_forgets_files_the_catalogue_no_longer_names() {
         assert_eq!(o.code, 0, "{}", o.stderr);
     };
     check();
+    // What killed saves left: removed once an hour old, a fresh one (a save under way) kept.
+    let left = cat.join(".sleeve-cache/.media.json.tmp-4194999");
+    let fresh = cat.join(".sleeve-cache/.media.json.tmp-4195000");
+    for f in [&left, &fresh] {
+        std::fs::write(f, "{").expect("write");
+    }
+    let two_hours_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(7200);
+    std::fs::File::options()
+        .write(true)
+        .open(&left)
+        .and_then(|f| f.set_modified(two_hours_ago))
+        .expect("set mtime");
     let store = cat.join(".sleeve-cache/media.json");
     let read = || -> serde_json::Value {
         serde_json::from_str(&std::fs::read_to_string(&store).expect("store")).expect("JSON")
@@ -605,4 +617,9 @@ fn media_store_forgets_files_the_catalogue_no_longer_names() {
     let files = json["files"].as_object().expect("files");
     assert!(!files.contains_key("assets/audio/gone.flac"), "{json}");
     assert_eq!(files.len(), kept);
+    assert!(
+        !left.exists(),
+        "a killed save's file an hour old is removed"
+    );
+    assert!(fresh.exists(), "a recent one may be a save under way");
 }
