@@ -293,23 +293,8 @@ impl Lowering<'_> {
             title: title.to_string(),
             display_artist_name: artist.to_string(),
         };
-        let hash = content_hash(&(&dsp.party_id.as_str(), &purge, self.now, self.sequence));
-        let header = Header {
-            thread_id: upc.to_string(),
-            message_id: format!("SLV-{}", hash.get(..24).unwrap_or(&hash)),
-            sender: MessageParty {
-                dpid: self.label.party_id.as_str().to_string(),
-                name: self.label.name.clone(),
-            },
-            sent_on_behalf_of: None,
-            recipient: MessageParty {
-                dpid: dsp.party_id.as_str().to_string(),
-                name: dsp.name.clone(),
-            },
-            created: timestamp(self.now),
-            test: dsp.test,
-            update: false,
-        };
+        let id = content_hash(&(&dsp.party_id.as_str(), &purge, self.now, self.sequence));
+        let header = self.header_to(dsp, upc, &id, None);
         crate::ddex::purge(&header, &self.label.language, &purge, dsp.ern)
     }
 
@@ -327,9 +312,21 @@ impl Lowering<'_> {
             }),
             _ => None,
         };
+        self.header_to(dsp, rel.upc.value.as_str(), &id, sent_on_behalf_of)
+    }
+
+    /// A header from the label to `dsp` about the release of UPC `thread`, its message id
+    /// taken from the hash `id`.
+    fn header_to(
+        &self,
+        dsp: &Dsp,
+        thread: &str,
+        id: &str,
+        sent_on_behalf_of: Option<MessageParty>,
+    ) -> Header {
         Header {
-            thread_id: rel.upc.value.as_str().to_string(),
-            message_id: format!("SLV-{}", id.get(..24).unwrap_or(&id)),
+            thread_id: thread.to_string(),
+            message_id: format!("SLV-{}", id.get(..24).unwrap_or(id)),
             sender: MessageParty {
                 dpid: self.label.party_id.as_str().to_string(),
                 name: self.label.name.clone(),

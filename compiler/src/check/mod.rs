@@ -92,19 +92,13 @@ fn select<'c, T>(
 /// rules); what the media rules learnt is returned for `build`.
 pub fn check(cat: &Catalogue, world: &dyn World, diags: &mut Diagnostics) -> MediaTable {
     // The rules that need no links run while the links are built (a quarter of a second on
-    // 10,000 releases), beside them; then as `check_scoped` does.
+    // 10,000 releases).
     let scope = Scope::All;
-    let ((links, a), b) = std::thread::scope(|s| {
-        let a = s.spawn(|| {
-            let links = Links::build(cat);
-            let a = linked_rules(cat, &links, scope);
-            (links, a)
-        });
-        let b = other_rules(cat, world, scope);
-        (join(a), b)
+    let links = rules(cat, world, scope, diags, || {
+        let links = Links::build(cat);
+        let d = linked_rules(cat, &links, scope);
+        (links, d)
     });
-    diags.extend(a);
-    diags.extend(b);
     let mut media = MediaCache::default();
     quality::check(cat, &links, world, scope, &mut media, diags);
     // Last: it only runs when nothing else is wrong.
@@ -122,14 +116,33 @@ pub fn check_scoped(
     media: &mut MediaCache,
     diags: &mut Diagnostics,
 ) {
-    // Rule families are independent: two groups run side by side, each into its own sink.
-    let (a, b) = std::thread::scope(|s| {
-        let a = s.spawn(|| linked_rules(cat, links, scope));
-        (join(a), other_rules(cat, world, scope))
+    rules(cat, world, scope, diags, || {
+        ((), linked_rules(cat, links, scope))
+    });
+    quality::check(cat, links, world, scope, media, diags);
+}
+
+/// Every rule family but quality into `diags`: `linked` (what also gives the rules that read
+/// the links, with their findings) on another core beside the others, which are independent
+/// of it, each into its own sink.
+fn rules<T: Send>(
+    cat: &Catalogue,
+    world: &dyn World,
+    scope: Scope,
+    diags: &mut Diagnostics,
+    linked: impl FnOnce() -> (T, Diagnostics) + Send,
+) -> T {
+    let ((t, a), b) = std::thread::scope(|s| {
+        let a = s.spawn(linked);
+        let b = other_rules(cat, world, scope);
+        let a = a
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (a, b)
     });
     diags.extend(a);
     diags.extend(b);
-    quality::check(cat, links, world, scope, media, diags);
+    t
 }
 
 /// The rule families that read the links: splits and contracts.
@@ -148,12 +161,6 @@ fn other_rules(cat: &Catalogue, world: &dyn World, scope: Scope) -> Diagnostics 
     deals::check(cat, scope, &mut d);
     assets::check(cat, world, scope, &mut d);
     d
-}
-
-/// A rule thread's result; its panic goes on in the caller.
-fn join<T>(h: std::thread::ScopedJoinHandle<'_, T>) -> T {
-    h.join()
-        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
 /// `GB`, `IE` and 3 more — a short list of territory codes for messages.

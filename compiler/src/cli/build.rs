@@ -1060,14 +1060,6 @@ fn write_tables(
     Ok(hash)
 }
 
-/// A build kept up to date by `sleeve watch --build`. After a check without errors, an
-/// incremental check's edit rebuilds only the packages of the releases it can have changed
-/// (the releases of the judged files, and those listing their recordings), compared by input
-/// hash with the manifest kept in memory; anything else updates the whole output as
-/// `sleeve build` does. An incremental update leaves the rate table and statement
-/// configurations to `sleeve build` (answered by the watch, or run by itself; a full update
-/// here writes them): compiling the table takes about a second on a large catalogue, and
-/// most edits (titles, deals, artwork) do not change what it is compiled from.
 /// What a [`Live`] update is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Purpose {
@@ -1078,6 +1070,14 @@ pub enum Purpose {
     Command,
 }
 
+/// A build kept up to date by `sleeve watch --build`. After a check without errors, an
+/// incremental check's edit rebuilds only the packages of the releases it can have changed
+/// (the releases of the judged files, and those listing their recordings), compared by input
+/// hash with the manifest kept in memory; anything else updates the whole output as
+/// `sleeve build` does. An incremental update leaves the rate table and statement
+/// configurations to `sleeve build` (answered by the watch, or run by itself; a full update
+/// here writes them): compiling the table takes about a second on a large catalogue, and
+/// most edits (titles, deals, artwork) do not change what it is compiled from.
 pub struct Live {
     root: PathBuf,
     out: PathBuf,

@@ -249,20 +249,20 @@ pub fn write_as(m: &Message, d: Dialect) -> Vec<u8> {
 }
 
 fn new_release(m: &Message, d: Dialect) -> Vec<u8> {
-    new_release_with(&m.header, &m.body, &m.body.deals, d, &mut None)
+    new_release_with(&m.header, &m.body, &m.body.deals, d, None).0
 }
 
-/// A `NewReleaseMessage` of `header`, `b` and `deals` (`b.deals` is not read). `lists`: the
-/// party, resource and release lists as another DSP's message about the same release wrote
-/// them (same sender, same dialect: [`super::Lists`] keys them), spliced in; or `None`, and
-/// they are written and kept there.
+/// A `NewReleaseMessage` of `header`, `b` and `deals` (`b.deals` is not read), and where in
+/// it its party, resource and release lists are. `lists`: those lists as another DSP's
+/// message about the same release wrote them (same sender, same dialect: [`super::Lists`]
+/// keys them), spliced in; `None`: they are written.
 pub(super) fn new_release_with(
     h: &Header,
     b: &crate::message::Body,
     deals: &[Deal],
     d: Dialect,
-    lists: &mut Option<Vec<u8>>,
-) -> Vec<u8> {
+    lists: Option<&[u8]>,
+) -> (Vec<u8>, std::ops::Range<usize>) {
     let mut x = Xml::new();
     x.open(
         "ern:NewReleaseMessage",
@@ -270,14 +270,12 @@ pub(super) fn new_release_with(
     );
     header(&mut x, h);
     // After `</MessageHeader>` as after `</ReleaseList>`: a closing tag one level deep.
+    let start = x.len();
     match lists {
         Some(bytes) => x.splice(bytes),
-        None => {
-            let start = x.len();
-            release_lists(&mut x, b, &h.sender.dpid, d);
-            *lists = Some(x.written_since(start));
-        }
+        None => release_lists(&mut x, b, &h.sender.dpid, d),
     }
+    let lists_at = start..x.len();
     // No deals: a takedown, which the standard writes as no DealList at all.
     if !deals.is_empty() {
         x.open("DealList", &[]);
@@ -293,7 +291,7 @@ pub(super) fn new_release_with(
         x.close("DealList");
     }
     x.close("ern:NewReleaseMessage");
-    x.finish()
+    (x.finish(), lists_at)
 }
 
 /// `PartyList`, `ResourceList` and `ReleaseList`: everything a release's messages say alike

@@ -22,7 +22,7 @@ pub fn write(m: &Message, v: ErnVersion) -> Vec<u8> {
 /// sender: the same for every DSP taking that version, so `build` writes them once per release
 /// and splices them into each DSP's message.
 #[derive(Debug, Default)]
-pub struct Lists(Vec<(ErnVersion, String, Option<Vec<u8>>)>);
+pub struct Lists(Vec<(ErnVersion, String, Vec<u8>)>);
 
 /// The `NewReleaseMessage` of `h`, `body` and `deals` (`body.deals` is not read): the same
 /// bytes as [`write`] of that message, with the lists taken from `lists` when written before.
@@ -50,15 +50,17 @@ pub fn write_parts(
         }
     };
     let sender = h.sender.dpid.as_str();
-    if !lists.0.iter().any(|(w, s, _)| *w == v && s == sender) {
-        lists.0.push((v, sender.to_string(), None));
+    let written = lists
+        .0
+        .iter()
+        .find(|(w, s, _)| *w == v && s == sender)
+        .map(|(_, _, bytes)| bytes.as_slice());
+    let (xml, at) = ern43::new_release_with(h, body, deals, dialect, written);
+    if written.is_none() {
+        let bytes = xml.get(at).unwrap_or_default().to_vec();
+        lists.0.push((v, sender.to_string(), bytes));
     }
-    let mut none = None;
-    let kept = match lists.0.iter_mut().find(|(w, s, _)| *w == v && s == sender) {
-        Some((_, _, kept)) => kept,
-        None => &mut none,
-    };
-    ern43::new_release_with(h, body, deals, dialect, kept)
+    xml
 }
 
 /// A `PurgeReleaseMessage` in the ERN version a DSP profile asks for, from a header alone

@@ -54,14 +54,8 @@ impl Xml {
         self.w.get_ref().len()
     }
 
-    /// What was written from byte `start` on.
-    pub fn written_since(&self, start: usize) -> Vec<u8> {
-        self.w.get_ref().get(start..).unwrap_or_default().to_vec()
-    }
-
-    /// Bytes another [`Xml`] wrote from [`Xml::written_since`], spliced in as they are: the
-    /// indentation goes on right, as long as both were taken between closing tags at the
-    /// same depth.
+    /// Bytes another [`Xml`] wrote, spliced in as they are: the indentation goes on right, as
+    /// long as both were taken between closing tags at the same depth.
     pub fn splice(&mut self, bytes: &[u8]) {
         self.w.get_mut().extend_from_slice(bytes);
     }
