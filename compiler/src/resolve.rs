@@ -784,10 +784,13 @@ impl<'a> Resolver<'a> {
     }
 
     fn parties_refs(&mut self, list: &[S<String>], need_payee: bool) -> Vec<S<String>> {
-        list.iter()
-            .filter(|p| self.party_ref(p, need_payee))
-            .cloned()
-            .collect()
+        let mut found = Vec::with_capacity(list.len());
+        found.extend(
+            list.iter()
+                .filter(|p| self.party_ref(p, need_payee))
+                .cloned(),
+        );
+        found
     }
 
     /// A tracklist entry: a recording id or an ISRC → the recording id.
@@ -1021,10 +1024,11 @@ impl<'a> Resolver<'a> {
             .as_ref()
             .and_then(|v| self.ident(v, Iswc::parse, codes::INVALID_ISWC, "ISWC"));
         let audio = self.asset(item.file, &r.audio);
-        let mut credits = Vec::new();
+        // Lists are allocated to their written length: 120,000 recordings hold them all.
+        let mut credits = Vec::with_capacity(r.credits.len());
         for (party, roles) in r.credits.iter() {
             let ok = self.party_ref(party, false);
-            let mut rs = Vec::new();
+            let mut rs = Vec::with_capacity(roles.0.len());
             for role in &roles.0 {
                 if ddex_avs::contains(ddex_avs::CONTRIBUTOR_ROLE, &role.value) {
                     rs.push(role.clone());
@@ -1073,10 +1077,10 @@ impl<'a> Resolver<'a> {
                 end: rt.end.clone(),
             }
         });
-        let mut splits = Vec::new();
+        let mut splits = Vec::with_capacity(r.splits.len());
         for (key, shares) in r.splits.iter() {
             let scope = self.scope(key);
-            let mut list = Vec::new();
+            let mut list = Vec::with_capacity(shares.len());
             let mut complete = !shares.had_errors;
             for (payee, share) in shares.iter() {
                 let ok = self.party_ref(payee, true);

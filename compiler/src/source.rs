@@ -57,34 +57,44 @@ pub struct SourceFile {
     /// Absolute path on disk (or in the in-memory world), for resolving relative asset paths.
     pub full_path: PathBuf,
     pub text: String,
-    line_starts: Vec<u32>,
+    /// Where each line starts, worked out when a diagnostic first needs it: most files never
+    /// have one, and 10,000 releases have two million lines.
+    line_starts: std::sync::OnceLock<Vec<u32>>,
 }
 
 impl SourceFile {
     pub fn new(path: String, full_path: PathBuf, text: String) -> Self {
-        let mut line_starts = vec![0];
-        line_starts.extend(
-            text.bytes()
-                .enumerate()
-                .filter(|(_, b)| *b == b'\n')
-                .map(|(i, _)| (i + 1) as u32),
-        );
         SourceFile {
             path,
             full_path,
             text,
-            line_starts,
+            line_starts: std::sync::OnceLock::new(),
         }
+    }
+
+    fn line_starts(&self) -> &[u32] {
+        self.line_starts.get_or_init(|| {
+            let mut starts = vec![0];
+            starts.extend(
+                self.text
+                    .bytes()
+                    .enumerate()
+                    .filter(|(_, b)| *b == b'\n')
+                    .map(|(i, _)| (i + 1) as u32),
+            );
+            starts
+        })
     }
 
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: u32) -> (u32, u32) {
         let offset = offset.min(self.text.len() as u32);
-        let line = match self.line_starts.binary_search(&offset) {
+        let starts = self.line_starts();
+        let line = match starts.binary_search(&offset) {
             Ok(i) => i,
             Err(i) => i.saturating_sub(1),
         };
-        let start = self.line_starts.get(line).copied().unwrap_or(0) as usize;
+        let start = starts.get(line).copied().unwrap_or(0) as usize;
         let end = (offset as usize).max(start);
         let col = self
             .text

@@ -14,13 +14,18 @@ pub fn check(cat: &Catalogue, world: &dyn World, scope: Scope, diags: &mut Diagn
                 .recordings(cat)
                 .filter_map(|r| r.audio.as_ref().map(|a| (a, "audio file"))),
         );
+    // A file many entities use (one cover for a series) is looked at once.
+    let mut kinds: rustc_hash::FxHashMap<&str, Option<EntryKind>> = Default::default();
     for (asset, what) in assets {
-        check_one(asset, what, world, diags);
+        let kind = *kinds
+            .entry(asset.path.as_str())
+            .or_insert_with(|| world.kind(&asset.path));
+        check_one(asset, what, kind, diags);
     }
 }
 
-fn check_one(asset: &Asset, what: &str, world: &dyn World, diags: &mut Diagnostics) {
-    match world.kind(&asset.path) {
+fn check_one(asset: &Asset, what: &str, kind: Option<EntryKind>, diags: &mut Diagnostics) {
+    match kind {
         Some(EntryKind::File) => {}
         found => {
             let problem = match found {

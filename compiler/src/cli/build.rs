@@ -904,8 +904,8 @@ fn write_into(
     if printer.stderr_is_tty && total > 0 {
         printer.err("\n");
     }
-    if let (Ok(mut all), Ok(mut these)) = (inputs.linked.lock(), placed.linked.into_inner()) {
-        all.append(&mut these);
+    if let (Ok(mut all), Ok(these)) = (inputs.linked.lock(), placed.linked.into_inner()) {
+        all.extend(these);
     }
     if let Some(e) = failure.into_inner().ok().flatten() {
         return Err(e);
@@ -920,8 +920,8 @@ fn write_into(
 struct Placed {
     stores: Mutex<std::collections::HashSet<String>>,
     bases: Mutex<std::collections::HashMap<PathBuf, PathBuf>>,
-    /// Source files linked (root-relative): the link changed their change time.
-    linked: Mutex<Vec<String>>,
+    /// Source files linked (root-relative), once each: the link changed their change time.
+    linked: Mutex<std::collections::HashSet<String>>,
 }
 
 impl Placed {
@@ -937,8 +937,9 @@ impl Placed {
             Ok(()) => {
                 if base.is_none()
                     && let Ok(mut l) = self.linked.lock()
+                    && !l.contains(key)
                 {
-                    l.push(key.to_string());
+                    l.insert(key.to_string());
                 }
                 return Ok(());
             }

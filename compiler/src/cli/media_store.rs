@@ -146,7 +146,8 @@ impl MediaStore {
     /// is recorded with its new stamp.
     pub fn relinked(&self, root: &Path, paths: &[String]) {
         self.with(|s| {
-            for p in paths {
+            let mut seen = std::collections::HashSet::new();
+            for p in paths.iter().filter(|p| seen.insert(p.as_str())) {
                 let Some(entry) = s.files.get_mut(p) else {
                     continue;
                 };
