@@ -727,6 +727,13 @@ the-lantern-choir = "100%"
             ("deal end", |t| {
                 line(t, "[[deal]]", "[[deal]]\nend = 2000-01-01")
             }),
+            // Offered before any contract starts (W0330).
+            ("deal start", |t| {
+                line(t, "[[deal]]", "[[deal]]\nstart = 2001-01-01")
+            }),
+            ("release date", |t| {
+                line(t, "release-date = ", "release-date = 2002-02-02")
+            }),
             ("rights", |t| {
                 line(
                     t,

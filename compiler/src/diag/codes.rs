@@ -265,6 +265,10 @@ codes! {
         "A statement period is not written as `YYYY-Qn` (quarter) or `YYYY-Hn` (half-year).",
         "Write the period such as `2025-Q2` or `2025-H1`."
     }
+    NO_CONTRACT_IN_FORCE = "W0330" "no-contract-in-force" Warning {
+        "A recording is offered (a deal of a release listing it, pre-orders included) on dates when none of a split payee's contracts covering it is in force: sales on those dates cannot be computed and will go to suspense.",
+        "Move the contract's `start` or `end` to cover the dates, add a contract for them, or end the deals when the contract ends."
+    }
     UNREADABLE_MEDIA = "E0402" "unreadable-media" Error {
         "An audio or artwork file exists but is not what it claims to be: truncated, empty, mislabelled (an MP3 named `.flac`), or in a format DSPs do not take. Sleeve reads the file itself, not its name.",
         "Re-export the file from the master (FLAC or WAV for audio, JPEG or PNG for artwork) and replace it."
