@@ -3,6 +3,8 @@
 use super::deals::dates_overlap;
 use super::{Links, Scope};
 use crate::diag::{Diagnostic, Diagnostics, codes};
+use crate::model::date::Date;
+use crate::model::iso::TerritorySet;
 use crate::model::{Catalogue, Contract};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -129,7 +131,13 @@ pub fn check(cat: &Catalogue, links: &Links, scope: Scope, diags: &mut Diagnosti
                     continue;
                 }
                 let offered = offered.get_or_insert_with(|| offers(cat, links, &rec.id.value));
-                if let Some(gap) = first_gap(offered, &covering) {
+                // Only the deals where a split rule naming the payee applies pay the payee.
+                let paid = paid_territories(rec, p);
+                let theirs: Vec<&Offer<'_>> = offered
+                    .iter()
+                    .filter(|o| !o.territories.intersection(paid).is_empty())
+                    .collect();
+                if let Some(gap) = first_gap(&theirs, &covering) {
                     diags.push(no_contract_in_force(p, payee.span, &rec.id.value, &gap));
                 }
             }
@@ -137,11 +145,31 @@ pub fn check(cat: &Catalogue, links: &Links, scope: Scope, diags: &mut Diagnosti
     }
 }
 
-/// Days a recording is offered on: one deal of a release listing it (pre-orders included),
-/// as day numbers, the last one inclusive (`i64::MAX`: no end).
+/// The months a recording is offered in by one deal of a release listing it (pre-orders
+/// included), as month numbers ([`month`]), the last one inclusive (`i64::MAX`: no end), and
+/// where.
 struct Offer<'a> {
-    days: (i64, i64),
+    months: (i64, i64),
     release: &'a str,
+    territories: TerritorySet,
+}
+
+/// Months, not days: the royalty run pays a sale under the contract in force on the first day
+/// of the period it is reported for (a DSR's usage start, a CSV's month), so a month is
+/// covered when a contract is in force on its first day.
+fn month(d: Date) -> i64 {
+    i64::from(d.year) * 12 + i64::from(d.month) - 1
+}
+
+fn month_text(m: i64) -> String {
+    format!("{:04}-{:02}", m.div_euclid(12), m.rem_euclid(12) + 1)
+}
+
+/// The months whose first day a contract is in force on (empty when first > last).
+fn covered_months(c: &Contract) -> (i64, i64) {
+    let start = c.start.value;
+    let first = month(start) + i64::from(start.day != 1);
+    (first, c.end.as_ref().map_or(i64::MAX, |e| month(e.value)))
 }
 
 fn offers<'a>(cat: &'a Catalogue, links: &Links, rec: &str) -> Vec<Offer<'a>> {
@@ -152,84 +180,119 @@ fn offers<'a>(cat: &'a Catalogue, links: &Links, rec: &str) -> Vec<Offer<'a>> {
         };
         for deal in &rel.deals {
             let (start, end) = super::deals::range(deal);
+            // A deal ending before it starts is an error of its own (E0311).
+            if end.is_some_and(|e| e < start) {
+                continue;
+            }
             out.push(Offer {
-                days: (start.days(), end.map_or(i64::MAX, |e| e.days())),
+                months: (month(start), end.map_or(i64::MAX, month)),
                 release: id,
+                territories: deal.territories.set,
             });
         }
     }
-    out.sort_by_key(|o| o.days);
     out
 }
 
-/// Offered days no covering contract is in force on: the first run of them.
+/// The territories where a split rule naming `payee` is the rule in force
+/// ([`crate::model::Recording::split_for`]: a territory rule, else a group rule, else the
+/// default; the first of equals).
+fn paid_territories(rec: &crate::model::Recording, payee: &str) -> TerritorySet {
+    let mut paid = TerritorySet::new();
+    for (i, rule) in rec.splits.iter().enumerate() {
+        if !rule.shares.iter().any(|(p, _)| p.value == payee) {
+            continue;
+        }
+        let before = rec.splits.iter().enumerate().filter(|(j, r)| {
+            r.scope.rank() < rule.scope.rank() || (r.scope.rank() == rule.scope.rank() && *j < i)
+        });
+        let mut own = rule.scope.territories();
+        for (_, r) in before {
+            own = own.difference(r.scope.territories());
+        }
+        paid = paid.union(own);
+    }
+    paid
+}
+
+/// The first run of offered months no covering contract is in force on the first day of.
 struct Gap<'a> {
     from: i64,
     /// Inclusive; `i64::MAX`: on, without end.
     to: i64,
+    /// The release (first by id) offering the recording in month `from`.
     release: &'a str,
-    /// The covering contract starting the day after the gap, or else one ending the day before.
+    /// The covering contract in force from the month after the gap, or else one in force
+    /// until the month before.
     next: Option<&'a Contract>,
     previous: Option<&'a Contract>,
 }
 
-/// The earliest offered day no contract in `covering` is in force on, and how far the gap runs.
-fn first_gap<'a>(offered: &[Offer<'a>], covering: &[&'a Contract]) -> Option<Gap<'a>> {
-    let mut terms: Vec<(i64, i64)> = covering
-        .iter()
-        .map(|c| {
-            let end = c.end.as_ref().map_or(i64::MAX, |e| e.value.days());
-            (c.start.value.days(), end)
-        })
-        .collect();
-    terms.sort_unstable();
-    let mut merged: Vec<(i64, i64)> = Vec::with_capacity(terms.len());
-    for (s, e) in terms {
-        match merged.last_mut() {
+/// Merge month ranges that overlap or meet; `ranges` need not be sorted.
+fn merged(mut ranges: Vec<(i64, i64)>) -> Vec<(i64, i64)> {
+    ranges.sort_unstable();
+    let mut out: Vec<(i64, i64)> = Vec::with_capacity(ranges.len());
+    for (s, e) in ranges {
+        match out.last_mut() {
             Some(last) if s <= last.1.saturating_add(1) => last.1 = last.1.max(e),
-            _ => merged.push((s, e)),
+            _ => out.push((s, e)),
         }
     }
-    // Offers are sorted by their first day: the first one with a gap has the earliest gap,
-    // unless a later offer starts before this one's gap does.
-    let mut best: Option<(i64, i64, &str)> = None;
-    for o in offered {
-        let (s, e) = o.days;
-        if best.is_some_and(|(from, _, _)| from <= s) {
-            break;
-        }
-        let mut day = s;
-        let mut gap = None;
-        for &(ts, te) in &merged {
-            if te < day {
+    out
+}
+
+/// The earliest offered month no contract in `covering` is in force on the first day of,
+/// and how long the run of such months lasts across all offers.
+fn first_gap<'a>(offered: &[&Offer<'a>], covering: &[&'a Contract]) -> Option<Gap<'a>> {
+    let terms = merged(
+        covering
+            .iter()
+            .map(|c| covered_months(c))
+            .filter(|(s, e)| s <= e)
+            .collect(),
+    );
+    let offers = merged(offered.iter().map(|o| o.months).collect());
+    let mut gap = None;
+    'offers: for (s, e) in offers {
+        let mut m = s;
+        for &(ts, te) in &terms {
+            if te < m {
                 continue;
             }
-            if ts > day {
-                gap = Some((day, e.min(ts - 1)));
-                break;
+            if ts > m {
+                gap = Some((m, e.min(ts - 1)));
+                break 'offers;
             }
             if te >= e {
-                day = i64::MAX;
-                break;
+                continue 'offers;
             }
-            day = te + 1;
+            m = te + 1;
         }
-        let gap = gap.or((day <= e && day != i64::MAX).then_some((day, e)));
-        if let Some((from, to)) = gap
-            && best.is_none_or(|(b, _, _)| from < b)
-        {
-            best = Some((from, to, o.release));
-        }
+        gap = Some((m, e));
+        break;
     }
-    let (from, to, release) = best?;
-    let starts = |c: &&Contract| to != i64::MAX && c.start.value.days() == to + 1;
-    let ends = |c: &&Contract| c.end.as_ref().is_some_and(|e| e.value.days() == from - 1);
+    let (from, to) = gap?;
+    let release = offered
+        .iter()
+        .filter(|o| o.months.0 <= from && from <= o.months.1)
+        .map(|o| o.release)
+        .min()?;
+    let covered = |c: &&&Contract| {
+        let (first, last) = covered_months(c);
+        (first <= last).then_some((first, last))
+    };
     Some(Gap {
         from,
         to,
         release,
-        next: covering.iter().copied().find(|c| starts(c)),
-        previous: covering.iter().copied().find(|c| ends(c)),
+        next: covering
+            .iter()
+            .find(|c| to != i64::MAX && covered(c).is_some_and(|(first, _)| first == to + 1))
+            .copied(),
+        previous: covering
+            .iter()
+            .find(|c| covered(c).is_some_and(|(_, last)| last == from - 1))
+            .copied(),
     })
 }
 
@@ -239,19 +302,18 @@ fn no_contract_in_force(
     rec: &str,
     gap: &Gap<'_>,
 ) -> Diagnostic {
-    let day = crate::model::date::Date::from_days;
     let when = if gap.to == i64::MAX {
-        format!("from {} on", day(gap.from))
+        format!("from {} on", month_text(gap.from))
     } else if gap.to == gap.from {
-        format!("on {}", day(gap.from))
+        format!("in {}", month_text(gap.from))
     } else {
-        format!("from {} to {}", day(gap.from), day(gap.to))
+        format!("from {} to {}", month_text(gap.from), month_text(gap.to))
     };
     let mut d = Diagnostic::new(
         codes::NO_CONTRACT_IN_FORCE,
         span,
         format!(
-            "payee `{payee}` has no contract in force for `{rec}` {when}, while release `{}` offers it; sales on those days would go to suspense",
+            "payee `{payee}` has no contract in force for `{rec}` for sales {when}, while release `{}` offers it; they would go to suspense",
             gap.release
         ),
     )
@@ -261,11 +323,12 @@ fn no_contract_in_force(
     } else if let Some(e) = gap.previous.and_then(|c| c.end.as_ref()) {
         d = d.secondary(e.span, "the contract ends here");
     }
-    d.help(if gap.to == i64::MAX {
-        "extend the contract's `end` (or add a contract from then on), or end the deals when the contract ends"
-    } else {
-        "move the contract's `start` or `end` to cover these days, or add a contract for them"
-    })
+    d.note("a sale is paid under the contract in force on the first day of the month (or period) it is reported for")
+        .help(if gap.to == i64::MAX {
+            "extend the contract's `end` (or add a contract from then on), or end the deals when the contract ends"
+        } else {
+            "start the contract on the 1st of the first month named or earlier (or end it later), start the deals later, or add a contract for those months"
+        })
 }
 
 #[cfg(test)]
@@ -291,21 +354,22 @@ mod tests {
 
     #[test]
     #[allow(clippy::unwrap_used)]
-    fn contract_terms_against_offered_days() {
+    fn contract_terms_against_offered_months() {
         let mut world = MemoryWorld::example();
         assert_eq!(gaps(&world), Vec::<String>::new());
         let path = "contracts/juno-okafor-2024.toml";
         let text = String::from_utf8(world.read(path).unwrap()).unwrap();
         let term = |t: &str| text.replace("start = 2024-03-01", t);
-        let offers =
-            "while release `paper-boats` offers it; sales on those days would go to suspense";
+        let gap = |when: &str, note: &str| {
+            format!(
+                "payee `juno-okafor` has no contract in force for `paper-boats` for sales {when}, while release `paper-boats` offers it; they would go to suspense [{note}]"
+            )
+        };
 
         world.insert(path, term("start = 2024-03-01\nend = 2025-06-30"));
         assert_eq!(
             gaps(&world),
-            [format!(
-                "payee `juno-okafor` has no contract in force for `paper-boats` from 2025-07-01 on, {offers} [the contract ends here]"
-            )]
+            [gap("from 2025-07 on", "the contract ends here")]
         );
         // A contract from the next day on: the terms meet, nothing is left uncovered.
         let next = "contracts/juno-okafor-2025.toml";
@@ -314,31 +378,69 @@ mod tests {
             "payee = \"juno-okafor\"\nstart = 2025-07-01\n\n[rates.default]\nstream = \"50%\"\n",
         );
         assert_eq!(gaps(&world), Vec::<String>::new());
-        // One day missing between them.
+        // Sales are matched on the first day of their month: June is paid under the first
+        // contract even if it ends on the 29th ...
         world.insert(path, term("start = 2024-03-01\nend = 2025-06-29"));
+        assert_eq!(gaps(&world), Vec::<String>::new());
+        // ... but not if it ends in May.
+        world.insert(path, term("start = 2024-03-01\nend = 2025-05-31"));
         assert_eq!(
             gaps(&world),
-            [format!(
-                "payee `juno-okafor` has no contract in force for `paper-boats` on 2025-06-30, {offers} [the contract starts here]"
-            )]
+            [gap("in 2025-06", "the contract starts here")]
         );
-        // Signed after the release: the days before the start.
+        // Signed after the release (2024-09-20), or on a day of its month after the 1st.
         world.remove(next);
-        world.insert(path, term("start = 2024-10-01"));
+        world.insert(path, term("start = 2024-11-01"));
         assert_eq!(
             gaps(&world),
-            [format!(
-                "payee `juno-okafor` has no contract in force for `paper-boats` from 2024-09-20 to 2024-09-30, {offers} [the contract starts here]"
-            )]
+            [gap("from 2024-09 to 2024-10", "the contract starts here")]
+        );
+        world.insert(path, term("start = 2024-09-20"));
+        assert_eq!(
+            gaps(&world),
+            [gap("in 2024-09", "the contract starts here")]
         );
         // Deals that end with the contract leave no gap.
         let release = "releases/paper-boats.toml";
         let rel = String::from_utf8(world.read(release).unwrap()).unwrap();
-        world.insert(path, term("start = 2024-09-20\nend = 2025-06-30"));
+        world.insert(path, term("start = 2024-09-01\nend = 2025-06-30"));
         world.insert(
             release,
             rel.replace("[[deal]]\n", "[[deal]]\nend = 2025-06-30\n"),
         );
         assert_eq!(gaps(&world), Vec::<String>::new());
+        // One of two releases still offers it: the gap runs on with the open deal.
+        world.insert(
+            "releases/paper-boats-again.toml",
+            "upc = \"5060987600049\"\ntitle = \"Paper Boats (Again)\"\ntype = \"single\"\nartist = \"juno-okafor\"\n\
+             release-date = 2024-09-20\ngenre = \"Singer/Songwriter\"\np-line = \"2024 Nightjar Records Ltd\"\n\
+             c-line = \"2024 Nightjar Records Ltd\"\ntracks = [\"paper-boats\"]\n\n[[deal]]\ndsps = \"all\"\n\
+             territories = \"Worldwide\"\nmodels = [\"subscription\"]\nend = 2025-09-30\n\n[[deal]]\ndsps = \"all\"\n\
+             territories = [\"GB\"]\nmodels = [\"subscription\"]\nstart = 2025-10-01\n",
+        );
+        let again = |when: &str| {
+            gap(when, "the contract ends here")
+                .replace("release `paper-boats`", "release `paper-boats-again`")
+        };
+        assert_eq!(gaps(&world), [again("from 2025-07 on")]);
+        // A payee paid only where no deal offers it is not judged there: here only in JP.
+        let rec = "recordings/paper-boats.toml";
+        let recording = String::from_utf8(world.read(rec).unwrap()).unwrap();
+        world.insert(
+            rec,
+            recording.replace(
+                "[splits.default]\njuno-okafor = \"90%\"\nowen-marsh = \"10%\"",
+                "[splits.default]\nowen-marsh = \"100%\"\n\n[splits.GB]\njuno-okafor = \"100%\"",
+            ),
+        );
+        assert_eq!(gaps(&world), [again("from 2025-07 on")]);
+        world.insert(
+            rec,
+            recording.replace(
+                "[splits.default]\njuno-okafor = \"90%\"\nowen-marsh = \"10%\"",
+                "[splits.default]\nowen-marsh = \"100%\"\n\n[splits.JP]\njuno-okafor = \"100%\"",
+            ),
+        );
+        assert_eq!(gaps(&world), [again("from 2025-07 to 2025-09")]);
     }
 }

@@ -266,8 +266,8 @@ codes! {
         "Write the period such as `2025-Q2` or `2025-H1`."
     }
     NO_CONTRACT_IN_FORCE = "W0330" "no-contract-in-force" Warning {
-        "A recording is offered (a deal of a release listing it, pre-orders included) on dates when none of a split payee's contracts covering it is in force: sales on those dates cannot be computed and will go to suspense.",
-        "Move the contract's `start` or `end` to cover the dates, add a contract for them, or end the deals when the contract ends."
+        "A release offers a recording (a deal, with its pre-order window) in months on whose first day none of a split payee's contracts covering it is in force, where a split rule naming the payee applies. The royalty run pays a sale under the contract in force on the first day of the month (or period) it is reported for, so those sales would go to suspense.",
+        "Start the contract on the 1st of the first month named or earlier (or end it later), start or end the deals with the contract, or add a contract for those months."
     }
     UNREADABLE_MEDIA = "E0402" "unreadable-media" Error {
         "An audio or artwork file exists but is not what it claims to be: truncated, empty, mislabelled (an MP3 named `.flac`), or in a format DSPs do not take. Sleeve reads the file itself, not its name.",
