@@ -12,7 +12,8 @@
 //! 3. the rules run again for the files whose entities the edit can affect, and only those:
 //!    the edited files; the releases listing an edited recording (track counts, rights);
 //!    the recordings an edited release lists, before or after (offered territories, DSPs,
-//!    contract coverage); the contracts of payees whose coverage can change. Every rule
+//!    contract coverage); the contracts of payees whose coverage can change, and of the
+//!    payees of those recordings (the channels their deals sell through). Every rule
 //!    points its diagnostics into the file of the entity it judges (see [`crate::check`]), so
 //!    a file's rule diagnostics are replaced as a whole;
 //! 4. the unused-party rule is judged again from the kept reference counts.
@@ -467,6 +468,17 @@ impl Session {
             recs.insert(id.clone());
             cat.recordings.insert(id, rec);
         }
+        // The contracts paying for the recordings an edited release lists, before or after:
+        // their deals decide which channels the contracts must pay (W0331).
+        for r in &recs {
+            if let Some(rec) = cat.recordings.get(r) {
+                payees.extend(
+                    rec.splits
+                        .iter()
+                        .flat_map(|s| s.shares.iter().map(|(p, _)| p.value.clone())),
+                );
+            }
+        }
         // Contracts naming an edited release change what they cover.
         for c in cat.contracts.values() {
             if c.releases.iter().any(|r| rels.contains(&r.value)) {
@@ -609,6 +621,11 @@ mod tests {
     /// `catalog-example`, with one release file declaring its recordings inline, in memory.
     fn example() -> MemoryWorld {
         let mut world = MemoryWorld::example();
+        // A contract that pays no downloads (W0331), which deal edits turn on and off.
+        let producer = "contracts/owen-marsh-producer.toml";
+        let text = String::from_utf8(world.read(producer).expect("read")).expect("utf-8");
+        assert!(text.contains("download = \"50%\"\n"));
+        world.insert(producer, text.replace("download = \"50%\"\n", ""));
         world.insert(
             "releases/inline/tide-tables.toml",
             r#"upc = "5060987600995"
@@ -733,6 +750,10 @@ the-lantern-choir = "100%"
             }),
             ("release date", |t| {
                 line(t, "release-date = ", "release-date = 2002-02-02")
+            }),
+            // Sold through a channel no contract pays (W0331).
+            ("uses", |t| {
+                line(t, "[[deal]]", "[[deal]]\nuses = [\"permanent-download\"]")
             }),
             ("rights", |t| {
                 line(

@@ -1,4 +1,5 @@
-//! E0321 overlapping-contracts, W0322 no-contract, W0330 no-contract-in-force.
+//! E0321 overlapping-contracts, W0322 no-contract, W0330 no-contract-in-force,
+//! W0331 channel-not-paid.
 
 use super::deals::dates_overlap;
 use super::{Links, Scope};
@@ -81,6 +82,10 @@ pub fn check(cat: &Catalogue, links: &Links, scope: Scope, diags: &mut Diagnosti
         }
     }
 
+    for c in scope.contracts(cat) {
+        channels_not_paid(cat, links, c, diags);
+    }
+
     // Split payees without a contract covering the recording (W0322), or whose contracts
     // covering it leave days it is offered on uncovered (W0330). A blanket contract covers
     // everything its payee shares in; explicit ones are looked up.
@@ -145,6 +150,126 @@ pub fn check(cat: &Catalogue, links: &Links, scope: Scope, diags: &mut Diagnosti
     }
 }
 
+/// W0331: the channels deals offer a recording through that contract `c` pays its payee
+/// nothing for, in territories where the payee is paid, while `c` is in force. Judged on the
+/// contract (once per channel, naming the first recording and release, by id).
+fn channels_not_paid(cat: &Catalogue, links: &Links, c: &Contract, diags: &mut Diagnostics) {
+    use crate::model::Channel;
+    // Where the contract pays each channel deals can sell through: everywhere when the
+    // default names it, else where a territory or group rule does.
+    let paid_in = |ch: Channel| {
+        c.rates
+            .iter()
+            .filter(|r| r.rates.contains_key(&ch))
+            .fold(TerritorySet::new(), |set, r| {
+                set.union(r.scope.territories())
+            })
+    };
+    let unpaid: Vec<(Channel, TerritorySet)> = [Channel::Stream, Channel::Download]
+        .into_iter()
+        .map(|ch| (ch, paid_in(ch)))
+        .filter(|(_, set)| *set != TerritorySet::all())
+        .collect();
+    if unpaid.is_empty() || c.rates.is_empty() {
+        return;
+    }
+    let (first, last) = covered_months(c);
+    if first > last {
+        return;
+    }
+    let payee = c.payee.value.as_str();
+    let recordings: Vec<&str> = if is_blanket(c) {
+        links
+            .recordings_paying(payee)
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+            .collect()
+    } else {
+        named(cat, c).into_iter().collect()
+    };
+    // Per channel: the territories left unpaid, the first (recording, release) and how many
+    // recordings.
+    struct Found<'a> {
+        territories: TerritorySet,
+        example: Option<(&'a str, &'a str)>,
+        count: usize,
+    }
+    let mut found: Vec<Found<'_>> = unpaid
+        .iter()
+        .map(|_| Found {
+            territories: TerritorySet::new(),
+            example: None,
+            count: 0,
+        })
+        .collect();
+    let mut recordings = recordings;
+    recordings.sort_unstable();
+    for id in recordings {
+        let Some(rec) = cat.recordings.get(id) else {
+            continue;
+        };
+        let paid = paid_territories(rec, payee);
+        if paid.is_empty() {
+            continue;
+        }
+        let mut offers = offers(cat, links, id);
+        offers.sort_by(|a, b| a.release.cmp(b.release));
+        for ((ch, paid_ch), slot) in unpaid.iter().zip(found.iter_mut()) {
+            let mut here = TerritorySet::new();
+            let mut by = None;
+            for o in &offers {
+                if o.months.0 > last || o.months.1 < first || !o.channels.contains(ch) {
+                    continue;
+                }
+                let missing = o.territories.intersection(paid).difference(*paid_ch);
+                if !missing.is_empty() {
+                    here = here.union(missing);
+                    by.get_or_insert(o.release);
+                }
+            }
+            if let Some(release) = by {
+                slot.territories = slot.territories.union(here);
+                slot.example.get_or_insert((id, release));
+                slot.count += 1;
+            }
+        }
+    }
+    let at = c
+        .rates
+        .iter()
+        .find(|r| r.key.value == "default")
+        .or(c.rates.first())
+        .map_or(c.payee.span, |r| r.key.span);
+    for ((ch, _), f) in unpaid.iter().zip(found) {
+        let Some((rec, release)) = f.example else {
+            continue;
+        };
+        let (territories, count) = (f.territories, f.count);
+        let more = match count {
+            1 => String::new(),
+            2 => " and 1 more recording".to_string(),
+            n => format!(" and {} more recordings", n - 1),
+        };
+        let ch = ch.as_str();
+        diags.push(
+            Diagnostic::new(
+                codes::CHANNEL_NOT_PAID,
+                at,
+                format!(
+                    "contract `{}` gives payee `{payee}` no `{ch}` rate in {}, where release `{release}` sells `{rec}`{more} through {ch}s while the contract is in force; `{payee}` would earn nothing on those sales",
+                    c.id.value,
+                    super::list_codes(territories, 5)
+                ),
+            )
+            .label(format!("no `{ch}` rate"))
+            .help(format!(
+                "add `{ch} = \"…%\"` to `[rates.default]` (or to a territory or group rule), or write `{ch} = \"0%\"` if `{payee}` is not paid for {ch}s"
+            )),
+        );
+    }
+}
+
 /// The months a recording is offered in by one deal of a release listing it (pre-orders
 /// included), as month numbers ([`month`]), the last one inclusive (`i64::MAX`: no end), and
 /// where.
@@ -152,6 +277,9 @@ struct Offer<'a> {
     months: (i64, i64),
     release: &'a str,
     territories: TerritorySet,
+    /// The sales channels of its commercial models and use types, as the royalty run reads
+    /// them from sales lines.
+    channels: Vec<crate::model::Channel>,
 }
 
 /// Months, not days: the royalty run pays a sale under the contract in force on the first day
@@ -184,10 +312,26 @@ fn offers<'a>(cat: &'a Catalogue, links: &Links, rec: &str) -> Vec<Offer<'a>> {
             if end.is_some_and(|e| e < start) {
                 continue;
             }
+            let mut channels = Vec::new();
+            for m in &deal.models {
+                let uses = if deal.uses_written {
+                    &deal.uses[..]
+                } else {
+                    m.value.default_uses()
+                };
+                channels.extend(
+                    uses.iter().filter_map(|u| {
+                        crate::royalties::input::channel_of(m.value.ddex(), u.ddex())
+                    }),
+                );
+            }
+            channels.sort_unstable();
+            channels.dedup();
             out.push(Offer {
                 months: (month(start), end.map_or(i64::MAX, month)),
                 release: id,
                 territories: deal.territories.set,
+                channels,
             });
         }
     }
@@ -442,5 +586,42 @@ mod tests {
             ),
         );
         assert_eq!(gaps(&world), [again("from 2025-07 to 2025-09")]);
+    }
+
+    #[test]
+    #[allow(clippy::unwrap_used)]
+    fn channels_a_contract_does_not_pay() {
+        let not_paid = |world: &MemoryWorld| -> Vec<String> {
+            crate::check_catalogue(world)
+                .diagnostics
+                .sorted()
+                .into_iter()
+                .filter(|d| d.code == codes::CHANNEL_NOT_PAID || d.is_error())
+                .map(|d| d.message)
+                .collect()
+        };
+        let mut world = MemoryWorld::example();
+        assert_eq!(not_paid(&world), Vec::<String>::new());
+        let path = "contracts/owen-marsh-producer.toml";
+        let text = String::from_utf8(world.read(path).unwrap()).unwrap();
+        let rates = |with: &str| text.replace("download = \"50%\"\n", with);
+        world.insert(path, rates(""));
+        assert_eq!(
+            not_paid(&world),
+            [
+                "contract `owen-marsh-producer` gives payee `owen-marsh` no `download` rate in every territory, where release `harbour-lights` sells `harbour-lights` and 2 more recordings through downloads while the contract is in force; `owen-marsh` would earn nothing on those sales"
+            ]
+        );
+        // Paid in some territories by a territory rule: the others are named.
+        world.insert(path, rates("\n[rates.US]\ndownload = \"40%\"\n"));
+        let got = not_paid(&world);
+        assert_eq!(got.len(), 1);
+        assert!(
+            got[0].contains("no `download` rate in every territory except `US`"),
+            "{got:?}"
+        );
+        // An explicit 0% says the payee is not paid for it.
+        world.insert(path, rates("download = \"0%\"\n"));
+        assert_eq!(not_paid(&world), Vec::<String>::new());
     }
 }

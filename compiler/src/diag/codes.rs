@@ -269,6 +269,10 @@ codes! {
         "A release offers a recording (a deal, with its pre-order window) in months on whose first day none of a split payee's contracts covering it is in force, where a split rule naming the payee applies. The royalty run pays a sale under the contract in force on the first day of the month (or period) it is reported for, so those sales would go to suspense.",
         "Start the contract on the 1st of the first month named or earlier (or end it later), start or end the deals with the contract, or add a contract for those months."
     }
+    CHANNEL_NOT_PAID = "W0331" "channel-not-paid" Warning {
+        "A contract gives its payee no rate for a sales channel (stream, download) in territories where a release offers a recording the contract covers through that channel, while the contract is in force. A channel left out of `[rates.default]` and of every rule covering a territory is paid at nothing there, so the payee would silently earn nothing on those sales.",
+        "Add the channel's rate to `[rates.default]` (or to a territory or group rule), or write it as `\"0%\"` if the payee is not paid for it."
+    }
     UNREADABLE_MEDIA = "E0402" "unreadable-media" Error {
         "An audio or artwork file exists but is not what it claims to be: truncated, empty, mislabelled (an MP3 named `.flac`), or in a format DSPs do not take. Sleeve reads the file itself, not its name.",
         "Re-export the file from the master (FLAC or WAV for audio, JPEG or PNG for artwork) and replace it."
