@@ -144,17 +144,24 @@ impl MemoryWorld {
 
     /// `catalog-example` in memory (without its `out/` and hidden folders), for unit tests.
     #[cfg(test)]
+    pub fn example() -> MemoryWorld {
+        MemoryWorld::from_folder("../catalog-example")
+    }
+
+    /// The files under a folder of the repository (relative to `compiler/`), but `out/` and
+    /// hidden ones, for unit tests.
+    #[cfg(test)]
     #[allow(
         clippy::disallowed_methods,
         clippy::unwrap_used,
-        reason = "the test reads the example catalogue"
+        reason = "the test reads a folder of the repository"
     )]
-    pub fn example() -> MemoryWorld {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../catalog-example");
+    pub fn from_folder(folder: &str) -> MemoryWorld {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(folder);
         let mut world = MemoryWorld::new();
         let mut stack = vec![root.clone()];
         while let Some(dir) = stack.pop() {
-            for e in std::fs::read_dir(&dir).expect("read catalog-example") {
+            for e in std::fs::read_dir(&dir).expect("read the folder") {
                 let path = e.expect("entry").path();
                 let rel = path.strip_prefix(&root).expect("under root");
                 let rel = rel.to_string_lossy().replace('\\', "/");

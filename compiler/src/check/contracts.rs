@@ -6,7 +6,8 @@ use super::{Links, Scope};
 use crate::diag::{Diagnostic, Diagnostics, codes};
 use crate::model::date::Date;
 use crate::model::iso::TerritorySet;
-use crate::model::{Catalogue, Contract};
+use crate::model::{Catalogue, Channel, Contract};
+use crate::syntax::release::CommercialModel;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Whether a contract covers every recording whose splits name its payee.
@@ -154,7 +155,6 @@ pub fn check(cat: &Catalogue, links: &Links, scope: Scope, diags: &mut Diagnosti
 /// nothing for, in territories where the payee is paid, while `c` is in force. Judged on the
 /// contract (once per channel, naming the first recording and release, by id).
 fn channels_not_paid(cat: &Catalogue, links: &Links, c: &Contract, diags: &mut Diagnostics) {
-    use crate::model::Channel;
     // Where the contract pays each channel deals can sell through: everywhere when the
     // default names it, else where a territory or group rule does.
     let paid_in = |ch: Channel| {
@@ -193,6 +193,7 @@ fn channels_not_paid(cat: &Catalogue, links: &Links, c: &Contract, diags: &mut D
     struct Found<'a> {
         territories: TerritorySet,
         example: Option<(&'a str, &'a str)>,
+        releases: BTreeSet<&'a str>,
         count: usize,
     }
     let mut found: Vec<Found<'_>> = unpaid
@@ -200,6 +201,7 @@ fn channels_not_paid(cat: &Catalogue, links: &Links, c: &Contract, diags: &mut D
         .map(|_| Found {
             territories: TerritorySet::new(),
             example: None,
+            releases: BTreeSet::new(),
             count: 0,
         })
         .collect();
@@ -216,23 +218,22 @@ fn channels_not_paid(cat: &Catalogue, links: &Links, c: &Contract, diags: &mut D
         let mut offers = offers(cat, links, id);
         offers.sort_by(|a, b| a.release.cmp(b.release));
         for ((ch, paid_ch), slot) in unpaid.iter().zip(found.iter_mut()) {
-            let mut here = TerritorySet::new();
-            let mut by = None;
+            let mut selling = false;
             for o in &offers {
-                if o.months.0 > last || o.months.1 < first || !o.channels.contains(ch) {
+                let sold = o
+                    .channels
+                    .iter()
+                    .any(|(c2, (s, e))| c2 == ch && *s <= last && first <= *e);
+                let missing = o.territories.intersection(paid).difference(*paid_ch);
+                if !sold || missing.is_empty() {
                     continue;
                 }
-                let missing = o.territories.intersection(paid).difference(*paid_ch);
-                if !missing.is_empty() {
-                    here = here.union(missing);
-                    by.get_or_insert(o.release);
-                }
+                slot.territories = slot.territories.union(missing);
+                slot.releases.insert(o.release);
+                slot.example.get_or_insert((id, o.release));
+                selling = true;
             }
-            if let Some(release) = by {
-                slot.territories = slot.territories.union(here);
-                slot.example.get_or_insert((id, release));
-                slot.count += 1;
-            }
+            slot.count += usize::from(selling);
         }
     }
     let at = c
@@ -245,21 +246,38 @@ fn channels_not_paid(cat: &Catalogue, links: &Links, c: &Contract, diags: &mut D
         let Some((rec, release)) = f.example else {
             continue;
         };
-        let (territories, count) = (f.territories, f.count);
-        let more = match count {
-            1 => String::new(),
-            2 => " and 1 more recording".to_string(),
-            n => format!(" and {} more recordings", n - 1),
-        };
         let ch = ch.as_str();
+        let plural = |n: usize, one: &str, many: &str| {
+            if n == 1 {
+                format!("1 {one}")
+            } else {
+                format!("{n} {many}")
+            }
+        };
+        let sold = if f.count == 1 && f.releases.len() == 1 {
+            format!(
+                "release `{release}` sells `{rec}` through {ch}s while the contract is in force"
+            )
+        } else {
+            let verb = if f.releases.len() == 1 {
+                "sells"
+            } else {
+                "sell"
+            };
+            format!(
+                "{} {verb} {} it covers through {ch}s while the contract is in force (the first: `{rec}` on release `{release}`)",
+                plural(f.releases.len(), "release", "releases"),
+                plural(f.count, "recording", "recordings"),
+            )
+        };
         diags.push(
             Diagnostic::new(
                 codes::CHANNEL_NOT_PAID,
                 at,
                 format!(
-                    "contract `{}` gives payee `{payee}` no `{ch}` rate in {}, where release `{release}` sells `{rec}`{more} through {ch}s while the contract is in force; `{payee}` would earn nothing on those sales",
+                    "contract `{}` gives payee `{payee}` no `{ch}` rate in {}, where {sold}; `{payee}` would earn nothing on those sales",
                     c.id.value,
-                    super::list_codes(territories, 5)
+                    super::list_codes(f.territories, 5)
                 ),
             )
             .label(format!("no `{ch}` rate"))
@@ -270,16 +288,16 @@ fn channels_not_paid(cat: &Catalogue, links: &Links, c: &Contract, diags: &mut D
     }
 }
 
-/// The months a recording is offered in by one deal of a release listing it (pre-orders
-/// included), as month numbers ([`month`]), the last one inclusive (`i64::MAX`: no end), and
+/// The months a recording is sold in by one deal of a release listing it (a pay-as-you-go
+/// pre-order included; free of charge left out), as month numbers ([`month`]), the last one inclusive (`i64::MAX`: no end), and
 /// where.
 struct Offer<'a> {
     months: (i64, i64),
     release: &'a str,
     territories: TerritorySet,
     /// The sales channels of its commercial models and use types, as the royalty run reads
-    /// them from sales lines.
-    channels: Vec<crate::model::Channel>,
+    /// them from sales lines, each with its months (downloads start with a pre-order).
+    channels: Vec<(Channel, (i64, i64))>,
 }
 
 /// Months, not days: the royalty run pays a sale under the contract in force on the first day
@@ -307,28 +325,49 @@ fn offers<'a>(cat: &'a Catalogue, links: &Links, rec: &str) -> Vec<Offer<'a>> {
             continue;
         };
         for deal in &rel.deals {
-            let (start, end) = super::deals::range(deal);
+            let end = deal.end.as_ref().map(|e| e.value);
             // A deal ending before it starts is an error of its own (E0311).
-            if end.is_some_and(|e| e < start) {
+            if end.is_some_and(|e| e < deal.start.value) {
                 continue;
             }
-            let mut channels = Vec::new();
+            let last = end.map_or(i64::MAX, month);
+            let mut channels: Vec<(Channel, (i64, i64))> = Vec::new();
             for m in &deal.models {
+                // Free of charge earns nothing: no royalty to pay or to hold.
+                if m.value == CommercialModel::FreeOfCharge {
+                    continue;
+                }
+                // Only pay-as-you-go sells before the street date, as a pre-order.
+                let start = match &deal.pre_order {
+                    Some(p) if m.value == CommercialModel::PayAsYouGo => {
+                        p.value.min(deal.start.value)
+                    }
+                    _ => deal.start.value,
+                };
                 let uses = if deal.uses_written {
                     &deal.uses[..]
                 } else {
                     m.value.default_uses()
                 };
-                channels.extend(
-                    uses.iter().filter_map(|u| {
-                        crate::royalties::input::channel_of(m.value.ddex(), u.ddex())
-                    }),
-                );
+                for u in uses {
+                    if let Some(ch) = crate::royalties::input::channel_of(m.value.ddex(), u.ddex())
+                    {
+                        channels.push((ch, (month(start), last)));
+                    }
+                }
             }
             channels.sort_unstable();
-            channels.dedup();
+            channels.dedup_by(|a, b| {
+                a.0 == b.0 && {
+                    b.1.0 = b.1.0.min(a.1.0);
+                    true
+                }
+            });
+            let Some(first) = channels.iter().map(|(_, (s, _))| *s).min() else {
+                continue;
+            };
             out.push(Offer {
-                months: (month(start), end.map_or(i64::MAX, month)),
+                months: (first, last),
                 release: id,
                 territories: deal.territories.set,
                 channels,
@@ -609,7 +648,7 @@ mod tests {
         assert_eq!(
             not_paid(&world),
             [
-                "contract `owen-marsh-producer` gives payee `owen-marsh` no `download` rate in every territory, where release `harbour-lights` sells `harbour-lights` and 2 more recordings through downloads while the contract is in force; `owen-marsh` would earn nothing on those sales"
+                "contract `owen-marsh-producer` gives payee `owen-marsh` no `download` rate in every territory, where 4 releases sell 3 recordings it covers through downloads while the contract is in force (the first: `harbour-lights` on release `harbour-lights`); `owen-marsh` would earn nothing on those sales"
             ]
         );
         // Paid in some territories by a territory rule: the others are named.
@@ -623,5 +662,63 @@ mod tests {
         // An explicit 0% says the payee is not paid for it.
         world.insert(path, rates("download = \"0%\"\n"));
         assert_eq!(not_paid(&world), Vec::<String>::new());
+    }
+
+    /// The golden case's catalogue: a contract paying streams everywhere and downloads in the
+    /// US only, a single sold by subscription worldwide and by download in GB, IE and US.
+    #[test]
+    #[allow(clippy::unwrap_used)]
+    fn channels_follow_the_deals_models_and_months() {
+        let messages = |world: &MemoryWorld| -> Vec<String> {
+            crate::check_catalogue(world)
+                .diagnostics
+                .sorted()
+                .into_iter()
+                .filter(|d| d.code == codes::CHANNEL_NOT_PAID || d.is_error())
+                .map(|d| d.message)
+                .collect()
+        };
+        let mut world = MemoryWorld::from_folder("../golden/check/W0331-channel-not-paid/in");
+        let rel = "releases/midnight-lines.toml";
+        let release = String::from_utf8(world.read(rel).unwrap()).unwrap();
+        let contract = "contracts/ada-lovelace.toml";
+        let terms = String::from_utf8(world.read(contract).unwrap()).unwrap();
+        let one = "contract `ada-lovelace` gives payee `ada-lovelace` no `download` rate in `GB`, `IE`, where release `midnight-lines` sells `midnight-lines` through downloads while the contract is in force; `ada-lovelace` would earn nothing on those sales";
+        assert_eq!(messages(&world), [one]);
+        // Streams only: nothing to say.
+        let streams_only = release
+            .rsplit_once("\n[[deal]]")
+            .map_or(release.clone(), |(head, _)| format!("{head}\n"));
+        world.insert(rel, streams_only.as_bytes());
+        assert_eq!(messages(&world), Vec::<String>::new());
+        // A contract paying downloads only, ended before the street date (2025-03-14): a
+        // pay-as-you-go pre-order sells downloads in its window, subscriptions sell nothing.
+        let downloads = terms.replace("stream = \"25%\"", "download = \"25%\"");
+        world.insert(
+            contract,
+            downloads.replace("start = 2025-01-01", "start = 2025-01-01\nend = 2025-02-28"),
+        );
+        world.insert(
+            rel,
+            streams_only.replace(
+                "models = [\"subscription\", \"ad-supported\"]",
+                "models = [\"subscription\", \"pay-as-you-go\"]\npre-order = 2025-02-01",
+            ),
+        );
+        assert_eq!(messages(&world), Vec::<String>::new());
+        // Free of charge earns nothing: no rate is needed for it.
+        world.insert(contract, downloads.as_bytes());
+        world.insert(
+            rel,
+            streams_only.replace("[\"subscription\", \"ad-supported\"]", "\"free-of-charge\""),
+        );
+        assert_eq!(messages(&world), Vec::<String>::new());
+        world.insert(rel, streams_only.as_bytes());
+        let got = messages(&world);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert!(
+            got[0].contains("no `stream` rate in every territory, where release"),
+            "{got:?}"
+        );
     }
 }

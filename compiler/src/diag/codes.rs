@@ -270,7 +270,7 @@ codes! {
         "Start the contract on the 1st of the first month named or earlier (or end it later), start or end the deals with the contract, or add a contract for those months."
     }
     CHANNEL_NOT_PAID = "W0331" "channel-not-paid" Warning {
-        "A contract gives its payee no rate for a sales channel (stream, download) in territories where a release offers a recording the contract covers through that channel, while the contract is in force. A channel left out of `[rates.default]` and of every rule covering a territory is paid at nothing there, so the payee would silently earn nothing on those sales.",
+        "A contract gives its payee no rate for a sales channel (stream, download) in territories where a release sells a recording the contract covers through that channel (read from the deal's commercial models and use types; free of charge is not judged), while the contract is in force. A channel left out of `[rates.default]` and of every rule covering a territory is paid at nothing there, so the payee would silently earn nothing on those sales.",
         "Add the channel's rate to `[rates.default]` (or to a territory or group rule), or write it as `\"0%\"` if the payee is not paid for it."
     }
     UNREADABLE_MEDIA = "E0402" "unreadable-media" Error {
