@@ -627,18 +627,20 @@ mod tests {
         assert_eq!(gaps(&world), [again("from 2025-07 to 2025-09")]);
     }
 
+    /// The W0331 messages, and any error (none is expected).
+    fn not_paid(world: &MemoryWorld) -> Vec<String> {
+        crate::check_catalogue(world)
+            .diagnostics
+            .sorted()
+            .into_iter()
+            .filter(|d| d.code == codes::CHANNEL_NOT_PAID || d.is_error())
+            .map(|d| d.message)
+            .collect()
+    }
+
     #[test]
     #[allow(clippy::unwrap_used)]
     fn channels_a_contract_does_not_pay() {
-        let not_paid = |world: &MemoryWorld| -> Vec<String> {
-            crate::check_catalogue(world)
-                .diagnostics
-                .sorted()
-                .into_iter()
-                .filter(|d| d.code == codes::CHANNEL_NOT_PAID || d.is_error())
-                .map(|d| d.message)
-                .collect()
-        };
         let mut world = MemoryWorld::example();
         assert_eq!(not_paid(&world), Vec::<String>::new());
         let path = "contracts/owen-marsh-producer.toml";
@@ -669,28 +671,19 @@ mod tests {
     #[test]
     #[allow(clippy::unwrap_used)]
     fn channels_follow_the_deals_models_and_months() {
-        let messages = |world: &MemoryWorld| -> Vec<String> {
-            crate::check_catalogue(world)
-                .diagnostics
-                .sorted()
-                .into_iter()
-                .filter(|d| d.code == codes::CHANNEL_NOT_PAID || d.is_error())
-                .map(|d| d.message)
-                .collect()
-        };
         let mut world = MemoryWorld::from_folder("../golden/check/W0331-channel-not-paid/in");
         let rel = "releases/midnight-lines.toml";
         let release = String::from_utf8(world.read(rel).unwrap()).unwrap();
         let contract = "contracts/ada-lovelace.toml";
         let terms = String::from_utf8(world.read(contract).unwrap()).unwrap();
         let one = "contract `ada-lovelace` gives payee `ada-lovelace` no `download` rate in `GB`, `IE`, where release `midnight-lines` sells `midnight-lines` through downloads while the contract is in force; `ada-lovelace` would earn nothing on those sales";
-        assert_eq!(messages(&world), [one]);
+        assert_eq!(not_paid(&world), [one]);
         // Streams only: nothing to say.
         let streams_only = release
             .rsplit_once("\n[[deal]]")
             .map_or(release.clone(), |(head, _)| format!("{head}\n"));
         world.insert(rel, streams_only.as_bytes());
-        assert_eq!(messages(&world), Vec::<String>::new());
+        assert_eq!(not_paid(&world), Vec::<String>::new());
         // A contract paying downloads only, ended before the street date (2025-03-14): a
         // pay-as-you-go pre-order sells downloads in its window, subscriptions sell nothing.
         let downloads = terms.replace("stream = \"25%\"", "download = \"25%\"");
@@ -705,16 +698,16 @@ mod tests {
                 "models = [\"subscription\", \"pay-as-you-go\"]\npre-order = 2025-02-01",
             ),
         );
-        assert_eq!(messages(&world), Vec::<String>::new());
+        assert_eq!(not_paid(&world), Vec::<String>::new());
         // Free of charge earns nothing: no rate is needed for it.
         world.insert(contract, downloads.as_bytes());
         world.insert(
             rel,
             streams_only.replace("[\"subscription\", \"ad-supported\"]", "\"free-of-charge\""),
         );
-        assert_eq!(messages(&world), Vec::<String>::new());
+        assert_eq!(not_paid(&world), Vec::<String>::new());
         world.insert(rel, streams_only.as_bytes());
-        let got = messages(&world);
+        let got = not_paid(&world);
         assert_eq!(got.len(), 1, "{got:?}");
         assert!(
             got[0].contains("no `stream` rate in every territory, where release"),
