@@ -88,7 +88,7 @@ pub fn check(cat: &Catalogue, links: &Links, scope: Scope, diags: &mut Diagnosti
     }
 
     // Split payees without a contract covering the recording (W0322), or whose contracts
-    // covering it leave days it is offered on uncovered (W0330). A blanket contract covers
+    // covering it leave months it is sold in uncovered (W0330). A blanket contract covers
     // everything its payee shares in; explicit ones are looked up.
     let mut names: HashMap<&str, BTreeSet<&str>> = HashMap::new();
     for rec in scope.recordings(cat) {
