@@ -138,6 +138,15 @@ impl SourceMap {
         self.files.len()
     }
 
+    /// Free every file's text, keeping paths (a one-shot build, once the diagnostics are
+    /// printed and the texts hashed). Spans into the files can no longer be shown.
+    pub fn drop_texts(&mut self) {
+        for f in &mut self.files {
+            f.text = String::new();
+            f.line_starts = std::sync::OnceLock::new();
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.files.is_empty()
     }

@@ -187,6 +187,8 @@ pub fn run(args: Args, printer: &Printer) -> Exit {
         sequence: 0,
     };
     let file_hashes = crate::build::file_hashes(&checked.sources);
+    // The diagnostics are out and the texts hashed: their memory serves the packages.
+    checked.sources.drop_texts();
     timings.step("file hashes".into());
     let inputs = Inputs::new(&lowering, &checked.sources, &file_hashes, None);
     let result = write(&inputs, &args.path, &out, args.copy, printer, &mut timings);
