@@ -13,7 +13,7 @@ use crate::model::date::Date;
 use crate::model::iso::TerritorySet;
 use crate::model::text::slug;
 use crate::model::{Catalogue, Deal, Dsp, Label, Owner, Recording, Release};
-use crate::syntax::release::{CommercialModel, ReleaseKind};
+use crate::syntax::release::ReleaseKind;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 
@@ -641,20 +641,11 @@ fn lower_deal(d: &Deal) -> Vec<MsgDeal> {
     let mut out = Vec::new();
     let territories = territories(&d.territories);
     for m in &d.models {
-        // Uses written in the deal go with every model, exactly as written; otherwise each
-        // model gets its own defaults (never a subscription crossed with a download).
-        let uses: Vec<_> = if d.uses_written {
-            d.uses.clone()
-        } else {
-            m.value.default_uses().to_vec()
-        };
-        if let Some(pre) = &d.pre_order
-            && m.value == CommercialModel::PayAsYouGo
-            && pre.value < d.start.value
-        {
+        let uses = d.uses_of(m.value);
+        if let Some(pre) = d.pre_order_of(m.value) {
             out.push(MsgDeal {
                 territories: territories.clone(),
-                start: pre.value.to_string(),
+                start: pre.to_string(),
                 end: Some(Date::from_days(d.start.value.days() - 1).to_string()),
                 commercial_models: vec![m.value.ddex()],
                 use_types: uses.iter().map(|u| u.ddex()).collect(),

@@ -178,7 +178,7 @@ fn channels_not_paid(cat: &Catalogue, links: &Links, c: &Contract, diags: &mut D
         return;
     }
     let payee = c.payee.value.as_str();
-    let recordings: Vec<&str> = if is_blanket(c) {
+    let mut recordings: Vec<&str> = if is_blanket(c) {
         links
             .recordings_paying(payee)
             .into_iter()
@@ -205,7 +205,6 @@ fn channels_not_paid(cat: &Catalogue, links: &Links, c: &Contract, diags: &mut D
             count: 0,
         })
         .collect();
-    let mut recordings = recordings;
     recordings.sort_unstable();
     for id in recordings {
         let Some(rec) = cat.recordings.get(id) else {
@@ -289,8 +288,8 @@ fn channels_not_paid(cat: &Catalogue, links: &Links, c: &Contract, diags: &mut D
 }
 
 /// The months a recording is sold in by one deal of a release listing it (a pay-as-you-go
-/// pre-order included; free of charge left out), as month numbers ([`month`]), the last one inclusive (`i64::MAX`: no end), and
-/// where.
+/// pre-order included; free of charge left out), as month numbers ([`month`]), the last one
+/// inclusive (`i64::MAX`: no end), and where.
 struct Offer<'a> {
     months: (i64, i64),
     release: &'a str,
@@ -338,18 +337,8 @@ fn offers<'a>(cat: &'a Catalogue, links: &Links, rec: &str) -> Vec<Offer<'a>> {
                     continue;
                 }
                 // Only pay-as-you-go sells before the street date, as a pre-order.
-                let start = match &deal.pre_order {
-                    Some(p) if m.value == CommercialModel::PayAsYouGo => {
-                        p.value.min(deal.start.value)
-                    }
-                    _ => deal.start.value,
-                };
-                let uses = if deal.uses_written {
-                    &deal.uses[..]
-                } else {
-                    m.value.default_uses()
-                };
-                for u in uses {
+                let start = deal.pre_order_of(m.value).unwrap_or(deal.start.value);
+                for u in deal.uses_of(m.value) {
                     if let Some(ch) = crate::royalties::input::channel_of(m.value.ddex(), u.ddex())
                     {
                         channels.push((ch, (month(start), last)));

@@ -14,7 +14,7 @@ pub(crate) fn dates_overlap(a: (Date, Option<Date>), b: (Date, Option<Date>)) ->
 
 /// When a deal is live, its pre-order window included (pay-as-you-go pre-orders are sent
 /// as their own deal, from `pre-order` to the day before `start`).
-pub(crate) fn range(d: &Deal) -> (Date, Option<Date>) {
+fn range(d: &Deal) -> (Date, Option<Date>) {
     let start = d
         .pre_order
         .as_ref()

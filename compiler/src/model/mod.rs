@@ -294,6 +294,27 @@ pub struct Deal {
     pub pre_order: Option<S<Date>>,
 }
 
+impl Deal {
+    /// The use types model `m` goes out with: those written in the deal, exactly as written,
+    /// else the model's own defaults (never a subscription crossed with a download).
+    pub fn uses_of(&self, m: CommercialModel) -> &[UseType] {
+        if self.uses_written {
+            &self.uses
+        } else {
+            m.default_uses()
+        }
+    }
+
+    /// The day model `m` goes on sale as a pre-order: only pay-as-you-go has one, from
+    /// `pre-order` to the day before `start`.
+    pub fn pre_order_of(&self, m: CommercialModel) -> Option<Date> {
+        self.pre_order
+            .as_ref()
+            .map(|p| p.value)
+            .filter(|p| m == CommercialModel::PayAsYouGo && *p < self.start.value)
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Contract {
     pub id: S<String>,
