@@ -166,7 +166,17 @@ pub fn run(args: Args, printer: &Printer) -> Exit {
         if let Some(exit) = super::serve::ask(&args.path, &request, printer) {
             return exit;
         }
+        if super::serve::background_wanted(printer) {
+            let exit = build_here(&args, &out, printer);
+            super::serve::start_background(&args.path, &out, printer);
+            return exit;
+        }
     }
+    build_here(&args, &out, printer)
+}
+
+/// Check and build in this process.
+fn build_here(args: &Args, out: &Path, printer: &Printer) -> Exit {
     let mut timings = Timings::new(args.timings);
     let world = SystemWorld::new(args.path.clone());
     let mut checked = crate::check_catalogue(&world);
@@ -191,11 +201,11 @@ pub fn run(args: Args, printer: &Printer) -> Exit {
     checked.sources.drop_texts();
     timings.step("file hashes".into());
     let inputs = Inputs::new(&lowering, &checked.sources, &file_hashes, None);
-    let result = write(&inputs, &args.path, &out, args.copy, printer, &mut timings);
+    let result = write(&inputs, &args.path, out, args.copy, printer, &mut timings);
     world.media_linked(&inputs.linked.lock().map(|l| l.clone()).unwrap_or_default());
     let exit = match result {
         Ok((manifest, rebuilt)) => {
-            summary(&manifest.packages, rebuilt, &out, args.format, printer);
+            summary(&manifest.packages, rebuilt, out, args.format, printer);
             Exit::Success
         }
         Err(e) => {
@@ -599,6 +609,11 @@ fn stale_tables(inputs: &Inputs<'_>, out: &Path, manifest: &mut Manifest) -> boo
     if !(out.join("rates/rates.csv").is_file() && out.join("statements").is_dir()) {
         manifest.tables.clear();
     }
+    tables_stale(inputs, manifest)
+}
+
+/// [`stale_tables`], as the manifest says, without looking at the disk.
+fn tables_stale(inputs: &Inputs<'_>, manifest: &mut Manifest) -> bool {
     if manifest.tables.is_empty() {
         return true;
     }
@@ -1222,6 +1237,10 @@ impl Live {
                     markers_missing = crate::build::markers(cat, now)
                         .iter()
                         .any(|(path, _)| !self.out.join(path).is_file());
+                } else {
+                    // When the tables stand for the edited files too, the manifest written
+                    // now says so, and the `sleeve build` answered next need not write it.
+                    tables_stale(&inputs, &mut manifest);
                 }
                 // The tables stand for the edited files too: the manifest says so.
                 let carried = manifest.sources != recorded;

@@ -101,7 +101,10 @@ is already inside a git repository. Refuses a folder holding a catalogue or othe
   SOURCE_DATE_EPOCH=1735689600 sleeve build .   a fixed clock: byte-identical output
 
 While `sleeve watch --build` runs for the catalogue into the same folder, it answers with
-the output brought up to date; `--no-watch` (or SLEEVE_NO_WATCH=1) builds here.")]
+the output brought up to date; `--no-watch` (or SLEEVE_NO_WATCH=1) builds here. At a
+terminal (outside CI), a build that finds no watch starts one in the background once it
+has built, so the next builds take milliseconds; it stops after 3 hours unused, or with
+`sleeve watch --stop`. SLEEVE_BACKGROUND_WATCH=0 never starts one; =1 also off a terminal.")]
     Build(build::Args),
     /// Compare what would be delivered now with the delivered state.
     #[command(after_help = "Examples:

@@ -60,6 +60,8 @@ pub enum Command {
     },
     /// Is a watch answering here? (Acknowledged by the listening thread alone.)
     Ping,
+    /// Stop watching (`sleeve watch --stop`): answered by any Sleeve binary.
+    Stop,
 }
 
 /// One question, as one line of JSON.
@@ -127,6 +129,9 @@ impl Request {
 
     /// Why this watch cannot answer as the one-shot command would, if it cannot.
     pub fn refusal(&self) -> Option<String> {
+        if self.command == Command::Stop {
+            return None;
+        }
         if self.binary != binary() {
             return Some("the watch runs another Sleeve binary".into());
         }
@@ -145,7 +150,7 @@ pub fn socket(root: &Path) -> PathBuf {
 /// Ask the watch of `root`, if one runs and answers: print its answer with `printer` and
 /// return the exit status. `None`: no watch answered; run the command here.
 pub fn ask(root: &Path, request: &Request, printer: &Printer) -> Option<Exit> {
-    if std::env::var("SLEEVE_NO_WATCH").is_ok_and(|v| !v.is_empty() && v != "0") {
+    if no_watch() {
         return None;
     }
     let path = socket(root);
@@ -153,6 +158,16 @@ pub fn ask(root: &Path, request: &Request, printer: &Printer) -> Option<Exit> {
         return None;
     }
     let reply = connect(&path).and_then(|s| exchange(s, request)).ok()?;
+    show(&reply, printer)
+}
+
+/// `SLEEVE_NO_WATCH=1`: never ask a watch, nor start one.
+fn no_watch() -> bool {
+    std::env::var("SLEEVE_NO_WATCH").is_ok_and(|v| !v.is_empty() && v != "0")
+}
+
+/// Print an answer; `None` when it was refused.
+fn show(reply: &Reply, printer: &Printer) -> Option<Exit> {
     if reply.refused.is_some() {
         return None;
     }
@@ -162,6 +177,98 @@ pub fn ask(root: &Path, request: &Request, printer: &Printer) -> Option<Exit> {
         0 => Exit::Success,
         _ => Exit::Failure,
     })
+}
+
+/// The background watch's log, in the cache folder.
+pub const LOG: &str = "watch.log";
+
+/// How long a background watch lives without a change or a question.
+pub const BACKGROUND_IDLE: Duration = Duration::from_secs(3 * 60 * 60);
+
+/// Whether `sleeve build`, finding no watch, starts one in the background: when asked to
+/// (`SLEEVE_BACKGROUND_WATCH=1`), else at a terminal outside CI; never with
+/// `SLEEVE_BACKGROUND_WATCH=0` or `SLEEVE_NO_WATCH=1`.
+pub fn background_wanted(printer: &Printer) -> bool {
+    // Without Unix sockets a watch cannot answer.
+    if no_watch() || cfg!(not(unix)) {
+        return false;
+    }
+    match std::env::var("SLEEVE_BACKGROUND_WATCH").as_deref() {
+        Ok("1") => true,
+        Ok("0") => false,
+        _ => printer.stderr_is_tty && std::env::var_os("CI").is_none_or(|v| v.is_empty()),
+    }
+}
+
+/// Start `sleeve watch --build --background` of `root` into `out`, as Gradle's client starts
+/// its daemon, once the command has built here: it checks the catalogue again, finds the
+/// output up to date, and answers the next builds in milliseconds. Nothing is started when
+/// `root` is not a catalogue, or a watch answers there (for another binary or folder).
+pub fn start_background(root: &Path, out: &Path, printer: &Printer) {
+    if !root.join("sleeve.toml").is_file() || connect(&socket(root)).is_ok() {
+        return;
+    }
+    let cache = root.join(super::media_store::FOLDER);
+    let log = cache.join(LOG);
+    let started = (|| {
+        super::media_store::ensure_folder(&cache)?;
+        let file = std::fs::File::create(&log)?;
+        let mut command = std::process::Command::new(std::env::current_exe()?);
+        command
+            .arg("watch")
+            .arg(root)
+            .arg("--build")
+            .arg("--out")
+            .arg(out)
+            .arg("--background")
+            .stdin(std::process::Stdio::null())
+            .stdout(file.try_clone()?)
+            .stderr(file);
+        // Its own process group: a Ctrl-C at the terminal stops a command, not the watch.
+        #[cfg(unix)]
+        std::os::unix::process::CommandExt::process_group(&mut command, 0);
+        command.spawn()
+    })();
+    match started {
+        Ok(child) => printer.err(&format!(
+            "started a background `sleeve watch --build` (process {pid}): it keeps `{root}` \
+             checked, so the next builds take milliseconds; it stops after {hours} hours \
+             unused, or with `sleeve watch --stop {root}` (log: `{log}`)\n",
+            root = root.display(),
+            pid = child.id(),
+            hours = BACKGROUND_IDLE.as_secs() / 3600,
+            log = log.display(),
+        )),
+        Err(e) => printer.err(&format!(
+            "warning: could not start a background `sleeve watch`: {e}\n"
+        )),
+    }
+}
+
+/// Ask the watch of `root` to stop. `Ok(false)`: no watch answers there.
+pub fn stop(root: &Path) -> Result<bool, String> {
+    let path = socket(root);
+    if !path.exists() {
+        return Ok(false);
+    }
+    let stream = match connect(&path) {
+        Ok(s) => s,
+        Err(e) if e.kind() == std::io::ErrorKind::ConnectionRefused => return Ok(false),
+        Err(e) => {
+            return Err(format!(
+                "cannot reach the watch on `{}`: {e}",
+                path.display()
+            ));
+        }
+    };
+    let request = Request::new(Command::Stop, root, Format::Human, false);
+    match exchange(stream, &request) {
+        Ok(Reply { refused: None, .. }) => Ok(true),
+        Ok(Reply {
+            refused: Some(why), ..
+        }) => Err(format!("the watch did not stop: {why}")),
+        Err(e) => Err(format!("the watch did not answer: {e}")),
+    }
 }
 
 /// A Unix socket address holds about 100 bytes: the shorter of `path` and its form relative
@@ -233,6 +340,17 @@ impl Question {
         let gone = matches!((&self.stream).read(&mut [0u8; 1]), Ok(0));
         let _ = self.stream.set_nonblocking(false);
         gone
+    }
+
+    pub fn is_build(&self) -> bool {
+        matches!(self.request.command, Command::Build { .. })
+    }
+
+    /// Whether the watch stops once this is answered: `sleeve watch --stop`; or, for a
+    /// watch in the background, a question from another Sleeve binary (a newer Sleeve was
+    /// installed: the next `sleeve build` starts a watch of it).
+    pub fn stops(&self, background: bool) -> bool {
+        self.request.command == Command::Stop || (background && self.request.binary != binary())
     }
 
     pub fn refuse(self, why: String) {

@@ -48,6 +48,18 @@ pub struct Args {
     /// With `--build`: where the packages go (default: `PATH/out`).
     #[arg(long, requires = "build")]
     out: Option<PathBuf>,
+    /// Stop the watch of the catalogue (one that `sleeve build` started in the background,
+    /// or one running in another terminal), and exit.
+    #[arg(long, conflicts_with_all = ["build", "out", "background"])]
+    stop: bool,
+    /// Run as the background watch `sleeve build` starts: answer before the first check,
+    /// log summary lines only, stop after 3 hours without a change or a question, when the
+    /// catalogue's folder is gone, or when a newer Sleeve asks.
+    #[arg(long, hide = true)]
+    background: bool,
+    /// Stop after this many seconds without a change or a question (for tests).
+    #[arg(long, hide = true)]
+    idle_secs: Option<u64>,
 }
 
 /// Top-level folders whose changes never matter (build output and tooling, as the loader
@@ -60,6 +72,9 @@ const MAX_WAIT: Duration = Duration::from_millis(500);
 
 pub fn run(args: Args, printer: &Printer) -> Exit {
     let root = args.path.clone();
+    if args.stop {
+        return stop(&root, printer);
+    }
     if !root.is_dir() {
         return fail(
             printer,
@@ -90,24 +105,24 @@ pub fn run(args: Args, printer: &Printer) -> Exit {
         printer,
         paths: PathStyle::new(&root.to_string_lossy()),
         timings: args.timings,
+        summaries_only: args.background,
     };
     printer.out(&format!(
-        "watching `{}` for changes (Ctrl-C to stop)\n",
-        root.display()
+        "watching `{}` for changes ({})\n",
+        root.display(),
+        if args.background {
+            format!("`sleeve watch --stop {}` to stop", root.display())
+        } else {
+            "Ctrl-C to stop".into()
+        }
     ));
     let mut live = args.build.then(|| {
         let out = args.out.clone().unwrap_or_else(|| root.join("out"));
         super::build::Live::new(root.clone(), out)
     });
-    let (mut session, mut ok) = screen.first(&world);
-    if let Some(live) = live.as_mut() {
-        screen.build(live, &session, ok, None, world.now());
-        world.media_linked(&live.take_linked());
-    }
-    // Media facts learnt are written now: `watch` ends when it is killed.
-    world.save_media();
-    // One-shot `check` and `build` ask this watch from now on. The sync cookies' folder is
-    // watched by itself: without it no question can be answered.
+    // One-shot `check` and `build` ask this watch from now on; a question asked during the
+    // first check is answered after it. The sync cookies' folder is watched by itself:
+    // without it no question can be answered.
     let cache_dir = abs.join(super::media_store::FOLDER);
     let listening = super::media_store::ensure_folder(&cache_dir)
         .map_err(|e| format!("cannot create `{}`: {e}", cache_dir.display()))
@@ -117,7 +132,21 @@ pub fn run(args: Args, printer: &Printer) -> Exit {
                 .map_err(|e| format!("cannot watch `{}`: {e}", cache_dir.display()))
         })
         .and_then(|()| super::serve::listen(&root, move |q| drop(tx.send(Msg::Question(q)))));
-    match listening {
+    if let (true, Err(why)) = (args.background, &listening) {
+        printer.out(&format!("not answering `sleeve build`: {why}; stopping\n"));
+        return Exit::Failure;
+    }
+    let (mut session, mut ok) = screen.first(&world);
+    // Packages built and not yet reported: in the background, the next `sleeve build`
+    // answered reports them, as the one-shot build it stands for would have written them.
+    let mut unreported = 0;
+    if let Some(live) = live.as_mut() {
+        unreported = screen.build(live, &session, ok, None, world.now());
+        world.media_linked(&live.take_linked());
+    }
+    // Media facts learnt are written now: `watch` ends when it is killed.
+    world.save_media();
+    match &listening {
         Ok(socket) => printer.out(&format!(
             "answering `sleeve check`{} on `{}`\n",
             if live.is_some() {
@@ -130,11 +159,22 @@ pub fn run(args: Args, printer: &Printer) -> Exit {
         Err(why) => printer.out(&format!("not answering `sleeve check`: {why}\n")),
     }
     let debounce = Duration::from_millis(args.debounce_ms);
+    let idle = match (args.idle_secs, args.background) {
+        (Some(s), _) => Some(Duration::from_secs(s)),
+        (None, true) => Some(super::serve::BACKGROUND_IDLE),
+        (None, false) => None,
+    };
     let mut rechecks = 0usize;
     let mut questions = Vec::new();
     let mut cookies = 0u64;
     while args.exit_after.is_none_or(|n| rechecks < n) {
-        let Some(mut change) = next_change(&rx, &abs, debounce, &mut questions) else {
+        let Some(mut change) = next_change(&rx, &abs, debounce, idle, &mut questions) else {
+            if let Some(idle) = idle {
+                printer.out(&format!(
+                    "stopping: no change and no question for {} s\n",
+                    idle.as_secs()
+                ));
+            }
             break;
         };
         // A question is answered once every change saved before it was asked is checked;
@@ -148,6 +188,10 @@ pub fn run(args: Args, printer: &Printer) -> Exit {
         }
         let mut built = 0;
         if !change.paths.is_empty() {
+            if args.background && !abs.is_dir() {
+                printer.out("stopping: the catalogue's folder is gone\n");
+                break;
+            }
             world.forget(&change.paths, change.structural);
             // Folders may have appeared or gone: watch what is there now, before reading
             // it, so nothing written from here on goes unseen.
@@ -156,15 +200,50 @@ pub fn run(args: Args, printer: &Printer) -> Exit {
             built = on_change(&screen, &world, &abs, &change.paths, state, live.as_mut());
             rechecks += 1;
         }
+        if args.background {
+            unreported += built;
+            built = unreported;
+        }
+        let mut stopping = false;
         for q in asked {
+            let (is_build, stop) = (q.is_build(), q.stops(args.background));
             answer(&screen, &world, q, synced, &session, live.as_mut(), built);
             world.media_linked(&live.as_mut().map(|l| l.take_linked()).unwrap_or_default());
             // A question may have built (the rate table): it is counted once.
-            built = 0;
+            if is_build {
+                (built, unreported) = (0, 0);
+            }
             world.save_media();
+            stopping |= stop;
+        }
+        if stopping {
+            break;
         }
     }
+    if let Ok(socket) = &listening {
+        let _ = std::fs::remove_file(socket);
+    }
     if ok { Exit::Success } else { Exit::Failure }
+}
+
+/// `sleeve watch --stop`: stop the watch of `root`, if one runs.
+fn stop(root: &Path, printer: &Printer) -> Exit {
+    match super::serve::stop(root) {
+        Ok(true) => {
+            printer.err(&format!("stopped the watch of `{}`\n", root.display()));
+            Exit::Success
+        }
+        Ok(false) => {
+            printer.err(&format!("no watch runs for `{}`\n", root.display()));
+            Exit::Success
+        }
+        Err(why) => fail(
+            printer,
+            codes::UNREADABLE_FILE,
+            &why,
+            "stop the `sleeve watch` process by hand (it is named in its log, `.sleeve-cache/watch.log`)",
+        ),
+    }
 }
 
 /// Check (and build) again after `changed` (forgotten by the world already); returns how
@@ -258,6 +337,10 @@ fn answer(
     if let Some(why) = q.request.refusal() {
         return q.refuse(why);
     }
+    if q.request.command == Command::Stop {
+        q.answer(&super::serve::Reply::default());
+        return screen.printer.out("answered `sleeve watch --stop`\n");
+    }
     // A command that stopped waiting runs by itself: building for it too would write the
     // same output twice at once.
     if q.abandoned() {
@@ -307,6 +390,7 @@ fn answer(
             ("build", exit)
         }
         Command::Ping => ("ping", Exit::Success),
+        Command::Stop => return,
     };
     q.answer(&super::serve::reply(&printer, exit));
     screen.printer.out(&format!(
@@ -366,16 +450,22 @@ struct Change {
 
 /// Wait for the next relevant change and the quiet after it, or for a question (which ends
 /// the wait at once: it is answered after what changed is checked). `None` when the watcher
-/// stopped.
+/// stopped, or nothing came for `idle`. (An event that changes nothing, such as a file
+/// read, counts as activity.)
 fn next_change(
     rx: &Receiver<Msg>,
     root: &Path,
     debounce: Duration,
+    idle: Option<Duration>,
     questions: &mut Vec<super::serve::Question>,
 ) -> Option<Change> {
     let mut changed = Change::default();
     while changed.paths.is_empty() && questions.is_empty() {
-        match rx.recv().ok()? {
+        let msg = match idle {
+            Some(idle) => rx.recv_timeout(idle).ok()?,
+            None => rx.recv().ok()?,
+        };
+        match msg {
             Msg::Event(e) => drop(relevant(e, root, &mut changed)),
             Msg::Question(q) => questions.push(q),
         }
@@ -440,6 +530,9 @@ struct Screen<'a> {
     printer: &'a Printer,
     paths: PathStyle,
     timings: bool,
+    /// A background watch's log: the summary lines, not the diagnostics (the commands it
+    /// answers show those).
+    summaries_only: bool,
 }
 
 impl Screen<'_> {
@@ -533,7 +626,11 @@ impl Screen<'_> {
         } else if let Some(changed) = changed {
             out.push_str(&separator(changed));
         }
-        for d in diagnostics.sorted() {
+        for d in diagnostics
+            .sorted()
+            .into_iter()
+            .filter(|_| !self.summaries_only)
+        {
             out.push_str(&render::human(
                 &d,
                 session.sources(),

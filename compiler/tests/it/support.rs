@@ -38,6 +38,9 @@ pub fn sleeve_at<S: AsRef<std::ffi::OsStr>>(cwd: &Path, args: &[S], epoch: &str)
         .current_dir(cwd)
         .env("NO_COLOR", "1")
         .env("SOURCE_DATE_EPOCH", epoch)
+        // Off a terminal no background watch is started anyway; a developer's setting
+        // must not start one either.
+        .env_remove("SLEEVE_BACKGROUND_WATCH")
         .output()
         .expect("run sleeve");
     Output {

@@ -633,3 +633,178 @@ fn unwatched_media_are_looked_at_before_an_answer() {
     assert_eq!(asked.code, 1, "{}", asked.stderr);
     assert_eq!((asked.code, &asked.stderr), (alone.code, &alone.stderr));
 }
+
+/// `sleeve` with `args` in `cwd` on the fixed clock, as at a terminal: a build that finds no
+/// watch starts one in the background (`SLEEVE_BACKGROUND_WATCH=1` stands for the terminal).
+fn at_terminal(cwd: &Path, args: &[&str]) -> crate::support::Output {
+    let out = Command::new(env!("CARGO_BIN_EXE_sleeve"))
+        .args(args)
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .env("SOURCE_DATE_EPOCH", "1735689600")
+        .env("SLEEVE_BACKGROUND_WATCH", "1")
+        .env_remove("SLEEVE_NO_WATCH")
+        .output()
+        .expect("run sleeve");
+    crate::support::Output {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// Stops the background watch of a catalogue when the test ends, passed or failed.
+struct StopWatch<'a>(&'a Path);
+
+impl Drop for StopWatch<'_> {
+    fn drop(&mut self) {
+        let _ = at_terminal(self.0, &["watch", "--stop", "."]);
+    }
+}
+
+/// Wait until `done` holds, or fail saying `what`.
+fn wait_until(what: &str, done: impl Fn() -> bool) {
+    let deadline = Instant::now() + STEP_TIMEOUT;
+    while !done() {
+        assert!(Instant::now() < deadline, "timed out waiting: {what}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn build_at_a_terminal_starts_a_background_watch_that_answers_the_next_builds() {
+    let (dir, cat, out) = crate::support::example("watch-background");
+    let _stop = StopWatch(&cat);
+    let socket = cat.join(".sleeve-cache/watch.sock");
+    let log = cat.join(".sleeve-cache/watch.log");
+    let read_log = || std::fs::read_to_string(&log).unwrap_or_default();
+    let build = ["build", ".", "--out", "../out"];
+
+    // Off a terminal (CI, scripts, the other tests), a build starts nothing.
+    let alone = crate::support::sleeve(&cat, &build);
+    assert_eq!(alone.code, 0, "{}", alone.stderr);
+    assert!(!socket.exists() && !log.exists(), "{}", alone.stderr);
+    std::fs::remove_dir_all(&out).expect("rm out");
+
+    // At a terminal: built here, then a watch is started, which finds the output up to date.
+    let first = at_terminal(&cat, &build);
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    assert!(
+        first.stderr.contains(
+            "built 52 packages for 4 DSPs (0 takedowns) in `../out`: 52 written, 0 unchanged\n\
+             started a background `sleeve watch --build` (process "
+        ),
+        "{}",
+        first.stderr
+    );
+    assert!(first.stderr.contains("`sleeve watch --stop .`"));
+    wait_until("the watch answers", || read_log().contains("answering"));
+    assert!(
+        read_log().contains("built 0 of 52 packages"),
+        "{}",
+        read_log()
+    );
+
+    // An edit, then a build: answered by the watch, with the output a one-shot build writes.
+    edit(
+        &cat.join("releases/night-bus.toml"),
+        "title = \"Night Bus\"",
+        "title = \"NIGHT BUS\"",
+    );
+    let asked = at_terminal(&cat, &build);
+    assert_eq!(asked.code, 0, "{}", asked.stderr);
+    assert!(
+        asked
+            .stderr
+            .ends_with("in `../out`: 3 written, 49 unchanged\n"),
+        "{}",
+        asked.stderr
+    );
+    assert!(!asked.stderr.contains("started"), "{}", asked.stderr);
+    assert!(
+        read_log().contains("answered `sleeve build`"),
+        "{}",
+        read_log()
+    );
+    let fresh = dir.path().join("fresh");
+    let o = crate::build::build_at(dir.path(), &cat, &fresh, "1735689600");
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert_eq!(crate::build::tree(&out), crate::build::tree(&fresh));
+    // The log holds summaries, not diagnostics (the answers show those).
+    assert!(asked.stderr.contains("W0409"), "{}", asked.stderr);
+    assert!(!read_log().contains("W0409"), "{}", read_log());
+
+    // `sleeve check` is answered too; `--stop` stops the watch, which removes its socket.
+    let check = at_terminal(&cat, &["check", "."]);
+    assert_eq!(
+        check.stderr,
+        crate::support::sleeve(&cat, &["check", ".", "--no-watch"]).stderr
+    );
+    assert!(
+        read_log().contains("answered `sleeve check`"),
+        "{}",
+        read_log()
+    );
+    let stopped = at_terminal(&cat, &["watch", "--stop", "."]);
+    assert_eq!(
+        (stopped.code, stopped.stderr.as_str()),
+        (0, "stopped the watch of `.`\n")
+    );
+    wait_until("the socket is removed", || !socket.exists());
+    let again = at_terminal(&cat, &["watch", "--stop", "."]);
+    assert_eq!(again.stderr, "no watch runs for `.`\n");
+}
+
+#[test]
+fn a_background_watch_stops_when_unused_or_asked_by_another_sleeve() {
+    let dir = catalogue();
+    let socket = dir.path().join(".sleeve-cache/watch.sock");
+    let start = |extra: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_sleeve"))
+            .args(["watch", ".", "--background"])
+            .args(extra)
+            .current_dir(dir.path())
+            .env("NO_COLOR", "1")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start sleeve watch")
+    };
+    let finished = |mut child: Child| {
+        let deadline = Instant::now() + STEP_TIMEOUT;
+        while child.try_wait().expect("wait").is_none() {
+            if Instant::now() > deadline {
+                let _ = child.kill();
+                panic!("the watch did not stop");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let mut log = String::new();
+        std::io::Read::read_to_string(&mut child.stdout.take().expect("stdout"), &mut log)
+            .expect("read");
+        log
+    };
+
+    // Unused for its idle time (3 hours; 1 s here): it stops, and removes its socket.
+    let log = finished(start(&["--idle-secs", "1"]));
+    assert!(
+        log.ends_with("stopping: no change and no question for 1 s\n"),
+        "{log}"
+    );
+    assert!(!socket.exists());
+
+    // Asked by another Sleeve binary (a newer one was installed): it says it cannot answer
+    // (the command runs by itself), and stops so that the next build starts a new one.
+    let child = start(&[]);
+    wait_until("the watch listens", || socket.exists());
+    let mut stream = std::os::unix::net::UnixStream::connect(&socket).expect("connect");
+    let question = r#"{"binary":"0.0.0/another","command":{"check":{"deny_warnings":false}},"root":".","format":"human","color":false,"epoch":null}"#;
+    std::io::Write::write_all(&mut stream, format!("{question}\n").as_bytes()).expect("ask");
+    let mut answer = String::new();
+    std::io::Read::read_to_string(&mut stream, &mut answer).expect("answer");
+    assert!(answer.starts_with("{\"ack\":true}\n"), "{answer}");
+    assert!(answer.contains("another Sleeve binary"), "{answer}");
+    let log = finished(child);
+    assert!(log.contains("checked 4 files: no problems"), "{log}");
+    assert!(!socket.exists());
+}
