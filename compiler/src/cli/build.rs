@@ -553,6 +553,9 @@ struct Decision<'c> {
     /// The last build's packages that are not kept (built again, or gone).
     dropped: Vec<Written>,
     tables: bool,
+    /// Folders of packages built again although their input is unchanged: their message is
+    /// missing on disk.
+    missing: Vec<String>,
 }
 
 /// Every package whose input hash changed (or whose message is missing) is built again.
@@ -577,16 +580,27 @@ fn decide<'c>(inputs: &Inputs<'c>, out: &Path, manifest: &mut Manifest) -> Decis
                 let input = old
                     .get(&folder)
                     .and_then(|_| input.get_mut(i).map(std::mem::take))
-                    .filter(|_| out.join(&folder).join(format!("{upc}.xml")).is_file());
+                    .map(|h| {
+                        let present = out.join(&folder).join(format!("{upc}.xml")).is_file();
+                        (h, present)
+                    });
                 ((*dsp, *rel), (folder, input))
             })
             .collect::<Vec<_>>()
     });
     let (mut kept, mut todo, mut dropped) = (Vec::new(), Vec::new(), Vec::new());
+    let mut missing = Vec::new();
     for (unit, (folder, input)) in facts.into_iter().flatten() {
-        match old.remove(&folder) {
-            Some(w) if Some(&w.input) == input.as_ref() => kept.push(w),
-            other => {
+        let same = old
+            .get(&folder)
+            .zip(input.as_ref())
+            .is_some_and(|(w, (h, _))| w.input == *h);
+        match (old.remove(&folder), input) {
+            (Some(w), Some((_, true))) if same => kept.push(w),
+            (other, _) => {
+                if same {
+                    missing.push(folder);
+                }
                 dropped.extend(other);
                 todo.push(unit);
             }
@@ -598,6 +612,7 @@ fn decide<'c>(inputs: &Inputs<'c>, out: &Path, manifest: &mut Manifest) -> Decis
         todo,
         dropped,
         tables: stale_tables(inputs, out, manifest),
+        missing,
     }
 }
 
@@ -699,6 +714,7 @@ fn update_into(
         todo,
         dropped,
         tables,
+        missing: _,
     } = decision;
     std::fs::create_dir_all(stage).map_err(|e| io_err(stage, e))?;
     // The tables (when asked for) are compiled beside the packages.
@@ -1119,6 +1135,12 @@ pub struct Live {
     /// [`crate::royalties::rates::table_inputs`] of every file, as of the last update: an
     /// edit that leaves them the same keeps the tables as compiled.
     table_inputs: std::collections::HashMap<crate::source::FileId, u64>,
+    /// Each package's input hash as the last answered `sleeve build` reported the output
+    /// (at first, as the manifest on disk said), and the packages built since although
+    /// their input was unchanged (missing on disk, or all of a fresh output): what a
+    /// one-shot build run now would count as written ([`Live::written_since_report`]).
+    reported: Option<std::collections::HashMap<String, String>>,
+    forced: std::collections::HashSet<String>,
 }
 
 impl Live {
@@ -1139,7 +1161,32 @@ impl Live {
             batch: None,
             took: std::time::Duration::ZERO,
             table_inputs: std::collections::HashMap::new(),
+            reported: None,
+            forced: std::collections::HashSet::new(),
         }
+    }
+
+    /// How many packages a one-shot `sleeve build` run now would write, had nothing built
+    /// since the last answered build ([`Live::reported`]): those whose input hash differs
+    /// from the one reported then, or that were built again although it did not. A package
+    /// edited and edited back counts as unchanged, as it would for that build.
+    pub fn written_since_report(&self) -> usize {
+        let packages = self.manifest.as_ref().map_or(&[][..], |(m, _)| &m.packages);
+        let empty = std::collections::HashMap::new();
+        let reported = self.reported.as_ref().unwrap_or(&empty);
+        packages
+            .iter()
+            .filter(|p| {
+                reported.get(&p.folder) != Some(&p.input) || self.forced.contains(&p.folder)
+            })
+            .count()
+    }
+
+    /// The output as it is now was reported by an answered build.
+    pub fn mark_reported(&mut self) {
+        let packages = self.manifest.as_ref().map_or(&[][..], |(m, _)| &m.packages);
+        self.reported = Some(inputs_of(packages));
+        self.forced.clear();
     }
 
     /// A check had errors, so nothing was built: what it judged is built with the next.
@@ -1160,6 +1207,14 @@ impl Live {
             }
             _ => None,
         }
+    }
+
+    /// Whether the output's manifest changed on disk since the last update: another build
+    /// wrote it (or it was deleted).
+    pub fn written_elsewhere(&self) -> bool {
+        self.manifest
+            .as_ref()
+            .is_some_and(|(_, stamp)| *stamp != self.stamp())
     }
 
     /// The manifest file's size and time, to tell whether another build wrote it.
@@ -1206,7 +1261,7 @@ impl Live {
         let same_batch = self.batch == batch;
         let incremental = judged
             .filter(|_| ours && same_day && same_batch && self.file_hashes.len() == sources.len());
-        let (result, linked) = match incremental {
+        let (result, linked, missing, fresh) = match incremental {
             Some(judged) => {
                 let judged = &judged;
                 for f in judged {
@@ -1248,6 +1303,7 @@ impl Live {
                     && decision.dropped.is_empty()
                     && !carried
                     && !markers_missing;
+                let missing = std::mem::take(&mut decision.missing);
                 let result = if idle && !decision.tables {
                     // Nothing to write: the output and its manifest are as they were.
                     manifest.packages = decision.kept;
@@ -1258,7 +1314,7 @@ impl Live {
                         &inputs, &self.root, &self.out, false, manifest, decision, printer,
                     )
                 };
-                (result, inputs.linked)
+                (result, inputs.linked, missing, false)
             }
             None => {
                 self.file_hashes = crate::build::file_hashes(sources);
@@ -1269,25 +1325,38 @@ impl Live {
                     &self.file_hashes,
                     Some(&self.table_inputs),
                 );
-                let result = match read_manifest(&self.out, false) {
+                let on_disk = read_manifest(&self.out, false);
+                if self.reported.is_none() {
+                    self.reported = Some(
+                        on_disk
+                            .as_ref()
+                            .map(|m| inputs_of(&m.packages))
+                            .unwrap_or_default(),
+                    );
+                }
+                let (result, missing, fresh) = match on_disk {
                     Some(mut m) => {
-                        let decision = decide(&inputs, &self.out, &mut m);
-                        update(&inputs, &self.root, &self.out, false, m, decision, printer)
+                        let mut decision = decide(&inputs, &self.out, &mut m);
+                        let missing = std::mem::take(&mut decision.missing);
+                        let r = update(&inputs, &self.root, &self.out, false, m, decision, printer);
+                        (r, missing, false)
                     }
-                    None => write(
-                        &inputs,
-                        &self.root,
-                        &self.out,
-                        false,
-                        printer,
-                        &mut Timings::new(false),
-                    ),
+                    None => {
+                        let mut timings = Timings::new(false);
+                        let r = write(&inputs, &self.root, &self.out, false, printer, &mut timings);
+                        (r, Vec::new(), true)
+                    }
                 };
-                (result, inputs.linked)
+                (result, inputs.linked, missing, fresh)
             }
         };
         self.linked.extend(linked.into_inner().unwrap_or_default());
         let (manifest, built) = result?;
+        self.forced.extend(missing);
+        if fresh {
+            self.forced
+                .extend(manifest.packages.iter().map(|p| p.folder.clone()));
+        }
         self.manifest = Some((manifest, self.stamp()));
         self.day = Some(today);
         self.batch = batch;
@@ -1319,6 +1388,14 @@ impl Live {
     }
 }
 
+/// Each package's folder → its input hash.
+fn inputs_of(packages: &[Written]) -> std::collections::HashMap<String, String> {
+    packages
+        .iter()
+        .map(|p| (p.folder.clone(), p.input.clone()))
+        .collect()
+}
+
 /// Packages `decision` keeps whose message is missing on disk are built again, as
 /// [`decide`] finds them (the output folder is not watched: it may have been deleted).
 fn missing_on_disk<'c>(decision: &mut Decision<'c>, cat: &'c crate::model::Catalogue, out: &Path) {
@@ -1333,6 +1410,7 @@ fn missing_on_disk<'c>(decision: &mut Decision<'c>, cat: &'c crate::model::Catal
         }
         if let (Some(dsp), Some(rel)) = (cat.dsps.get(&w.dsp), cat.releases.get(&w.release)) {
             decision.todo.push((&**dsp, &**rel));
+            decision.missing.push(w.folder.clone());
         }
         decision.dropped.push(w);
     }
@@ -1390,5 +1468,6 @@ fn decide_edited<'c>(
         todo,
         dropped: old,
         tables: false,
+        missing: Vec::new(),
     }
 }

@@ -92,6 +92,10 @@ pub struct Reply {
     pub stdout: String,
     pub stderr: String,
     pub exit: i32,
+    /// In the answer to a ping: the watch runs in the background (`sleeve build` started
+    /// it), and a watch started by hand takes over from it.
+    #[serde(default)]
+    pub background: bool,
 }
 
 /// This Sleeve binary: its version, the protocol's, and the executable's size and time (two
@@ -186,34 +190,63 @@ pub const LOG: &str = "watch.log";
 pub const BACKGROUND_IDLE: Duration = Duration::from_secs(3 * 60 * 60);
 
 /// Whether `sleeve build`, finding no watch, starts one in the background: when asked to
-/// (`SLEEVE_BACKGROUND_WATCH=1`), else at a terminal outside CI; never with
-/// `SLEEVE_BACKGROUND_WATCH=0` or `SLEEVE_NO_WATCH=1`.
+/// (`SLEEVE_BACKGROUND_WATCH=1`, `true`, `yes`), else at a terminal outside CI (`CI` unset,
+/// empty, `0` or `false`); never with `SLEEVE_BACKGROUND_WATCH=0` (`false`, `no`) or
+/// `SLEEVE_NO_WATCH=1`.
 pub fn background_wanted(printer: &Printer) -> bool {
     // Without Unix sockets a watch cannot answer.
     if no_watch() || cfg!(not(unix)) {
         return false;
     }
-    match std::env::var("SLEEVE_BACKGROUND_WATCH").as_deref() {
-        Ok("1") => true,
-        Ok("0") => false,
-        _ => printer.stderr_is_tty && std::env::var_os("CI").is_none_or(|v| v.is_empty()),
+    let var = |name: &str| std::env::var(name).map(|v| v.trim().to_ascii_lowercase());
+    match var("SLEEVE_BACKGROUND_WATCH").as_deref() {
+        Ok("1" | "true" | "yes" | "on") => true,
+        Ok("0" | "false" | "no" | "off") => false,
+        _ => {
+            let ci = var("CI").is_ok_and(|v| !matches!(v.as_str(), "" | "0" | "false" | "no"));
+            printer.stderr_is_tty && !ci
+        }
     }
 }
 
 /// Start `sleeve watch --build --background` of `root` into `out`, as Gradle's client starts
-/// its daemon, once the command has built here: it checks the catalogue again, finds the
-/// output up to date, and answers the next builds in milliseconds. Nothing is started when
-/// `root` is not a catalogue, or a watch answers there (for another binary or folder).
+/// its daemon, once the command has built here, and wait (up to 2 s) until it listens, so
+/// that a build run right after this one is answered rather than run beside its first
+/// check. It checks the catalogue again, finds the output up to date, and answers the next
+/// builds in milliseconds. Nothing is started when `root` is not a catalogue, a watch
+/// answers there (for another binary or folder), or `out` is inside `root` (but not in a
+/// folder the loader skips): the watch would watch its own output.
 pub fn start_background(root: &Path, out: &Path, printer: &Printer) {
-    if !root.join("sleeve.toml").is_file() || connect(&socket(root)).is_ok() {
+    let path = socket(root);
+    if !root.join("sleeve.toml").is_file() || connect(&path).is_ok() {
+        return;
+    }
+    // The output exists: the command has just built it.
+    let (Ok(root_abs), Ok(out_abs)) = (std::fs::canonicalize(root), std::fs::canonicalize(out))
+    else {
+        return;
+    };
+    let inside = out_abs.strip_prefix(&root_abs).ok().and_then(|rel| {
+        let first = rel
+            .components()
+            .next()?
+            .as_os_str()
+            .to_string_lossy()
+            .into_owned();
+        Some(!crate::incremental::SKIPPED.contains(&first.as_str()))
+    });
+    if inside == Some(true) {
         return;
     }
     let cache = root.join(super::media_store::FOLDER);
     let log = cache.join(LOG);
     let started = (|| {
         super::media_store::ensure_folder(&cache)?;
-        let file = std::fs::File::create(&log)?;
-        let mut command = std::process::Command::new(std::env::current_exe()?);
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&log)?;
+        let mut command = detached(std::env::current_exe()?);
         command
             .arg("watch")
             .arg(root)
@@ -224,25 +257,60 @@ pub fn start_background(root: &Path, out: &Path, printer: &Printer) {
             .stdin(std::process::Stdio::null())
             .stdout(file.try_clone()?)
             .stderr(file);
-        // Its own process group: a Ctrl-C at the terminal stops a command, not the watch.
-        #[cfg(unix)]
-        std::os::unix::process::CommandExt::process_group(&mut command, 0);
         command.spawn()
     })();
-    match started {
-        Ok(child) => printer.err(&format!(
-            "started a background `sleeve watch --build` (process {pid}): it keeps `{root}` \
-             checked, so the next builds take milliseconds; it stops after {hours} hours \
-             unused, or with `sleeve watch --stop {root}` (log: `{log}`)\n",
-            root = root.display(),
-            pid = child.id(),
-            hours = BACKGROUND_IDLE.as_secs() / 3600,
-            log = log.display(),
-        )),
-        Err(e) => printer.err(&format!(
-            "warning: could not start a background `sleeve watch`: {e}\n"
-        )),
+    let mut child = match started {
+        Ok(child) => child,
+        Err(e) => {
+            return printer.err(&format!(
+                "warning: could not start a background `sleeve watch`: {e}\n"
+            ));
+        }
+    };
+    let deadline = std::time::Instant::now() + Duration::from_secs(2);
+    while connect(&path).is_err()
+        && matches!(child.try_wait(), Ok(None))
+        && std::time::Instant::now() < deadline
+    {
+        std::thread::sleep(Duration::from_millis(5));
     }
+    printer.err(&format!(
+        "started a background `sleeve watch --build` (process {pid}): it keeps `{root}` \
+         checked, so the next builds take milliseconds; it stops after {hours} hours \
+         unused, or with `sleeve watch --stop {root}` (log: `{log}`)\n",
+        root = root.display(),
+        pid = child.id(),
+        hours = BACKGROUND_IDLE.as_secs() / 3600,
+        log = log.display(),
+    ));
+}
+
+/// A command for `exe` that runs apart from this process: in its own process group (a
+/// Ctrl-C at the terminal stops a command, not the watch), and, on Unix, through `sh`
+/// closing the descriptors 3 to 9 this process inherited (a pipe held open for hours would
+/// keep whoever reads it waiting; `sh` cannot name higher ones, and closing them here
+/// would take `unsafe`). Descriptors this process opened itself close on exec already.
+fn detached(exe: PathBuf) -> std::process::Command {
+    #[cfg(unix)]
+    {
+        let inherited: Vec<String> = std::fs::read_dir("/dev/fd")
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+            .filter(|fd| (3..=9).contains(fd))
+            .map(|fd| format!(" {fd}>&-"))
+            .collect();
+        let mut command = std::process::Command::new("sh");
+        command
+            .arg("-c")
+            .arg(format!("exec \"$0\" \"$@\"{}", inherited.concat()))
+            .arg(exe);
+        std::os::unix::process::CommandExt::process_group(&mut command, 0);
+        command
+    }
+    #[cfg(not(unix))]
+    std::process::Command::new(exe)
 }
 
 /// Ask the watch of `root` to stop. `Ok(false)`: no watch answers there.
@@ -253,7 +321,11 @@ pub fn stop(root: &Path) -> Result<bool, String> {
     }
     let stream = match connect(&path) {
         Ok(s) => s,
-        Err(e) if e.kind() == std::io::ErrorKind::ConnectionRefused => return Ok(false),
+        // Left by a watch that was killed.
+        Err(e) if e.kind() == std::io::ErrorKind::ConnectionRefused => {
+            let _ = std::fs::remove_file(&path);
+            return Ok(false);
+        }
         Err(e) => {
             return Err(format!(
                 "cannot reach the watch on `{}`: {e}",
@@ -342,15 +414,18 @@ impl Question {
         gone
     }
 
-    pub fn is_build(&self) -> bool {
-        matches!(self.request.command, Command::Build { .. })
-    }
-
-    /// Whether the watch stops once this is answered: `sleeve watch --stop`; or, for a
-    /// watch in the background, a question from another Sleeve binary (a newer Sleeve was
-    /// installed: the next `sleeve build` starts a watch of it).
-    pub fn stops(&self, background: bool) -> bool {
-        self.request.command == Command::Stop || (background && self.request.binary != binary())
+    /// Why the watch stops once this is answered, if it does: `sleeve watch --stop`; or, for
+    /// a watch in the background, a question from a newer Sleeve binary (an upgrade: that
+    /// command runs by itself, and the next `sleeve build` starts a watch of the new one).
+    pub fn stops(&self, background: bool) -> Option<String> {
+        if self.request.command == Command::Stop {
+            return Some("asked to (`sleeve watch --stop`)".into());
+        }
+        let stamp = |b: &str| b.rsplit('-').next().and_then(|t| t.parse::<u128>().ok());
+        let newer = stamp(&self.request.binary)
+            .zip(stamp(&binary()))
+            .is_some_and(|(theirs, ours)| theirs > ours);
+        (background && newer).then(|| "a newer Sleeve binary asked".into())
     }
 
     pub fn refuse(self, why: String) {
@@ -383,33 +458,44 @@ pub fn reply(printer: &Printer, exit: Exit) -> Reply {
         stdout,
         stderr,
         exit: exit as i32,
+        background: false,
     }
 }
 
 /// Listen for questions about the catalogue at `root` (its cache folder exists), passing
-/// each to `deliver`. `Err`: why this watch cannot answer (said once; it then watches
-/// without answering).
+/// each to `deliver`; `background`: this is the watch `sleeve build` started. `Err`: why
+/// this watch cannot answer (said once; it then watches without answering). A watch
+/// started by hand takes over from a background one: it stops it first, so that two
+/// watches never build into one folder.
 pub fn listen(
     root: &Path,
+    background: bool,
     deliver: impl Fn(Question) + Send + Sync + 'static,
 ) -> Result<PathBuf, String> {
     let path = socket(root);
     if path.exists() {
         let ping = Request::new(Command::Ping, root, Format::Human, false);
         match connect(&path) {
-            Ok(stream) => {
-                if exchange(stream, &ping).is_ok() {
-                    return Err("another `sleeve watch` answers for this catalogue".into());
+            Ok(stream) => match exchange(stream, &ping) {
+                Ok(reply) if reply.background && !background => {
+                    stop(root)?;
+                    // It removes its socket as it ends.
+                    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+                    while path.exists() && std::time::Instant::now() < deadline {
+                        std::thread::sleep(Duration::from_millis(10));
+                    }
                 }
+                Ok(_) => return Err("another `sleeve watch` answers for this catalogue".into()),
                 // Not acknowledged: the watch holding it is stopped.
-            }
+                Err(_) => {}
+            },
             // A watch that was killed left its socket.
             Err(e) if e.kind() == std::io::ErrorKind::ConnectionRefused => {}
             Err(e) => return Err(format!("cannot use `{}`: {e}", path.display())),
         }
         let _ = std::fs::remove_file(&path);
     }
-    accept(&path, deliver)?;
+    accept(&path, background, deliver)?;
     Ok(path)
 }
 
@@ -417,7 +503,11 @@ pub fn listen(
 /// thread of its own, passing it to `deliver` (a question the watch no longer takes is
 /// dropped, closing its connection: the command then runs by itself).
 #[cfg(unix)]
-fn accept(path: &Path, deliver: impl Fn(Question) + Send + Sync + 'static) -> Result<(), String> {
+fn accept(
+    path: &Path,
+    background: bool,
+    deliver: impl Fn(Question) + Send + Sync + 'static,
+) -> Result<(), String> {
     use std::os::unix::fs::PermissionsExt as _;
     let listener = UnixListener::bind(short(path))
         .map_err(|e| format!("cannot listen on `{}`: {e}", path.display()))?;
@@ -434,20 +524,24 @@ fn accept(path: &Path, deliver: impl Fn(Question) + Send + Sync + 'static) -> Re
                 }
             };
             let deliver = std::sync::Arc::clone(&deliver);
-            std::thread::spawn(move || read_question(stream, &*deliver));
+            std::thread::spawn(move || read_question(stream, background, &*deliver));
         }
     });
     Ok(())
 }
 
 #[cfg(not(unix))]
-fn accept(_path: &Path, _deliver: impl Fn(Question) + Send + Sync + 'static) -> Result<(), String> {
+fn accept(
+    _path: &Path,
+    _background: bool,
+    _deliver: impl Fn(Question) + Send + Sync + 'static,
+) -> Result<(), String> {
     Err("this system has no Unix sockets".into())
 }
 
 /// Read one question (at most [`QUESTION_MAX`] bytes, within 5 s), acknowledge it, and
 /// deliver it; a ping is answered here.
-fn read_question(mut stream: Stream, deliver: &dyn Fn(Question)) {
+fn read_question(mut stream: Stream, background: bool, deliver: &dyn Fn(Question)) {
     let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
     let Ok(read) = stream.try_clone() else {
         return;
@@ -477,7 +571,11 @@ fn read_question(mut stream: Stream, deliver: &dyn Fn(Question)) {
         return;
     }
     if request.command == Command::Ping {
-        send(&mut stream, &Reply::default());
+        let reply = Reply {
+            background,
+            ..Reply::default()
+        };
+        send(&mut stream, &reply);
         return;
     }
     deliver(Question { request, stream });

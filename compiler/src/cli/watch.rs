@@ -75,6 +75,8 @@ pub fn run(args: Args, printer: &Printer) -> Exit {
     if args.stop {
         return stop(&root, printer);
     }
+    // Which binary this is, worked out now: an upgrade while it runs must not change it.
+    super::serve::binary();
     if !root.is_dir() {
         return fail(
             printer,
@@ -105,7 +107,7 @@ pub fn run(args: Args, printer: &Printer) -> Exit {
         printer,
         paths: PathStyle::new(&root.to_string_lossy()),
         timings: args.timings,
-        summaries_only: args.background,
+        background: args.background,
     };
     printer.out(&format!(
         "watching `{}` for changes ({})\n",
@@ -131,17 +133,19 @@ pub fn run(args: Args, printer: &Printer) -> Exit {
                 .watch(&cache_dir, RecursiveMode::NonRecursive)
                 .map_err(|e| format!("cannot watch `{}`: {e}", cache_dir.display()))
         })
-        .and_then(|()| super::serve::listen(&root, move |q| drop(tx.send(Msg::Question(q)))));
+        .and_then(|()| {
+            let deliver = move |q| drop(tx.send(Msg::Question(q)));
+            super::serve::listen(&root, args.background, deliver)
+        });
     if let (true, Err(why)) = (args.background, &listening) {
         printer.out(&format!("not answering `sleeve build`: {why}; stopping\n"));
         return Exit::Failure;
     }
+    // The socket bound, to tell it from one a later watch bound after it was deleted.
+    let socket = listening.as_ref().ok().map(|s| (s.clone(), file_id(s)));
     let (mut session, mut ok) = screen.first(&world);
-    // Packages built and not yet reported: in the background, the next `sleeve build`
-    // answered reports them, as the one-shot build it stands for would have written them.
-    let mut unreported = 0;
     if let Some(live) = live.as_mut() {
-        unreported = screen.build(live, &session, ok, None, world.now());
+        screen.build(live, &session, ok, None, world.now());
         world.media_linked(&live.take_linked());
     }
     // Media facts learnt are written now: `watch` ends when it is killed.
@@ -167,9 +171,11 @@ pub fn run(args: Args, printer: &Printer) -> Exit {
     let mut rechecks = 0usize;
     let mut questions = Vec::new();
     let mut cookies = 0u64;
+    let mut active = Instant::now();
     while args.exit_after.is_none_or(|n| rechecks < n) {
-        let Some(mut change) = next_change(&rx, &abs, debounce, idle, &mut questions) else {
-            if let Some(idle) = idle {
+        let until = idle.map(|idle| active + idle);
+        let Some(mut change) = next_change(&rx, &abs, debounce, until, &mut questions) else {
+            if let Some(idle) = idle.filter(|_| until.is_some_and(|t| Instant::now() >= t)) {
                 printer.out(&format!(
                     "stopping: no change and no question for {} s\n",
                     idle.as_secs()
@@ -177,6 +183,13 @@ pub fn run(args: Args, printer: &Printer) -> Exit {
             }
             break;
         };
+        active = Instant::now();
+        // In the background, a watch whose socket was deleted (or taken by a later watch)
+        // can no longer be asked or stopped: it stops before it builds again.
+        if args.background && socket.as_ref().is_some_and(|(p, id)| file_id(p) != *id) {
+            printer.out("stopping: its socket is gone\n");
+            break;
+        }
         // A question is answered once every change saved before it was asked is checked;
         // questions that come during the sync wait for the next one.
         let asked = std::mem::take(&mut questions);
@@ -192,6 +205,12 @@ pub fn run(args: Args, printer: &Printer) -> Exit {
                 printer.out("stopping: the catalogue's folder is gone\n");
                 break;
             }
+            // Another build wrote the output (`--copy`, another clock, `--no-watch`): a
+            // background watch does not write over it unasked.
+            if args.background && live.as_ref().is_some_and(|l| l.written_elsewhere()) {
+                printer.out("stopping: the output changed on disk (another build wrote it)\n");
+                break;
+            }
             world.forget(&change.paths, change.structural);
             // Folders may have appeared or gone: watch what is there now, before reading
             // it, so nothing written from here on goes unseen.
@@ -200,30 +219,40 @@ pub fn run(args: Args, printer: &Printer) -> Exit {
             built = on_change(&screen, &world, &abs, &change.paths, state, live.as_mut());
             rechecks += 1;
         }
-        if args.background {
-            unreported += built;
-            built = unreported;
-        }
-        let mut stopping = false;
+        let mut stopping = None;
         for q in asked {
-            let (is_build, stop) = (q.is_build(), q.stops(args.background));
+            let stop = q.stops(args.background);
             answer(&screen, &world, q, synced, &session, live.as_mut(), built);
             world.media_linked(&live.as_mut().map(|l| l.take_linked()).unwrap_or_default());
             // A question may have built (the rate table): it is counted once.
-            if is_build {
-                (built, unreported) = (0, 0);
-            }
+            built = 0;
             world.save_media();
-            stopping |= stop;
+            stopping = stopping.or(stop);
         }
-        if stopping {
+        if let Some(why) = stopping {
+            printer.out(&format!("stopping: {why}\n"));
             break;
         }
     }
-    if let Ok(socket) = &listening {
-        let _ = std::fs::remove_file(socket);
+    // The socket goes with the watch, unless a later watch bound its own there.
+    if let Some((path, id)) = &socket
+        && file_id(path) == *id
+    {
+        let _ = std::fs::remove_file(path);
     }
     if ok { Exit::Success } else { Exit::Failure }
+}
+
+/// A file's device and inode (on Unix), to tell a file from another later at the same path.
+fn file_id(path: &Path) -> Option<(u64, u64)> {
+    let m = std::fs::symlink_metadata(path).ok()?;
+    #[cfg(unix)]
+    return Some((
+        std::os::unix::fs::MetadataExt::dev(&m),
+        std::os::unix::fs::MetadataExt::ino(&m),
+    ));
+    #[cfg(not(unix))]
+    Some((m.len(), 0))
 }
 
 /// `sleeve watch --stop`: stop the watch of `root`, if one runs.
@@ -378,7 +407,14 @@ fn answer(
                 let now = world.now();
                 match live.update(session, Some(&none), now, &printer, Purpose::Command) {
                     Ok(n) => {
-                        live.summary(built + n, out, format, &printer);
+                        let written = if screen.background {
+                            let written = live.written_since_report();
+                            live.mark_reported();
+                            written
+                        } else {
+                            built + n
+                        };
+                        live.summary(written, out, format, &printer);
                         Exit::Success
                     }
                     Err(e) => {
@@ -450,19 +486,21 @@ struct Change {
 
 /// Wait for the next relevant change and the quiet after it, or for a question (which ends
 /// the wait at once: it is answered after what changed is checked). `None` when the watcher
-/// stopped, or nothing came for `idle`. (An event that changes nothing, such as a file
-/// read, counts as activity.)
+/// stopped, or when nothing that matters came by `until` (events that change nothing, such
+/// as a file opened, do not count).
 fn next_change(
     rx: &Receiver<Msg>,
     root: &Path,
     debounce: Duration,
-    idle: Option<Duration>,
+    until: Option<Instant>,
     questions: &mut Vec<super::serve::Question>,
 ) -> Option<Change> {
     let mut changed = Change::default();
     while changed.paths.is_empty() && questions.is_empty() {
-        let msg = match idle {
-            Some(idle) => rx.recv_timeout(idle).ok()?,
+        let msg = match until {
+            Some(t) => rx
+                .recv_timeout(t.saturating_duration_since(Instant::now()))
+                .ok()?,
             None => rx.recv().ok()?,
         };
         match msg {
@@ -530,9 +568,10 @@ struct Screen<'a> {
     printer: &'a Printer,
     paths: PathStyle,
     timings: bool,
-    /// A background watch's log: the summary lines, not the diagnostics (the commands it
-    /// answers show those).
-    summaries_only: bool,
+    /// A background watch: its log has the summary lines, not the diagnostics (the
+    /// commands it answers show those), and an answered build counts as written what was
+    /// built since the last one ([`super::build::Live::written_since_report`]).
+    background: bool,
 }
 
 impl Screen<'_> {
@@ -629,7 +668,7 @@ impl Screen<'_> {
         for d in diagnostics
             .sorted()
             .into_iter()
-            .filter(|_| !self.summaries_only)
+            .filter(|_| !self.background)
         {
             out.push_str(&render::human(
                 &d,

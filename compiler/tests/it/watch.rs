@@ -678,7 +678,13 @@ fn build_at_a_terminal_starts_a_background_watch_that_answers_the_next_builds() 
     let socket = cat.join(".sleeve-cache/watch.sock");
     let log = cat.join(".sleeve-cache/watch.log");
     let read_log = || std::fs::read_to_string(&log).unwrap_or_default();
+    let saves = |n: usize| {
+        wait_until(&format!("{n} builds after saves"), || {
+            read_log().matches("built 3 of 52 packages").count() >= n
+        });
+    };
     let build = ["build", ".", "--out", "../out"];
+    let single = cat.join("releases/night-bus.toml");
 
     // Off a terminal (CI, scripts, the other tests), a build starts nothing.
     let alone = crate::support::sleeve(&cat, &build);
@@ -698,19 +704,19 @@ fn build_at_a_terminal_starts_a_background_watch_that_answers_the_next_builds() 
         first.stderr
     );
     assert!(first.stderr.contains("`sleeve watch --stop .`"));
-    wait_until("the watch answers", || read_log().contains("answering"));
+    wait_until("the watch answers", || {
+        read_log().contains("answering `sleeve")
+    });
     assert!(
         read_log().contains("built 0 of 52 packages"),
         "{}",
         read_log()
     );
 
-    // An edit, then a build: answered by the watch, with the output a one-shot build writes.
-    edit(
-        &cat.join("releases/night-bus.toml"),
-        "title = \"Night Bus\"",
-        "title = \"NIGHT BUS\"",
-    );
+    // An edit, rebuilt by the watch on save; the next build reports those packages as
+    // written, as the one-shot build it stands for would have, and leaves the same output.
+    edit(&single, "title = \"Night Bus\"", "title = \"NIGHT BUS\"");
+    saves(1);
     let asked = at_terminal(&cat, &build);
     assert_eq!(asked.code, 0, "{}", asked.stderr);
     assert!(
@@ -734,17 +740,53 @@ fn build_at_a_terminal_starts_a_background_watch_that_answers_the_next_builds() 
     assert!(asked.stderr.contains("W0409"), "{}", asked.stderr);
     assert!(!read_log().contains("W0409"), "{}", read_log());
 
-    // `sleeve check` is answered too; `--stop` stops the watch, which removes its socket.
-    let check = at_terminal(&cat, &["check", "."]);
-    assert_eq!(
-        check.stderr,
-        crate::support::sleeve(&cat, &["check", ".", "--no-watch"]).stderr
+    // Edited and edited back, saved twice: nothing a one-shot build would write.
+    edit(&single, "title = \"NIGHT BUS\"", "title = \"Night Bus\"");
+    saves(2);
+    edit(&single, "title = \"Night Bus\"", "title = \"NIGHT BUS\"");
+    saves(3);
+    let asked = at_terminal(&cat, &build);
+    assert!(
+        asked.stderr.ends_with(": 0 written, 52 unchanged\n"),
+        "{}",
+        asked.stderr
     );
+    // A package deleted by hand is built again, and counted.
+    std::fs::remove_dir_all(out.join("spotify/5060987600049")).expect("rm");
+    let asked = at_terminal(&cat, &build);
+    assert!(
+        asked.stderr.ends_with(": 1 written, 51 unchanged\n"),
+        "{}",
+        asked.stderr
+    );
+    assert_eq!(crate::build::tree(&out), crate::build::tree(&fresh));
+
+    // `sleeve check` is answered too.
+    let check = at_terminal(&cat, &["check", "."]);
+    let alone = crate::support::sleeve(&cat, &["check", ".", "--no-watch"]);
+    assert_eq!(check.stderr, alone.stderr);
     assert!(
         read_log().contains("answered `sleeve check`"),
         "{}",
         read_log()
     );
+
+    // A watch started by hand takes over: the background one stops, removing its socket,
+    // and never builds into the same folder beside it.
+    let w = Watch::start(&cat, &["--build", "--out", "../out"]);
+    w.expect("first check", |b| b.contains("checked 77 files"));
+    assert!(w.next_build().starts_with("built 0 of 52 packages"));
+    let answering = w.next_build();
+    assert!(
+        answering.starts_with("answering `sleeve check` and"),
+        "{answering}"
+    );
+    assert!(
+        read_log().ends_with("stopping: asked to (`sleeve watch --stop`)\n"),
+        "{}",
+        read_log()
+    );
+    // `--stop` stops it in turn (a watch in a terminal too); it removes its socket.
     let stopped = at_terminal(&cat, &["watch", "--stop", "."]);
     assert_eq!(
         (stopped.code, stopped.stderr.as_str()),
@@ -756,7 +798,7 @@ fn build_at_a_terminal_starts_a_background_watch_that_answers_the_next_builds() 
 }
 
 #[test]
-fn a_background_watch_stops_when_unused_or_asked_by_another_sleeve() {
+fn a_background_watch_stops_when_unused_or_asked_by_a_newer_sleeve() {
     let dir = catalogue();
     let socket = dir.path().join(".sleeve-cache/watch.sock");
     let start = |extra: &[&str]| {
@@ -770,14 +812,15 @@ fn a_background_watch_stops_when_unused_or_asked_by_another_sleeve() {
             .spawn()
             .expect("start sleeve watch")
     };
-    let finished = |mut child: Child| {
+    let finished = |mut child: Child, meanwhile: &dyn Fn()| {
         let deadline = Instant::now() + STEP_TIMEOUT;
         while child.try_wait().expect("wait").is_none() {
             if Instant::now() > deadline {
                 let _ = child.kill();
                 panic!("the watch did not stop");
             }
-            std::thread::sleep(Duration::from_millis(20));
+            meanwhile();
+            std::thread::sleep(Duration::from_millis(100));
         }
         let mut log = String::new();
         std::io::Read::read_to_string(&mut child.stdout.take().expect("stdout"), &mut log)
@@ -785,26 +828,43 @@ fn a_background_watch_stops_when_unused_or_asked_by_another_sleeve() {
         log
     };
 
-    // Unused for its idle time (3 hours; 1 s here): it stops, and removes its socket.
-    let log = finished(start(&["--idle-secs", "1"]));
+    // Unused for its idle time (3 hours; 2 s here): it stops, and removes its socket. Files
+    // read meanwhile (an editor opening them) change nothing, and do not keep it going.
+    let started = Instant::now();
+    let recording = dir.path().join("recordings/night-bus.toml");
+    let log = finished(start(&["--idle-secs", "2"]), &|| {
+        let _ = std::fs::read(&recording);
+    });
     assert!(
-        log.ends_with("stopping: no change and no question for 1 s\n"),
+        log.ends_with("stopping: no change and no question for 2 s\n"),
         "{log}"
     );
+    assert!(started.elapsed() < Duration::from_secs(30));
     assert!(!socket.exists());
 
-    // Asked by another Sleeve binary (a newer one was installed): it says it cannot answer
-    // (the command runs by itself), and stops so that the next build starts a new one.
+    // Asked by a newer Sleeve binary (an upgrade): it says it cannot answer (the command
+    // runs by itself), and stops, so that the next build starts a watch of the new one. An
+    // older binary is refused the same way, and the watch goes on.
     let child = start(&[]);
     wait_until("the watch listens", || socket.exists());
-    let mut stream = std::os::unix::net::UnixStream::connect(&socket).expect("connect");
-    let question = r#"{"binary":"0.0.0/another","command":{"check":{"deny_warnings":false}},"root":".","format":"human","color":false,"epoch":null}"#;
-    std::io::Write::write_all(&mut stream, format!("{question}\n").as_bytes()).expect("ask");
-    let mut answer = String::new();
-    std::io::Read::read_to_string(&mut stream, &mut answer).expect("answer");
-    assert!(answer.starts_with("{\"ack\":true}\n"), "{answer}");
-    assert!(answer.contains("another Sleeve binary"), "{answer}");
-    let log = finished(child);
+    let ask = |binary: &str| {
+        let mut stream = std::os::unix::net::UnixStream::connect(&socket).expect("connect");
+        let question = format!(
+            r#"{{"binary":"{binary}","command":{{"check":{{"deny_warnings":false}}}},"root":".","format":"human","color":false,"epoch":null}}"#
+        );
+        std::io::Write::write_all(&mut stream, format!("{question}\n").as_bytes()).expect("ask");
+        let mut answer = String::new();
+        std::io::Read::read_to_string(&mut stream, &mut answer).expect("answer");
+        assert!(answer.starts_with("{\"ack\":true}\n"), "{answer}");
+        assert!(answer.contains("another Sleeve binary"), "{answer}");
+    };
+    ask("0.0.0/serve-2/1-1");
+    ask(&format!("9.9.9/serve-2/1-{}", u128::MAX));
+    let log = finished(child, &|| {});
     assert!(log.contains("checked 4 files: no problems"), "{log}");
+    assert!(
+        log.ends_with("stopping: a newer Sleeve binary asked\n"),
+        "{log}"
+    );
     assert!(!socket.exists());
 }
