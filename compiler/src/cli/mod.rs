@@ -77,11 +77,13 @@ command would print; `--no-watch` (or SLEEVE_NO_WATCH=1) checks here.")]
   sleeve watch                            watch the catalogue in the current folder
   sleeve watch catalog-example | tee log  a log of every check
   sleeve watch --build                    also rebuild the packages each save changes
+  sleeve watch --stop                     stop the watch of this catalogue (one that
+                                          `sleeve build` started in the background)
 
 On a terminal each check replaces the last on screen; otherwise a line separates them.
 Each check ends with a summary: counts, the time it took, and how many files were parsed
 again. Edits of release and recording files are checked incrementally: only what they can
-affect is judged again. Stop with Ctrl-C.")]
+affect is judged again. Stop with Ctrl-C, or `sleeve watch --stop` from anywhere.")]
     Watch(watch::Args),
     /// Create a label's catalogue: label, artist, release, contract, DSP, CI, git repository.
     #[command(after_help = "Examples:
