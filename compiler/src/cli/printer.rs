@@ -90,6 +90,17 @@ impl Printer {
     }
 
     /// Messages for people: diagnostics, progress, summaries.
+    /// A transient status on the terminal (a line to be cleared): never recorded, and
+    /// written only when standard error is a terminal.
+    pub fn status(&self, text: &str) {
+        if self.captured || !self.stderr_is_tty {
+            return;
+        }
+        let mut e = std::io::stderr().lock();
+        let _ = e.write_all(text.as_bytes());
+        let _ = e.flush();
+    }
+
     pub fn err(&self, text: &str) {
         if let Ok(mut r) = self.recorded.lock()
             && let Some((_, err)) = r.as_mut()

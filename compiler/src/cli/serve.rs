@@ -161,7 +161,9 @@ pub fn ask(root: &Path, request: &Request, printer: &Printer) -> Option<Exit> {
     if !path.exists() {
         return None;
     }
-    let reply = connect(&path).and_then(|s| exchange(s, request)).ok()?;
+    let reply = connect(&path)
+        .and_then(|s| exchange_showing(s, request, Some(printer)))
+        .ok()?;
     show(&reply, printer)
 }
 
@@ -378,16 +380,50 @@ fn connect(path: &Path) -> std::io::Result<Stream> {
 }
 
 /// Send `request` on `stream`; wait for the acknowledgement, then the answer.
-fn exchange(mut stream: Stream, request: &Request) -> std::io::Result<Reply> {
+fn exchange(stream: Stream, request: &Request) -> std::io::Result<Reply> {
+    exchange_showing(stream, request, None)
+}
+
+/// How long an answer may take before the command says what it waits for.
+const SAY_WAITING_AFTER: Duration = Duration::from_millis(500);
+
+/// [`exchange`]; with a printer at a terminal, an answer that takes longer than
+/// [`SAY_WAITING_AFTER`] (a `git checkout` checked and built again) shows a status line
+/// until it comes, as the command's own progress bar would.
+fn exchange_showing(
+    mut stream: Stream,
+    request: &Request,
+    printer: Option<&Printer>,
+) -> std::io::Result<Reply> {
     stream.set_read_timeout(Some(ACKNOWLEDGE_WITHIN))?;
     write_line(&mut stream, request)?;
     let mut reader = BufReader::new(stream);
     let mut ack = String::new();
     reader.read_line(&mut ack)?;
     serde_json::from_str::<Ack>(&ack).map_err(std::io::Error::other)?;
+    let mut waiting = false;
+    if let Some(printer) = printer.filter(|p| p.stderr_is_tty)
+        && reader.buffer().is_empty()
+    {
+        // Wait for the answer's first bytes (buffered, read below).
+        reader.get_ref().set_read_timeout(Some(SAY_WAITING_AFTER))?;
+        let pending = reader.fill_buf().err().map(|e| e.kind());
+        if matches!(
+            pending,
+            Some(std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut)
+        ) {
+            printer.status("the running `sleeve watch` is bringing the catalogue up to date…");
+            waiting = true;
+        }
+    }
     reader.get_ref().set_read_timeout(Some(ANSWER_WITHIN))?;
     let mut answer = String::new();
-    reader.read_line(&mut answer)?;
+    let read = reader.read_line(&mut answer);
+    if let (true, Some(printer)) = (waiting, printer) {
+        // The status line goes before the answer is printed.
+        printer.status("\r\x1b[2K");
+    }
+    read?;
     serde_json::from_str(&answer).map_err(std::io::Error::other)
 }
 
