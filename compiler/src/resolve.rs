@@ -150,6 +150,24 @@ fn label_file(syn: &SyntaxCatalogue) -> Option<&TomlLabelFile> {
     syn.label.as_ref().and_then(|l| l.value.as_deref())
 }
 
+/// Compact ISRC → the id of the first recording declaring it (duplicates are reported when
+/// recordings are resolved).
+fn isrc_index(
+    recordings: &[Item<Box<crate::syntax::recording::TomlRecording>>],
+) -> FxHashMap<String, String> {
+    let mut isrcs = FxHashMap::default();
+    for r in recordings {
+        if let Some(v) = &r.value
+            && let Ok(isrc) = Isrc::parse(&v.isrc.value)
+        {
+            isrcs
+                .entry(isrc.as_str().to_string())
+                .or_insert_with(|| r.id.value.clone());
+        }
+    }
+    isrcs
+}
+
 impl<'a> Resolver<'a> {
     fn new(syn: SyntaxCatalogue, sources: &'a SourceMap) -> Self {
         Resolver {
@@ -231,6 +249,22 @@ impl<'a> Resolver<'a> {
 
     fn index(&mut self) {
         let syn = std::mem::take(&mut self.syn);
+        // The ISRC index is built beside the declarations (120,000 recordings on 10,000
+        // releases: about 40 ms each).
+        let ix = std::thread::scope(|s| {
+            let isrcs = s.spawn(|| isrc_index(&syn.recordings));
+            let mut ix = self.declarations(&syn);
+            ix.isrcs = isrcs
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            ix
+        });
+        self.syn = syn;
+        self.idx = Arc::new(ix);
+    }
+
+    /// The index of declared ids, but the ISRCs.
+    fn declarations(&mut self, syn: &SyntaxCatalogue) -> Index {
         let mut ix = Index {
             label_broken: syn.label.as_ref().is_none_or(|l| l.value.is_none()),
             ..Index::default()
@@ -270,7 +304,7 @@ impl<'a> Resolver<'a> {
                 ix.dsps.insert(d.id.value.clone(), ());
             }
         }
-        if let Some(lf) = label_file(&syn) {
+        if let Some(lf) = label_file(syn) {
             for (k, _) in lf.imprints.iter() {
                 self.check_key_id(k, "imprint");
                 ix.imprints.insert(k.value.clone(), ());
@@ -300,18 +334,7 @@ impl<'a> Resolver<'a> {
                 ix.groups.insert(k.value.clone(), set);
             }
         }
-        // ISRC index (duplicates are reported when recordings are resolved).
-        for r in &syn.recordings {
-            if let Some(v) = &r.value
-                && let Ok(isrc) = Isrc::parse(&v.isrc.value)
-            {
-                ix.isrcs
-                    .entry(isrc.as_str().to_string())
-                    .or_insert_with(|| r.id.value.clone());
-            }
-        }
-        self.syn = syn;
-        self.idx = Arc::new(ix);
+        ix
     }
 
     fn declare<'s, T>(
