@@ -868,3 +868,75 @@ fn a_background_watch_stops_when_unused_or_asked_by_a_newer_sleeve() {
     );
     assert!(!socket.exists());
 }
+
+/// A background watch does not build unasked over an output another build wrote, nor go on
+/// once it can no longer be asked (its socket deleted with `.sleeve-cache/`): it stops at
+/// the next save, before it builds anything.
+#[test]
+fn a_background_watch_stops_rather_than_build_over_another_build() {
+    let (dir, cat, out) = crate::support::example("watch-background-stops");
+    let single = cat.join("releases/night-bus.toml");
+    let start = || {
+        Command::new(env!("CARGO_BIN_EXE_sleeve"))
+            .args(["watch", ".", "--build", "--out", "../out", "--background"])
+            .current_dir(&cat)
+            .env("NO_COLOR", "1")
+            .env("SOURCE_DATE_EPOCH", "1735689600")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start sleeve watch")
+    };
+    let socket = cat.join(".sleeve-cache/watch.sock");
+    let stopped = |mut child: Child| {
+        let deadline = Instant::now() + STEP_TIMEOUT;
+        while child.try_wait().expect("wait").is_none() {
+            if Instant::now() > deadline {
+                let _ = child.kill();
+                panic!("the watch did not stop");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let mut log = String::new();
+        std::io::Read::read_to_string(&mut child.stdout.take().expect("stdout"), &mut log)
+            .expect("read");
+        log
+    };
+
+    // Another build (`--copy`) writes the output: after the next save the watch stops, and
+    // the output is that build's, not rebuilt with links.
+    let child = start();
+    wait_until("the watch listens", || socket.exists());
+    // Answered once its first check and build are done.
+    let check = crate::support::sleeve(&cat, &["check", "."]);
+    assert_eq!(check.code, 0, "{}", check.stderr);
+    let copy = crate::support::sleeve(&cat, &["build", ".", "--out", "../out", "--copy"]);
+    assert_eq!(copy.code, 0, "{}", copy.stderr);
+    let copied = crate::build::tree(&out);
+    edit(
+        &single,
+        "title = \"Night Bus\"",
+        "title = \"Night Bus (Live)\"",
+    );
+    let log = stopped(child);
+    assert!(log.contains("answered `sleeve check`"), "{log}");
+    assert!(
+        log.ends_with("stopping: the output changed on disk (another build wrote it)\n"),
+        "{log}"
+    );
+    assert_eq!(crate::build::tree(&out), copied);
+    assert!(!socket.exists());
+
+    // `.sleeve-cache/` deleted: the watch can no longer be asked or stopped, so it stops.
+    let child = start();
+    wait_until("the watch listens", || socket.exists());
+    std::fs::remove_dir_all(cat.join(".sleeve-cache")).expect("rm cache");
+    edit(
+        &single,
+        "title = \"Night Bus (Live)\"",
+        "title = \"Night Bus\"",
+    );
+    let log = stopped(child);
+    assert!(log.ends_with("stopping: its socket is gone\n"), "{log}");
+    assert!(dir.path().join("out").exists());
+}
