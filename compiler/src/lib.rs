@@ -47,11 +47,24 @@ pub(crate) fn par_map<T: Sync, U: Send>(
             .chunks(chunk)
             .map(|part| s.spawn(move || part.iter().map(f).collect::<Vec<U>>()))
             .collect();
-        parts
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-            .collect()
+        parts.into_iter().flat_map(joined).collect()
     })
+}
+
+/// Run `a` here and `b` on another core, side by side.
+pub(crate) fn beside<A, B: Send>(a: impl FnOnce() -> A, b: impl FnOnce() -> B + Send) -> (A, B) {
+    std::thread::scope(|s| {
+        let b = s.spawn(b);
+        let a = a();
+        (a, joined(b))
+    })
+}
+
+/// The result of a scoped thread, its panic passed on.
+pub(crate) fn joined<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    handle
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 use source::SourceMap;
 use world::World;

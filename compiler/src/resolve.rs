@@ -221,10 +221,7 @@ impl<'a> Resolver<'a> {
                     })
                 })
                 .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-                .collect()
+            handles.into_iter().map(crate::joined).collect()
         });
         for w in workers {
             self.diags.extend(w.diags);
@@ -251,14 +248,9 @@ impl<'a> Resolver<'a> {
         let syn = std::mem::take(&mut self.syn);
         // The ISRC index is built beside the declarations (120,000 recordings on 10,000
         // releases: about 40 ms each).
-        let ix = std::thread::scope(|s| {
-            let isrcs = s.spawn(|| isrc_index(&syn.recordings));
-            let mut ix = self.declarations(&syn);
-            ix.isrcs = isrcs
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            ix
-        });
+        let (mut ix, isrcs) =
+            crate::beside(|| self.declarations(&syn), || isrc_index(&syn.recordings));
+        ix.isrcs = isrcs;
         self.syn = syn;
         self.idx = Arc::new(ix);
     }

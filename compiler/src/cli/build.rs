@@ -381,7 +381,8 @@ fn write(
     let written = std::fs::create_dir_all(&tmp)
         .map_err(|e| io_err(&tmp, e))
         .and_then(|()| {
-            let (w, tables) = beside(
+            // The packages on all cores, the rate table on one more.
+            let (w, tables) = crate::beside(
                 || write_into(inputs, &units, root, &tmp, copy, printer),
                 || write_tables(inputs.lowering.cat, &tmp, None),
             );
@@ -719,7 +720,7 @@ fn update_into(
     std::fs::create_dir_all(stage).map_err(|e| io_err(stage, e))?;
     // The tables (when asked for) are compiled beside the packages.
     let compiled = tables;
-    let (built, tables) = beside(
+    let (built, tables) = crate::beside(
         || write_into(inputs, &todo, root, stage, copy, printer),
         || {
             if tables {
@@ -836,15 +837,6 @@ fn process_alive(pid: &str) -> bool {
     !pid.is_empty()
         && pid.bytes().all(|b| b.is_ascii_digit())
         && Path::new("/proc").join(pid).exists()
-}
-
-/// Run `a` and `b` side by side (the packages on all cores, the rate table on one more).
-fn beside<A: Send, B: Send>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B + Send) -> (A, B) {
-    std::thread::scope(|s| {
-        let b = s.spawn(b);
-        let a = a();
-        (a, b.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-    })
 }
 
 /// Where an update moves what it replaces or removes, deleted at the end.

@@ -89,7 +89,6 @@ impl Printer {
         let _ = o.flush();
     }
 
-    /// Messages for people: diagnostics, progress, summaries.
     /// A transient status on the terminal (a line to be cleared): never recorded, and
     /// written only when standard error is a terminal.
     pub fn status(&self, text: &str) {
@@ -101,6 +100,7 @@ impl Printer {
         let _ = e.flush();
     }
 
+    /// Messages for people: diagnostics, progress, summaries.
     pub fn err(&self, text: &str) {
         if let Ok(mut r) = self.recorded.lock()
             && let Some((_, err)) = r.as_mut()

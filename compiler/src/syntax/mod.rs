@@ -191,10 +191,7 @@ fn load_with(
             })
             .collect();
         for h in handles {
-            match h.join() {
-                Ok(part) => loaded.extend(part),
-                Err(panic) => std::panic::resume_unwind(panic),
-            }
+            loaded.extend(crate::joined(h));
         }
     });
     loaded.sort_by_key(|(i, _, _)| *i);

@@ -797,42 +797,50 @@ fn build_at_a_terminal_starts_a_background_watch_that_answers_the_next_builds() 
     assert_eq!(again.stderr, "no watch runs for `.`\n");
 }
 
+/// `sleeve watch . --background` in `cwd` with `extra` arguments, on the fixed clock, its
+/// log on a pipe.
+fn background_watch(cwd: &Path, extra: &[&str]) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_sleeve"))
+        .args(["watch", ".", "--background"])
+        .args(extra)
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .env("SOURCE_DATE_EPOCH", "1735689600")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start sleeve watch")
+}
+
+/// Wait until `child` (a [`background_watch`]) stops by itself, calling `meanwhile` now and
+/// then; its log. A watch that does not stop within the step timeout fails the test.
+fn log_when_stopped(mut child: Child, meanwhile: &dyn Fn()) -> String {
+    let deadline = Instant::now() + STEP_TIMEOUT;
+    while child.try_wait().expect("wait").is_none() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("the watch did not stop");
+        }
+        meanwhile();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let mut log = String::new();
+    std::io::Read::read_to_string(&mut child.stdout.take().expect("stdout"), &mut log)
+        .expect("read");
+    log
+}
+
 #[test]
 fn a_background_watch_stops_when_unused_or_asked_by_a_newer_sleeve() {
     let dir = catalogue();
     let socket = dir.path().join(".sleeve-cache/watch.sock");
-    let start = |extra: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_sleeve"))
-            .args(["watch", ".", "--background"])
-            .args(extra)
-            .current_dir(dir.path())
-            .env("NO_COLOR", "1")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start sleeve watch")
-    };
-    let finished = |mut child: Child, meanwhile: &dyn Fn()| {
-        let deadline = Instant::now() + STEP_TIMEOUT;
-        while child.try_wait().expect("wait").is_none() {
-            if Instant::now() > deadline {
-                let _ = child.kill();
-                panic!("the watch did not stop");
-            }
-            meanwhile();
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        let mut log = String::new();
-        std::io::Read::read_to_string(&mut child.stdout.take().expect("stdout"), &mut log)
-            .expect("read");
-        log
-    };
+    let start = |extra: &[&str]| background_watch(dir.path(), extra);
 
     // Unused for its idle time (3 hours; 2 s here): it stops, and removes its socket. Files
     // read meanwhile (an editor opening them) change nothing, and do not keep it going.
     let started = Instant::now();
     let recording = dir.path().join("recordings/night-bus.toml");
-    let log = finished(start(&["--idle-secs", "2"]), &|| {
+    let log = log_when_stopped(start(&["--idle-secs", "2"]), &|| {
         let _ = std::fs::read(&recording);
     });
     assert!(
@@ -860,7 +868,7 @@ fn a_background_watch_stops_when_unused_or_asked_by_a_newer_sleeve() {
     };
     ask("0.0.0/serve-2/1-1");
     ask(&format!("9.9.9/serve-2/1-{}", u128::MAX));
-    let log = finished(child, &|| {});
+    let log = log_when_stopped(child, &|| {});
     assert!(log.contains("checked 4 files: no problems"), "{log}");
     assert!(
         log.ends_with("stopping: a newer Sleeve binary asked\n"),
@@ -876,32 +884,9 @@ fn a_background_watch_stops_when_unused_or_asked_by_a_newer_sleeve() {
 fn a_background_watch_stops_rather_than_build_over_another_build() {
     let (dir, cat, out) = crate::support::example("watch-background-stops");
     let single = cat.join("releases/night-bus.toml");
-    let start = || {
-        Command::new(env!("CARGO_BIN_EXE_sleeve"))
-            .args(["watch", ".", "--build", "--out", "../out", "--background"])
-            .current_dir(&cat)
-            .env("NO_COLOR", "1")
-            .env("SOURCE_DATE_EPOCH", "1735689600")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start sleeve watch")
-    };
+    let start = || background_watch(&cat, &["--build", "--out", "../out"]);
     let socket = cat.join(".sleeve-cache/watch.sock");
-    let stopped = |mut child: Child| {
-        let deadline = Instant::now() + STEP_TIMEOUT;
-        while child.try_wait().expect("wait").is_none() {
-            if Instant::now() > deadline {
-                let _ = child.kill();
-                panic!("the watch did not stop");
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        let mut log = String::new();
-        std::io::Read::read_to_string(&mut child.stdout.take().expect("stdout"), &mut log)
-            .expect("read");
-        log
-    };
+    let stopped = |child: Child| log_when_stopped(child, &|| {});
 
     // Another build (`--copy`) writes the output: after the next save the watch stops, and
     // the output is that build's, not rebuilt with links.
