@@ -679,15 +679,7 @@ fn unrecognised(b: &mut Bytes, wanted: &str) -> MediaError {
 /// Lowercase hex MD5 of the bytes (DDEX `HashSum` with `HashSumAlgorithmType` MD5).
 pub fn md5_hex(bytes: &[u8]) -> String {
     use md5::Digest as _;
-    hex_digest(&md5::Md5::digest(bytes))
-}
-
-fn hex_digest(digest: &[u8]) -> String {
-    let mut out = String::with_capacity(32);
-    for byte in digest {
-        let _ = write!(out, "{byte:02x}");
-    }
-    out
+    crate::lower::hex(&md5::Md5::digest(bytes))
 }
 
 /// [`md5_hex`] of a source's bytes, read in chunks of 1 MiB: the MD5 of the
@@ -737,7 +729,7 @@ fn md5_chunked(
         md5.update(chunk.get(..n).unwrap_or_default());
         at += n as u64;
     }
-    Ok(Ok(hex_digest(&md5.finalize())))
+    Ok(Ok(crate::lower::hex(&md5.finalize())))
 }
 
 // ---------------------------------------------------------------------------------------------
