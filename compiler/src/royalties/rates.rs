@@ -419,13 +419,15 @@ pub fn compile(cat: &Catalogue) -> RateTable {
                 }
             }
         }
+        // Recordings share rule sets: a known one is looked up, not cloned.
         let mut intern = |rs: RuleSet| -> u32 {
-            let next = rulesets.len() as u32;
-            let i = *ruleset_ix.entry(rs.clone()).or_insert(next);
-            if i == next {
-                rulesets.push(rs);
+            if let Some(i) = ruleset_ix.get(&rs) {
+                return *i;
             }
-            i
+            let next = rulesets.len() as u32;
+            ruleset_ix.insert(rs.clone(), next);
+            rulesets.push(rs);
+            next
         };
         let mut ruleset_at = |t: Option<u8>| -> Option<RuleSet> {
             let rule = match t {
