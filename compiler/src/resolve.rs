@@ -190,44 +190,60 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    /// Resolve `items` with `f` on all cores, keeping their order.
+    /// Resolve `items` with `f` on all cores, keeping their order (and that of the
+    /// diagnostics). Threads take the next chunk of 500 from a shared counter rather than a
+    /// fixed share: entities differ in size (a single and an album), so they finish together.
     fn parallel<T: Send, U: Send>(
         &mut self,
         items: Vec<T>,
         f: impl Fn(&mut Resolver<'a>, T) -> Option<U> + Sync,
     ) -> Vec<U> {
+        use std::sync::Mutex;
+        use std::sync::atomic::{AtomicUsize, Ordering};
         let threads = std::thread::available_parallelism()
             .map_or(1, |n| n.get())
             .clamp(1, 8);
         // Small catalogues are not worth a thread.
-        let chunk = items.len().div_ceil(threads).max(2_000);
-        let mut chunks: Vec<Vec<T>> = Vec::new();
+        let threads = threads.min(items.len().div_ceil(2_000)).max(1);
+        let mut chunks: Vec<Mutex<Vec<T>>> = Vec::new();
         let mut items = items.into_iter().peekable();
         while items.peek().is_some() {
-            chunks.push(items.by_ref().take(chunk).collect());
+            chunks.push(Mutex::new(items.by_ref().take(500).collect()));
         }
-        let mut workers: Vec<Resolver<'a>> = chunks.iter().map(|_| self.worker()).collect();
-        let f = &f;
-        let results: Vec<Vec<U>> = std::thread::scope(|scope| {
-            let handles: Vec<_> = workers
-                .iter_mut()
-                .zip(chunks)
-                .map(|(w, chunk)| {
+        let next = AtomicUsize::new(0);
+        let (f, chunks, next) = (&f, &chunks, &next);
+        let mut done: Vec<(usize, Vec<U>, Diagnostics, bool)> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..threads)
+                .map(|_| {
+                    let mut w = self.worker();
                     scope.spawn(move || {
-                        chunk
-                            .into_iter()
-                            .filter_map(|x| f(w, x))
-                            .collect::<Vec<U>>()
+                        let mut mine = Vec::new();
+                        loop {
+                            let i = next.fetch_add(1, Ordering::Relaxed);
+                            let Some(chunk) = chunks.get(i) else { break };
+                            let chunk = chunk.lock().map(|mut c| std::mem::take(&mut *c));
+                            let out: Vec<U> = chunk
+                                .unwrap_or_default()
+                                .into_iter()
+                                .filter_map(|x| f(&mut w, x))
+                                .collect();
+                            let diags = std::mem::take(&mut w.diags);
+                            mine.push((i, out, diags, std::mem::take(&mut w.incomplete)));
+                        }
+                        mine
                     })
                 })
                 .collect();
-            handles.into_iter().map(crate::joined).collect()
+            handles.into_iter().flat_map(crate::joined).collect()
         });
-        for w in workers {
-            self.diags.extend(w.diags);
-            self.incomplete |= w.incomplete;
+        done.sort_by_key(|(i, ..)| *i);
+        let mut out = Vec::new();
+        for (_, results, diags, incomplete) in done {
+            out.extend(results);
+            self.diags.extend(diags);
+            self.incomplete |= incomplete;
         }
-        results.into_iter().flatten().collect()
+        out
     }
 
     fn push(&mut self, d: Diagnostic) {

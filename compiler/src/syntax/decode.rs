@@ -238,6 +238,16 @@ impl<T: Decode> Decode for Option<T> {
     }
 }
 
+/// Boxed where decoded (on the loading threads), so that moving it on is moving a pointer.
+impl<T: Decode> Decode for Box<T> {
+    fn decode(v: &Value<'_>, cx: &mut Cx<'_>) -> Option<Self> {
+        T::decode(v, cx).map(Box::new)
+    }
+    fn when_missing() -> Option<Self> {
+        T::when_missing().map(Box::new)
+    }
+}
+
 impl<T: Decode> Decode for S<T> {
     fn decode(v: &Value<'_>, cx: &mut Cx<'_>) -> Option<Self> {
         let span = cx.span(v);

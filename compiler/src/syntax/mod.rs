@@ -275,7 +275,7 @@ fn place(
                             inline.push(Item {
                                 id: rid,
                                 file,
-                                value: Some(Box::new(rec.value)),
+                                value: Some(rec.value),
                             });
                         }
                         None => diags.push(

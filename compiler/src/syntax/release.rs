@@ -56,7 +56,7 @@ toml_table! {
         /// Recordings declared in this file (each with an `id`), for albums whose recordings
         /// belong with the release. Referenced from tracklists like any other recording.
         #[serde(default)]
-        recording: Vec<S<crate::syntax::recording::TomlRecording>> = "recording",
+        recording: Vec<S<Box<crate::syntax::recording::TomlRecording>>> = "recording",
     }
 }
 
