@@ -221,12 +221,13 @@ impl<'a> Resolver<'a> {
                         loop {
                             let i = next.fetch_add(1, Ordering::Relaxed);
                             let Some(chunk) = chunks.get(i) else { break };
-                            let chunk = chunk.lock().map(|mut c| std::mem::take(&mut *c));
-                            let out: Vec<U> = chunk
-                                .unwrap_or_default()
-                                .into_iter()
-                                .filter_map(|x| f(&mut w, x))
-                                .collect();
+                            // Locked once, for the take: never poisoned.
+                            let chunk = match chunk.lock() {
+                                Ok(mut c) => std::mem::take(&mut *c),
+                                Err(poisoned) => std::mem::take(&mut *poisoned.into_inner()),
+                            };
+                            let out: Vec<U> =
+                                chunk.into_iter().filter_map(|x| f(&mut w, x)).collect();
                             let diags = std::mem::take(&mut w.diags);
                             mine.push((i, out, diags, std::mem::take(&mut w.incomplete)));
                         }

@@ -427,7 +427,7 @@ impl Isrc {
     pub fn display_form(&self) -> String {
         let s = &self.0;
         match (s.get(0..2), s.get(2..5), s.get(5..7), s.get(7..)) {
-            (Some(a), Some(b), Some(c), Some(d)) => format!("{a}-{b}-{c}-{d}"),
+            (Some(a), Some(b), Some(c), Some(d)) => [a, "-", b, "-", c, "-", d].concat(),
             _ => s.clone(),
         }
     }

@@ -210,7 +210,9 @@ fn gcd(mut a: i128, mut b: i128) -> i128 {
 /// Normalised "title|artist" for fallback matching: lowercase letters and digits only, with
 /// any "feat." part dropped.
 pub fn title_artist_key(title: &str, artist: &str) -> String {
-    fn norm(s: &str) -> String {
+    /// `s` lowercased, cut before a featured-artist marker, its letters and digits only,
+    /// pushed onto `out`.
+    fn norm(s: &str, out: &mut String) {
         let lower = s.to_lowercase();
         let cut = [
             " feat.",
@@ -225,14 +227,19 @@ pub fn title_artist_key(title: &str, artist: &str) -> String {
         .filter_map(|m| lower.find(m))
         .min()
         .unwrap_or(lower.len());
-        lower
-            .get(..cut)
-            .unwrap_or(&lower)
-            .chars()
-            .filter(|c| c.is_alphanumeric())
-            .collect()
+        out.extend(
+            lower
+                .get(..cut)
+                .unwrap_or(&lower)
+                .chars()
+                .filter(|c| c.is_alphanumeric()),
+        );
     }
-    format!("{}|{}", norm(title), norm(artist))
+    let mut key = String::with_capacity(title.len() + artist.len() + 1);
+    norm(title, &mut key);
+    key.push('|');
+    norm(artist, &mut key);
+    key
 }
 
 /// Compile the table. The catalogue must have passed `check` without errors.
@@ -242,7 +249,7 @@ pub fn compile(cat: &Catalogue) -> RateTable {
         .as_ref()
         .map_or_else(|| "GBP".to_string(), |l| l.currency.clone());
     let mut payees = Vec::new();
-    let mut payee_ix: HashMap<&str, Ix> = HashMap::new();
+    let mut payee_ix: FxHashMap<&str, Ix> = FxHashMap::default();
     for (id, p) in &cat.parties {
         if let Some(pay) = &p.payee {
             payee_ix.insert(id, payees.len() as Ix);
@@ -258,7 +265,7 @@ pub fn compile(cat: &Catalogue) -> RateTable {
 
     // Contracts, with their recoupment groups (union-find over `recoup-with`).
     let contract_ids: Vec<&String> = cat.contracts.keys().collect();
-    let contract_ix: HashMap<&str, Ix> = contract_ids
+    let contract_ix: FxHashMap<&str, Ix> = contract_ids
         .iter()
         .enumerate()
         .map(|(i, id)| (id.as_str(), i as Ix))
@@ -313,21 +320,21 @@ pub fn compile(cat: &Catalogue) -> RateTable {
         }
         listed.push(Some(set));
     }
-    let mut by_payee: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut by_payee: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
     for (i, c) in cat.contracts.values().enumerate() {
         by_payee.entry(c.payee.value.as_str()).or_default().push(i);
     }
 
     // Releases, and the first release of each recording.
     let rec_ids: Vec<&String> = cat.recordings.keys().collect();
-    let rec_ix: HashMap<&str, Ix> = rec_ids
+    let rec_ix: FxHashMap<&str, Ix> = rec_ids
         .iter()
         .enumerate()
         .map(|(i, id)| (id.as_str(), i as Ix))
         .collect();
     let mut releases = Vec::new();
     let mut by_upc = FxHashMap::default();
-    let mut first_release: HashMap<&str, (Ix, &Owner)> = HashMap::new();
+    let mut first_release: FxHashMap<&str, (Ix, &Owner)> = FxHashMap::default();
     for r in cat.releases.values() {
         let ix = releases.len() as Ix;
         by_upc.insert(r.upc.value.gtin14(), ix);
