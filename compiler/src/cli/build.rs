@@ -381,17 +381,23 @@ fn write(
     let written = std::fs::create_dir_all(&tmp)
         .map_err(|e| io_err(&tmp, e))
         .and_then(|()| {
-            // The packages on all cores, the rate table on one more.
-            let (w, tables) = crate::beside(
+            // The packages on all cores, the rate table on one more, with what the manifest
+            // says the sources and the table are made from (which would otherwise be worked
+            // out after the packages, on one core).
+            let (w, (tables, sources)) = crate::beside(
                 || write_into(inputs, &units, root, &tmp, copy, printer),
-                || write_tables(inputs.lowering.cat, &tmp, None),
+                || {
+                    let tables = write_tables(inputs.lowering.cat, &tmp, None);
+                    inputs.tables_from();
+                    (tables, inputs.sources())
+                },
             );
             let (w, tables) = (w?, tables?);
             timings.step("packages and rate table".into());
             let lowering = inputs.lowering;
             let markers = crate::build::markers(lowering.cat, lowering.now);
             let markers = write_markers(&tmp, markers)?;
-            let from = (tables, inputs.sources(), inputs.tables_from().to_string());
+            let from = (tables, sources, inputs.tables_from().to_string());
             finish(&tmp, copy, from, markers, w)
         });
     timings.step("markers and manifest".into());
