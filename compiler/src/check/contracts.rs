@@ -6,7 +6,7 @@ use super::{Links, Scope};
 use crate::diag::{Diagnostic, Diagnostics, codes};
 use crate::model::date::Date;
 use crate::model::iso::TerritorySet;
-use crate::model::{Catalogue, Channel, Contract};
+use crate::model::{Catalogue, Channel, Contract, Recording};
 use crate::syntax::release::CommercialModel;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -27,10 +27,23 @@ pub fn named<'a>(cat: &'a Catalogue, c: &'a Contract) -> BTreeSet<&'a str> {
 }
 
 pub fn check(cat: &Catalogue, links: &Links, scope: Scope, diags: &mut Diagnostics) {
+    terms(cat, links, scope, diags);
+    let recordings: Vec<&Recording> = scope.recordings(cat).collect();
+    covering(cat, links, &recordings, diags);
+}
+
+/// Each payee's contracts, in catalogue order.
+fn by_payee(cat: &Catalogue) -> BTreeMap<&str, Vec<&Contract>> {
     let mut by_payee: BTreeMap<&str, Vec<&Contract>> = BTreeMap::new();
     for c in cat.contracts.values() {
         by_payee.entry(c.payee.value.as_str()).or_default().push(c);
     }
+    by_payee
+}
+
+/// What [`check`] judges on the contracts in `scope` (E0321, W0331).
+pub fn terms(cat: &Catalogue, links: &Links, scope: Scope, diags: &mut Diagnostics) {
+    let by_payee = by_payee(cat);
 
     // Overlaps: only payees with two or more contracts need their coverage computed. A
     // diagnostic points at the later contract of a pair, so a pair is judged when that one is
@@ -86,12 +99,21 @@ pub fn check(cat: &Catalogue, links: &Links, scope: Scope, diags: &mut Diagnosti
     for c in scope.contracts(cat) {
         channels_not_paid(cat, links, c, diags);
     }
+}
 
-    // Split payees without a contract covering the recording (W0322), or whose contracts
-    // covering it leave months it is sold in uncovered (W0330). A blanket contract covers
-    // everything its payee shares in; explicit ones are looked up.
+/// What [`check`] judges on `recordings`: split payees without a contract covering the
+/// recording (W0322), or whose contracts covering it leave months it is sold in uncovered
+/// (W0330). A blanket contract covers everything its payee shares in; explicit ones are
+/// looked up. Independent for each recording, so the recordings may be judged in parts.
+pub fn covering(
+    cat: &Catalogue,
+    links: &Links,
+    recordings: &[&Recording],
+    diags: &mut Diagnostics,
+) {
+    let by_payee = by_payee(cat);
     let mut names: HashMap<&str, BTreeSet<&str>> = HashMap::new();
-    for rec in scope.recordings(cat) {
+    for rec in recordings.iter().copied() {
         let mut judged: Vec<&str> = Vec::new();
         let mut offered: Option<Vec<Offer<'_>>> = None;
         for rule in &rec.splits {
