@@ -138,11 +138,22 @@ impl TerritorySet {
 
     /// The codes in the set, in [`TERRITORIES`] (sorted) order.
     pub fn iter(&self) -> impl Iterator<Item = &'static str> + '_ {
-        TERRITORIES
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| u8::try_from(*i).is_ok_and(|i| self.contains(i)))
-            .map(|(_, c)| *c)
+        self.indices().filter_map(territory_code)
+    }
+
+    /// The indices in the set, ascending: its set bits, without a look at the others.
+    pub fn indices(&self) -> impl Iterator<Item = u8> + '_ {
+        self.0.iter().enumerate().flat_map(|(w, &word)| {
+            let mut bits = word;
+            std::iter::from_fn(move || {
+                if bits == 0 {
+                    return None;
+                }
+                let b = bits.trailing_zeros();
+                bits &= bits - 1;
+                u8::try_from(w * 64 + b as usize).ok()
+            })
+        })
     }
 }
 
@@ -1054,6 +1065,24 @@ mod tests {
 
     fn sorted_unique(list: &[&str]) -> bool {
         list.windows(2).all(|w| w[0] < w[1])
+    }
+
+    #[test]
+    fn indices_are_the_set_bits_in_order() {
+        let mut some = TerritorySet::new();
+        for code in ["AD", "GB", "JP", "US", "ZW"] {
+            assert!(some.insert_code(code));
+        }
+        for set in [TerritorySet::new(), TerritorySet::all(), some] {
+            let slow: Vec<u8> = (0..=u8::MAX).filter(|i| set.contains(*i)).collect();
+            assert_eq!(set.indices().collect::<Vec<_>>(), slow);
+            let codes: Vec<&str> = slow.iter().filter_map(|i| territory_code(*i)).collect();
+            assert_eq!(set.iter().collect::<Vec<_>>(), codes);
+        }
+        assert_eq!(
+            some.iter().collect::<Vec<_>>(),
+            ["AD", "GB", "JP", "US", "ZW"]
+        );
     }
 
     #[test]
