@@ -244,6 +244,11 @@ pub fn start_background(root: &Path, out: &Path, printer: &Printer) {
     let log = cache.join(LOG);
     let started = (|| {
         super::media_store::ensure_folder(&cache)?;
+        // Every background watch appends to the log: past 1 MB it becomes `watch.log.1`
+        // (replacing the one before) and a new log begins, so it never grows past about 2 MB.
+        if std::fs::metadata(&log).is_ok_and(|m| m.len() > 1 << 20) {
+            std::fs::rename(&log, cache.join(format!("{LOG}.1")))?;
+        }
         let file = std::fs::OpenOptions::new()
             .create(true)
             .append(true)

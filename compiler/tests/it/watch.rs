@@ -692,6 +692,11 @@ fn build_at_a_terminal_starts_a_background_watch_that_answers_the_next_builds() 
     assert!(!socket.exists() && !log.exists(), "{}", alone.stderr);
     std::fs::remove_dir_all(&out).expect("rm out");
 
+    // A log grown past 1 MB by earlier watches is set aside as `watch.log.1`.
+    let old_log = "earlier watch\n".repeat(80_000);
+    std::fs::create_dir_all(cat.join(".sleeve-cache")).expect("mkdir");
+    std::fs::write(&log, &old_log).expect("write log");
+
     // At a terminal: built here, then a watch is started, which finds the output up to date.
     let first = at_terminal(&cat, &build);
     assert_eq!(first.code, 0, "{}", first.stderr);
@@ -712,6 +717,9 @@ fn build_at_a_terminal_starts_a_background_watch_that_answers_the_next_builds() 
         "{}",
         read_log()
     );
+    assert!(!read_log().contains("earlier watch"));
+    let set_aside = std::fs::read_to_string(cat.join(".sleeve-cache/watch.log.1"));
+    assert_eq!(set_aside.ok().as_deref(), Some(old_log.as_str()));
 
     // An edit, rebuilt by the watch on save; the next build reports those packages as
     // written, as the one-shot build it stands for would have, and leaves the same output.
