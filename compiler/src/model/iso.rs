@@ -141,7 +141,8 @@ impl TerritorySet {
         self.indices().filter_map(territory_code)
     }
 
-    /// The indices in the set, ascending: its set bits, without a look at the others.
+    /// The indices of [`TERRITORIES`] in the set, ascending: its set bits, without a look at
+    /// the others.
     pub fn indices(&self) -> impl Iterator<Item = u8> + '_ {
         self.0.iter().enumerate().flat_map(|(w, &word)| {
             let mut bits = word;
@@ -149,9 +150,12 @@ impl TerritorySet {
                 if bits == 0 {
                     return None;
                 }
-                let b = bits.trailing_zeros();
+                let i = w * 64 + bits.trailing_zeros() as usize;
                 bits &= bits - 1;
-                u8::try_from(w * 64 + b as usize).ok()
+                // Bits past the table name no territory (and only higher ones follow).
+                (i < TERRITORIES.len())
+                    .then(|| u8::try_from(i).ok())
+                    .flatten()
             })
         })
     }

@@ -207,21 +207,23 @@ fn gcd(mut a: i128, mut b: i128) -> i128 {
     a.abs().max(1)
 }
 
+/// Where a featured-artist part of a lowercased title or artist begins.
+const FEATURED_MARKERS: [&str; 7] = [
+    " feat.",
+    " feat ",
+    " ft.",
+    " ft ",
+    " featuring ",
+    "(feat",
+    "(ft",
+];
+
 /// Normalised "title|artist" for fallback matching: lowercase letters and digits only, with
 /// any "feat." part dropped.
 pub fn title_artist_key(title: &str, artist: &str) -> String {
     /// `s` lowercased, cut before a featured-artist marker, its letters and digits only,
     /// pushed onto `out`.
     fn norm(s: &str, out: &mut String) {
-        const MARKERS: [&str; 7] = [
-            " feat.",
-            " feat ",
-            " ft.",
-            " ft ",
-            " featuring ",
-            "(feat",
-            "(ft",
-        ];
         let lower = s.to_lowercase();
         // The first byte where a marker starts (each starts with a space or a parenthesis,
         // so on a character boundary): one pass instead of a substring search per marker.
@@ -229,7 +231,7 @@ pub fn title_artist_key(title: &str, artist: &str) -> String {
         let cut = (0..bytes.len())
             .find(|&i| {
                 matches!(bytes.get(i), Some(b' ' | b'('))
-                    && MARKERS
+                    && FEATURED_MARKERS
                         .iter()
                         .any(|m| bytes.get(i..).is_some_and(|b| b.starts_with(m.as_bytes())))
             })
@@ -492,10 +494,7 @@ pub fn compile(cat: &Catalogue) -> RateTable {
             })
         };
         let mut special_list = Vec::new();
-        for t in special
-            .indices()
-            .filter(|t| iso::territory_code(*t).is_some())
-        {
+        for t in special.indices() {
             if let Some(rs) = ruleset_at(Some(t)) {
                 special_list.push((t, intern(rs)));
             }
@@ -842,16 +841,7 @@ mod tests {
     fn title_artist_key_by_search(title: &str, artist: &str) -> String {
         let norm = |s: &str| -> String {
             let lower = s.to_lowercase();
-            let markers = [
-                " feat.",
-                " feat ",
-                " ft.",
-                " ft ",
-                " featuring ",
-                "(feat",
-                "(ft",
-            ];
-            let cut = markers
+            let cut = FEATURED_MARKERS
                 .iter()
                 .filter_map(|m| lower.find(m))
                 .min()
